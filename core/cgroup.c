@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "cgroup.h"
+
+#include <errno.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "json_util.h"
+#include "plugin_loader.h"
+
+static const struct {
+  const char *driver;
+  const char *plugin;
+} drivers[] = {
+    {"v1", "cgroup-v1"},
+    {"v2", "cgroup-v2"},
+    {"systemd", "cgroup-systemd"},
+    {"none", NULL},
+};
+
+static bool unified_host(void) {
+  struct statfs st;
+  return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* "slice:prefix:name" is the systemd form of cgroupsPath. */
+static bool systemd_path(const char *path) {
+  if (path == NULL || path[0] == '/')
+    return false;
+  const char *first = strchr(path, ':');
+  return first != NULL && strchr(first + 1, ':') != NULL;
+}
+
+static const char *auto_driver(bool systemd_flag, const char *cgroups_path) {
+  if (systemd_flag || systemd_path(cgroups_path))
+    return "systemd";
+  return unified_host() ? "v2" : "v1";
+}
+
+static int check_host(const char *driver, struct berth_error *err) {
+  struct stat st;
+  if (strcmp(driver, "systemd") == 0 && stat("/run/systemd/system", &st) < 0)
+    return berth_error(err, 0,
+                       "cgroup driver \"systemd\": systemd is not running on this host "
+                       "(no /run/systemd/system)");
+  if (strcmp(driver, "v2") == 0 && !unified_host())
+    return berth_error(err, 0,
+                       "cgroup driver \"v2\": /sys/fs/cgroup is not a cgroup2 mount on this "
+                       "host (legacy or hybrid layout); use --cgroup-driver=v1");
+  return 0;
+}
+
+static int load_driver(const char *driver, struct berth_cgroup_backend *cg,
+                       struct berth_error *err) {
+  for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+    if (strcmp(driver, drivers[i].driver) != 0)
+      continue;
+    snprintf(cg->driver, sizeof(cg->driver), "%s", driver);
+    if (drivers[i].plugin == NULL)
+      return 0;
+    int r = berth_plugin_load(drivers[i].plugin, BERTH_PLUGIN_KIND_CGROUP, &cg->plugin, err);
+    return r < 0 ? berth_error_prefix(err, "cgroup driver \"%s\"", driver) : 0;
+  }
+  return berth_error(err, 0, "unknown cgroup driver \"%s\" (auto, v1, v2, systemd or none)",
+                     driver);
+}
+
+int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec,
+                        struct berth_cgroup_backend *cg, struct berth_error *err) {
+  const char *path = json_get_str(json_get(spec, "linux"), "cgroupsPath");
+  memset(cg, 0, sizeof(*cg));
+  if (driver == NULL || strcmp(driver, "auto") == 0)
+    driver = auto_driver(systemd_flag, path);
+  else if (strcmp(driver, "cgroupfs") == 0) /* crun's --cgroup-manager=cgroupfs */
+    driver = unified_host() ? "v2" : "v1";
+  else if (strcmp(driver, "disabled") == 0) /* crun's --cgroup-manager=disabled */
+    driver = "none";
+  if (strcmp(driver, "systemd") != 0 && systemd_path(path))
+    return berth_error(err, 0, "cgroupsPath %s has the systemd form slice:prefix:name but the "
+                               "cgroup driver is \"%s\"", path, driver);
+  int r = check_host(driver, err);
+  return r < 0 ? r : load_driver(driver, cg, err);
+}
+
+int berth_cgroup_load(json_object *saved, struct berth_cgroup_backend *cg,
+                      struct berth_error *err) {
+  memset(cg, 0, sizeof(*cg));
+  const char *driver = json_get_str(saved, "driver");
+  if (driver == NULL)
+    return berth_error(err, 0, "state.json: cgroup.driver missing");
+  int r = load_driver(driver, cg, err);
+  if (r < 0 || cg->plugin == NULL)
+    return r;
+  const char *blob = json_get_str(saved, "state");
+  r = cg->plugin->cgroup->load(blob != NULL ? blob : "{}", &cg->handle, err);
+  return r < 0 ? berth_error_prefix(err, "cgroup driver \"%s\": load", driver) : 0;
+}
+
+int berth_cgroup_save(struct berth_cgroup_backend *cg, json_object **out, struct berth_error *err) {
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "driver", json_object_new_string(cg->driver));
+  if (cg->plugin != NULL && cg->handle != NULL) {
+    _cleanup_free_ char *blob = NULL;
+    int r = cg->plugin->cgroup->save(cg->handle, &blob, err);
+    if (r < 0) {
+      json_object_put(o);
+      return r;
+    }
+    json_object_object_add(o, "plugin", json_object_new_string(cg->plugin->name));
+    json_object_object_add(o, "plugin_version", json_object_new_string(cg->plugin->version));
+    json_object_object_add(o, "state", json_object_new_string(blob));
+  }
+  *out = o;
+  return 0;
+}
+
+/* runc's AllowedDevices: what every container may use, after the spec's own rules. */
+static const char *const default_device_rules[] = {
+    "{\"allow\":true,\"type\":\"c\",\"access\":\"m\"}",
+    "{\"allow\":true,\"type\":\"b\",\"access\":\"m\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":3,\"access\":\"rwm\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":8,\"access\":\"rwm\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":7,\"access\":\"rwm\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":0,\"access\":\"rwm\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":5,\"access\":\"rwm\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":1,\"minor\":9,\"access\":\"rwm\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":1,\"access\":\"rwm\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":136,\"access\":\"rwm\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":5,\"minor\":2,\"access\":\"rwm\"}",
+    "{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":200,\"access\":\"rwm\"}",
+};
+
+json_object *berth_cgroup_resources(json_object *spec) {
+  json_object *given = json_path(spec, "linux", "resources", NULL);
+  json_object *res = NULL;
+  if (given == NULL || json_object_deep_copy(given, &res, NULL) < 0)
+    res = json_object_new_object();
+  json_object *rules = json_object_new_array();
+  json_object *spec_rules = json_get_array(res, "devices");
+  for (size_t i = 0; spec_rules != NULL && i < json_object_array_length(spec_rules); i++)
+    json_object_array_add(rules, json_object_get(json_object_array_get_idx(spec_rules, i)));
+  for (size_t i = 0; i < sizeof(default_device_rules) / sizeof(default_device_rules[0]); i++)
+    json_object_array_add(rules, json_tokener_parse(default_device_rules[i]));
+  /* A device the spec creates in /dev is usable too. */
+  json_object *devices = json_get_array(json_get(spec, "linux"), "devices");
+  for (size_t i = 0; devices != NULL && i < json_object_array_length(devices); i++) {
+    json_object *d = json_object_array_get_idx(devices, i);
+    json_object *rule = json_object_new_object();
+    json_object_object_add(rule, "allow", json_object_new_boolean(1));
+    json_object_object_add(rule, "type", json_object_new_string(json_get_str(d, "type")));
+    json_object_object_add(rule, "major", json_object_new_int64(json_get_int(d, "major", 0)));
+    json_object_object_add(rule, "minor", json_object_new_int64(json_get_int(d, "minor", 0)));
+    json_object_object_add(rule, "access", json_object_new_string("rwm"));
+    json_object_array_add(rules, rule);
+  }
+  json_object_object_add(res, "devices", rules);
+  return res;
+}
+
+int berth_cgroup_create(struct berth_cgroup_backend *cg, const char *id, json_object *spec,
+                        bool rootless, struct berth_error *err) {
+  if (cg->plugin == NULL)
+    return 0;
+  _cleanup_json_ json_object *res = berth_cgroup_resources(spec);
+  struct berth_cgroup_request req = {
+      .struct_size = sizeof(req),
+      .flags = rootless ? BERTH_CGROUP_REQ_ROOTLESS : 0,
+      .container_id = id,
+      .cgroups_path = json_get_str(json_get(spec, "linux"), "cgroupsPath"),
+      .resources_json = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN),
+  };
+  int r = cg->plugin->cgroup->create(&req, &cg->handle, err);
+  return r < 0 ? berth_error_prefix(err, "cgroup driver \"%s\"", cg->driver) : 0;
+}
+
+#define CALL_OP(cg, op, err, ...)                                                                  \
+  ({                                                                                               \
+    int _r = 0;                                                                                    \
+    if ((cg)->plugin != NULL && (cg)->handle != NULL && (cg)->plugin->cgroup->op != NULL) {        \
+      _r = (cg)->plugin->cgroup->op((cg)->handle, __VA_ARGS__);                                   \
+      if (_r < 0)                                                                                  \
+        berth_error_prefix(err, "cgroup driver \"%s\"", (cg)->driver);                             \
+    }                                                                                              \
+    _r;                                                                                            \
+  })
+
+int berth_cgroup_enter(struct berth_cgroup_backend *cg, pid_t pid, struct berth_error *err) {
+  return CALL_OP(cg, enter, err, pid, err);
+}
+
+int berth_cgroup_apply(struct berth_cgroup_backend *cg, json_object *resources,
+                       struct berth_error *err) {
+  const char *text = json_object_to_json_string_ext(resources, JSON_C_TO_STRING_PLAIN);
+  return CALL_OP(cg, apply, err, text, err);
+}
+
+int berth_cgroup_freeze(struct berth_cgroup_backend *cg, bool frozen, struct berth_error *err) {
+  if (cg->plugin == NULL || cg->plugin->cgroup->freeze == NULL)
+    return berth_error(err, 0, "cgroup driver \"%s\" cannot freeze containers", cg->driver);
+  return CALL_OP(cg, freeze, err, frozen ? 1 : 0, err);
+}
+
+bool berth_cgroup_is_frozen(struct berth_cgroup_backend *cg) {
+  int32_t frozen = 0;
+  _cleanup_error_ struct berth_error ignored = {0};
+  return CALL_OP(cg, is_frozen, &ignored, &frozen, &ignored) == 0 && frozen != 0;
+}
+
+int berth_cgroup_pids(struct berth_cgroup_backend *cg, berth_pid_fn fn, void *data,
+                      struct berth_error *err) {
+  return CALL_OP(cg, get_pids, err, fn, data, err);
+}
+
+int berth_cgroup_stats(struct berth_cgroup_backend *cg, char **json, struct berth_error *err) {
+  *json = NULL;
+  return CALL_OP(cg, stats, err, json, err);
+}
+
+int berth_cgroup_destroy(struct berth_cgroup_backend *cg, struct berth_error *err) {
+  return CALL_OP(cg, destroy, err, err);
+}
+
+void berth_cgroup_release(struct berth_cgroup_backend *cg) {
+  if (cg->plugin != NULL && cg->handle != NULL)
+    cg->plugin->cgroup->release(cg->handle);
+  cg->handle = NULL;
+}

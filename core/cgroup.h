@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The core's side of cgroups: picking a driver, and calling its plugin (or nothing, for
+ * the "none" driver). */
+#ifndef BERTH_CGROUP_H
+#define BERTH_CGROUP_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <berth/plugin.h>
+
+#include "error.h"
+
+struct berth_cgroup_backend {
+  char driver[16];                  /* "v1", "v2", "systemd", "none" */
+  const struct berth_plugin *plugin; /* NULL for "none" */
+  struct berth_cgroup *handle;       /* NULL for "none" or before create/load */
+};
+
+/* Resolve --cgroup-driver (auto|v1|v2|systemd|none, NULL = auto) against the spec and the
+ * host, then load the plugin. */
+int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec,
+                        struct berth_cgroup_backend *cg, struct berth_error *err);
+/* Rebuild from state.json's "cgroup" object. */
+int berth_cgroup_load(json_object *saved, struct berth_cgroup_backend *cg,
+                      struct berth_error *err);
+/* The "cgroup" object for state.json (driver, plugin, blob). */
+int berth_cgroup_save(struct berth_cgroup_backend *cg, json_object **out, struct berth_error *err);
+
+int berth_cgroup_create(struct berth_cgroup_backend *cg, const char *id, json_object *spec,
+                        bool rootless, struct berth_error *err);
+int berth_cgroup_enter(struct berth_cgroup_backend *cg, pid_t pid, struct berth_error *err);
+int berth_cgroup_apply(struct berth_cgroup_backend *cg, json_object *resources,
+                       struct berth_error *err);
+int berth_cgroup_freeze(struct berth_cgroup_backend *cg, bool frozen, struct berth_error *err);
+bool berth_cgroup_is_frozen(struct berth_cgroup_backend *cg);
+int berth_cgroup_pids(struct berth_cgroup_backend *cg, berth_pid_fn fn, void *data,
+                      struct berth_error *err);
+int berth_cgroup_stats(struct berth_cgroup_backend *cg, char **json, struct berth_error *err);
+int berth_cgroup_destroy(struct berth_cgroup_backend *cg, struct berth_error *err);
+void berth_cgroup_release(struct berth_cgroup_backend *cg);
+/* linux.resources completed with runc's default device rules and linux.devices. */
+json_object *berth_cgroup_resources(json_object *spec);
+
+#endif

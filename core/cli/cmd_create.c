@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "factory.h"
+
+int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
+                     struct berth_create_options *o, struct create_flags *f) {
+  static const struct option opts[] = {
+      {"bundle", required_argument, NULL, 'b'},
+      {"pid-file", required_argument, NULL, 'p'},
+      {"console-socket", required_argument, NULL, 'c'},
+      {"no-pivot", no_argument, NULL, 'P'},
+      {"no-new-keyring", no_argument, NULL, 'K'},
+      {"preserve-fds", required_argument, NULL, 'F'},
+      {"detach", no_argument, NULL, 'd'},
+      {"keep", no_argument, NULL, 'k'},
+      {"no-subreaper", no_argument, NULL, 'S'},
+      {NULL, 0, NULL, 0},
+  };
+  *o = (struct berth_create_options){.root = g->root, .cgroup_driver = g->cgroup_driver,
+                                     .systemd_cgroup = g->systemd_cgroup,
+                                     .rootless = g->rootless};
+  *f = (struct create_flags){0};
+  int c;
+  while ((c = getopt_long(argc, argv, run ? "b:d" : "b:", opts, NULL)) != -1) {
+    switch (c) {
+    case 'b': o->bundle = optarg; break;
+    case 'p': o->pid_file = optarg; break;
+    case 'c': f->console_socket = optarg; break;
+    case 'P': o->no_pivot = true; break;
+    case 'K': o->no_new_keyring = true; break;
+    case 'S': break;
+    case 'F': {
+      char *end = NULL;
+      long n = strtol(optarg, &end, 10);
+      if (*end != '\0' || n < 0 || n > 65536)
+        return cli_usage("--preserve-fds: %s is not a count of fds", optarg);
+      o->preserve_fds = (int)n;
+      break;
+    }
+    case 'd':
+    case 'k':
+      if (!run)
+        return cli_usage("create: unknown option %s", argv[optind - 1]);
+      if (c == 'd')
+        f->detach = true;
+      else
+        f->keep = true;
+      break;
+    default:
+      return cli_usage("%s: invalid option", run ? "run" : "create");
+    }
+  }
+  o->id = cli_one_id(argc, argv, run ? "run" : "create");
+  return o->id != NULL ? 0 : 1;
+}
+
+int cmd_create(struct berth_globals *g, int argc, char **argv) {
+  struct berth_create_options o;
+  struct create_flags f;
+  if (cli_parse_create(g, argc, argv, false, &o, &f) != 0)
+    return 1;
+  _cleanup_error_ struct berth_error err = {0};
+  pid_t pid;
+  return berth_create(&o, &pid, &err) < 0 ? cli_fail(&err) : 0;
+}

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+#include <getopt.h>
+
+#include "cli.h"
+#include "container.h"
+
+int cmd_delete(struct berth_globals *g, int argc, char **argv) {
+  static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+  bool force = false;
+  int c;
+  while ((c = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+    if (c != 'f')
+      return cli_usage("delete: invalid option");
+    force = true;
+  }
+  const char *id = cli_one_id(argc, argv, "delete");
+  if (id == NULL)
+    return 1;
+  _cleanup_error_ struct berth_error err = {0};
+  _cleanup_close_ int root_fd = -1;
+  _cleanup_container_ struct berth_container *container = NULL;
+  int r = cli_load(g, id, &root_fd, &container, &err);
+  /* Engines delete --force what may already be gone (containerd's shim does). */
+  if (r == -ENOENT && force)
+    return 0;
+  if (r < 0 || berth_container_delete(root_fd, container, force, &err) < 0)
+    return cli_fail(&err);
+  return 0;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "namespaces.h"
+#include "util.h"
+
+int berth_container_start(struct berth_container *c, struct berth_error *err) {
+  enum berth_status s = berth_container_status(c);
+  if (s != BERTH_CREATED)
+    return berth_error(err, 0, "cannot start container %s: it is %s, not created", c->id,
+                       berth_status_name(s));
+  /* Non-blocking, so that an init that died cannot hang us; we poll for its byte. */
+  _cleanup_close_ int fd =
+      openat(c->dir_fd, BERTH_FIFO_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return berth_error(err, errno, "start %s: open %s", c->id, BERTH_FIFO_FILE);
+  for (;;) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    int n = poll(&p, 1, 100);
+    if (n < 0 && errno != EINTR)
+      return berth_error(err, errno, "start %s: wait on %s", c->id, BERTH_FIFO_FILE);
+    char byte;
+    if (n > 0 && (p.revents & POLLIN) && read(fd, &byte, 1) == 1)
+      break;
+    if (!process_alive(c->pid))
+      return berth_error(err, 0, "start %s: the container's init exited before start", c->id);
+  }
+  if (unlinkat(c->dir_fd, BERTH_FIFO_FILE, 0) < 0)
+    return berth_error(err, errno, "start %s: remove %s", c->id, BERTH_FIFO_FILE);
+  return 0;
+}
+
+static int32_t signal_one(pid_t pid, void *data) {
+  kill(pid, *(int *)data);
+  return 0;
+}
+
+int berth_container_kill(struct berth_container *c, int sig, bool all, struct berth_error *err) {
+  enum berth_status s = berth_container_status(c);
+  if (s == BERTH_STOPPED && !all)
+    return berth_error(err, 0, "container %s is not running", c->id);
+  if (all && c->cg.plugin != NULL) {
+    int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
+    if (r < 0)
+      return r;
+    /* A frozen process only sees the signal once thawed (runc does the same). */
+    if (s == BERTH_PAUSED && (sig == SIGKILL || sig == SIGTERM))
+      berth_cgroup_freeze(&c->cg, false, err);
+    return 0;
+  }
+  if (s != BERTH_STOPPED && kill(c->pid, sig) < 0)
+    return berth_error(err, errno, "kill %s (pid %d)", c->id, (int)c->pid);
+  return 0;
+}
+
+int berth_container_pause(struct berth_container *c, bool pause, struct berth_error *err) {
+  enum berth_status s = berth_container_status(c);
+  if (pause && s != BERTH_RUNNING && s != BERTH_CREATED)
+    return berth_error(err, 0, "container %s is %s, not running", c->id, berth_status_name(s));
+  if (!pause && s != BERTH_PAUSED)
+    return berth_error(err, 0, "container %s is %s, not paused", c->id, berth_status_name(s));
+  return berth_cgroup_freeze(&c->cg, pause, err);
+}
+
+static void wait_gone(pid_t pid) {
+  for (int i = 0; i < 10000 && process_alive(pid); i++)
+    usleep(i < 100 ? 100 : 1000);
+}
+
+static int kill_everything(struct berth_container *c, enum berth_status s,
+                           struct berth_error *err) {
+  /* Without a pid namespace of its own, the init's death does not end the others. */
+  bool own_pid_ns = berth_spec_has_new_namespace(c->spec, CLONE_NEWPID);
+  int sig = SIGKILL;
+  if (!own_pid_ns && c->cg.plugin != NULL)
+    berth_cgroup_pids(&c->cg, signal_one, &sig, err);
+  if (s != BERTH_STOPPED)
+    kill(c->pid, SIGKILL);
+  if (s == BERTH_PAUSED)
+    berth_cgroup_freeze(&c->cg, false, err);
+  wait_gone(c->pid);
+  return 0;
+}
+
+int berth_container_delete(int root_fd, struct berth_container *c, bool force,
+                           struct berth_error *err) {
+  enum berth_status s = berth_container_status(c);
+  if ((s == BERTH_RUNNING || s == BERTH_PAUSED) && !force)
+    return berth_error(err, 0, "cannot delete container %s that is not stopped: %s", c->id,
+                       berth_status_name(s));
+  int r = kill_everything(c, s, err);
+  if (r == 0)
+    r = berth_cgroup_destroy(&c->cg, err);
+  if (r == 0)
+    r = berth_state_dir_remove(root_fd, c->id, err);
+  return r;
+}
+
+static const struct {
+  const char *name;
+  int number;
+} signals[] = {
+    {"HUP", SIGHUP},       {"INT", SIGINT},       {"QUIT", SIGQUIT},     {"ILL", SIGILL},
+    {"TRAP", SIGTRAP},     {"ABRT", SIGABRT},     {"IOT", SIGIOT},       {"BUS", SIGBUS},
+    {"FPE", SIGFPE},       {"KILL", SIGKILL},     {"USR1", SIGUSR1},     {"SEGV", SIGSEGV},
+    {"USR2", SIGUSR2},     {"PIPE", SIGPIPE},     {"ALRM", SIGALRM},     {"TERM", SIGTERM},
+    {"STKFLT", SIGSTKFLT}, {"CHLD", SIGCHLD},     {"CONT", SIGCONT},     {"STOP", SIGSTOP},
+    {"TSTP", SIGTSTP},     {"TTIN", SIGTTIN},     {"TTOU", SIGTTOU},     {"URG", SIGURG},
+    {"XCPU", SIGXCPU},     {"XFSZ", SIGXFSZ},     {"VTALRM", SIGVTALRM}, {"PROF", SIGPROF},
+    {"WINCH", SIGWINCH},   {"IO", SIGIO},         {"POLL", SIGPOLL},     {"PWR", SIGPWR},
+    {"SYS", SIGSYS},
+};
+
+int berth_signal_parse(const char *text) {
+  if (text == NULL || *text == '\0')
+    return -1;
+  char *end = NULL;
+  long n = strtol(text, &end, 10);
+  if (*end == '\0')
+    return n > 0 && n < NSIG ? (int)n : -1;
+  const char *name = strncasecmp(text, "SIG", 3) == 0 ? text + 3 : text;
+  for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+    if (strcasecmp(name, signals[i].name) == 0)
+      return signals[i].number;
+  if (strncasecmp(name, "RTMIN", 5) == 0 || strncasecmp(name, "RTMAX", 5) == 0) {
+    long off = name[5] == '\0' ? 0 : strtol(name + 5, &end, 10);
+    int sig = (strncasecmp(name, "RTMIN", 5) == 0 ? SIGRTMIN : SIGRTMAX) + (int)off;
+    return sig >= SIGRTMIN && sig <= SIGRTMAX ? sig : -1;
+  }
+  return -1;
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "factory.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "id.h"
+#include "json_util.h"
+#include "spawn.h"
+#include "spec.h"
+#include "state.h"
+#include "util.h"
+
+/* What create builds, so that a failure anywhere can take it all down again. */
+struct creation {
+  const struct berth_create_options *o;
+  int root_fd;
+  int dir_fd;
+  bool dir_made;
+  json_object *spec;
+  char bundle[PATH_MAX];
+  char rootfs[PATH_MAX];
+  struct berth_cgroup_backend cg;
+  bool cgroup_made;
+};
+
+static int resolve_bundle(struct creation *c, struct berth_error *err) {
+  const char *bundle = c->o->bundle != NULL ? c->o->bundle : ".";
+  if (realpath(bundle, c->bundle) == NULL)
+    return berth_error(err, errno, "bundle %s", bundle);
+  _cleanup_close_ int fd = open(c->bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return berth_error(err, errno, "bundle %s", c->bundle);
+  int r = berth_spec_load(fd, &c->spec, err);
+  if (r < 0)
+    return r;
+  const char *root = json_get_str(json_get(c->spec, "root"), "path");
+  char joined[PATH_MAX * 2];
+  snprintf(joined, sizeof(joined), "%s/%s", root[0] == '/' ? "" : c->bundle, root);
+  struct stat st;
+  if (realpath(joined, c->rootfs) == NULL || stat(c->rootfs, &st) < 0)
+    return berth_error(err, errno, "root.path %s", root);
+  if (!S_ISDIR(st.st_mode))
+    return berth_error(err, ENOTDIR, "root.path %s", root);
+  return 0;
+}
+
+static int make_state_dir(struct creation *c, struct berth_error *err) {
+  if (mkdirat(c->root_fd, c->o->id, 0711) < 0) {
+    if (errno == EEXIST)
+      return berth_error(err, 0, "container with id %s already exists", c->o->id);
+    return berth_error(err, errno, "create state directory %s/%s", c->o->root, c->o->id);
+  }
+  c->dir_made = true;
+  c->dir_fd = berth_state_dir_open(c->root_fd, c->o->id, err);
+  if (c->dir_fd < 0)
+    return c->dir_fd;
+  /* mkdir's mode passes through the umask. */
+  if (fchmod(c->dir_fd, 0711) < 0)
+    return berth_error(err, errno, "chmod state directory");
+  if (mkfifoat(c->dir_fd, BERTH_FIFO_FILE, 0622) < 0 ||
+      fchmodat(c->dir_fd, BERTH_FIFO_FILE, 0622, 0) < 0)
+    return berth_error(err, errno, "create %s", BERTH_FIFO_FILE);
+  return 0;
+}
+
+static json_object *state_object(struct creation *c, pid_t pid, json_object *cgroup) {
+  char created[64];
+  struct timespec ts;
+  struct tm tm;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  gmtime_r(&ts.tv_sec, &tm);
+  size_t n = strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(created + n, sizeof(created) - n, ".%09ldZ", ts.tv_nsec);
+  json_object *s = json_object_new_object();
+  json_object_object_add(s, "id", json_object_new_string(c->o->id));
+  json_object_object_add(s, "init_process_pid", json_object_new_int(pid));
+  json_object_object_add(s, "init_process_start",
+                         json_object_new_int64((int64_t)process_start_time(pid)));
+  json_object_object_add(s, "created", json_object_new_string(created));
+  json_object_object_add(s, "bundle", json_object_new_string(c->bundle));
+  json_object_object_add(s, "rootfs", json_object_new_string(c->rootfs));
+  json_object_object_add(s, "owner_uid", json_object_new_int((int)geteuid()));
+  json_object_object_add(s, "rootless", json_object_new_boolean(c->o->rootless));
+  json_object_object_add(s, "cgroup", cgroup);
+  json_object_object_add(s, "config", json_object_get(c->spec));
+  return s;
+}
+
+static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
+  int r = berth_validate_id(c->o->id, err);
+  if (r < 0 || (r = resolve_bundle(c, err)) < 0)
+    return r;
+  c->root_fd = berth_root_open(c->o->root, true, err);
+  if (c->root_fd < 0)
+    return c->root_fd;
+  r = berth_cgroup_select(c->o->cgroup_driver, c->o->systemd_cgroup, c->spec, &c->cg, err);
+  if (r < 0 || (r = make_state_dir(c, err)) < 0)
+    return r;
+  r = berth_cgroup_create(&c->cg, c->o->id, c->spec, c->o->rootless, err);
+  if (r < 0)
+    return r;
+  c->cgroup_made = true;
+  _cleanup_close_ int fifo_fd = openat(c->dir_fd, BERTH_FIFO_FILE, O_PATH | O_CLOEXEC);
+  if (fifo_fd < 0)
+    return berth_error(err, errno, "open %s", BERTH_FIFO_FILE);
+  struct berth_spawn_config sc = {.id = c->o->id, .spec = c->spec, .rootfs = c->rootfs,
+                                  .bundle = c->bundle, .no_pivot = c->o->no_pivot,
+                                  .no_new_keyring = c->o->no_new_keyring,
+                                  .preserve_fds = c->o->preserve_fds, .fifo_fd = fifo_fd,
+                                  .cg = &c->cg};
+  r = berth_spawn_init(&sc, pid, err);
+  if (r < 0)
+    return r;
+  json_object *cgroup = NULL;
+  r = berth_cgroup_save(&c->cg, &cgroup, err);
+  if (r < 0)
+    return r;
+  _cleanup_json_ json_object *state = state_object(c, *pid, cgroup);
+  r = berth_state_write(c->dir_fd, state, err);
+  if (r == 0 && c->o->pid_file != NULL)
+    r = berth_write_pid_file(c->o->pid_file, *pid, err);
+  return r;
+}
+
+static void undo(struct creation *c, pid_t pid) {
+  _cleanup_error_ struct berth_error ignored = {0};
+  if (pid > 0) {
+    kill(pid, SIGKILL);
+    for (int i = 0; i < 1000 && process_alive(pid); i++)
+      usleep(1000);
+  }
+  if (c->cgroup_made)
+    berth_cgroup_destroy(&c->cg, &ignored);
+  if (c->dir_made)
+    berth_state_dir_remove(c->root_fd, c->o->id, &ignored);
+}
+
+int berth_create(const struct berth_create_options *o, pid_t *pid, struct berth_error *err) {
+  struct creation c = {.o = o, .root_fd = -1, .dir_fd = -1};
+  *pid = 0;
+  int r = build(&c, pid, err);
+  if (r < 0) {
+    undo(&c, *pid);
+    berth_error_prefix(err, "create %s", o->id);
+  }
+  berth_cgroup_release(&c.cg);
+  if (c.spec != NULL)
+    json_object_put(c.spec);
+  closep(&c.dir_fd);
+  closep(&c.root_fd);
+  return r;
+}
+
+int berth_write_pid_file(const char *path, pid_t pid, struct berth_error *err) {
+  char tmp[PATH_MAX], text[32];
+  const char *slash = strrchr(path, '/');
+  int dirlen = slash != NULL ? (int)(slash - path) : 0;
+  snprintf(tmp, sizeof(tmp), "%.*s%s.%s.tmp", dirlen, path, slash ? "/" : "",
+           slash ? slash + 1 : path);
+  snprintf(text, sizeof(text), "%d", (int)pid);
+  _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  if (fd < 0)
+    return berth_error(err, errno, "pid file %s", tmp);
+  int r = write_all(fd, text, strlen(text));
+  if (r < 0 || rename(tmp, path) < 0) {
+    int saved = r < 0 ? -r : errno;
+    unlink(tmp);
+    return berth_error(err, saved, "pid file %s", path);
+  }
+  return 0;
+}

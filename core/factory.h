@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Create: everything from an ID and a bundle to an init blocked on exec.fifo. */
+#ifndef BERTH_FACTORY_H
+#define BERTH_FACTORY_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+struct berth_create_options {
+  const char *root;          /* --root */
+  const char *id;
+  const char *bundle;        /* -b, default cwd */
+  const char *pid_file;      /* --pid-file or NULL */
+  const char *cgroup_driver; /* --cgroup-driver or NULL (auto) */
+  bool systemd_cgroup;       /* --systemd-cgroup */
+  bool rootless;
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+};
+
+/* On failure nothing is left behind: no state dir, cgroup, mount or process. */
+int berth_create(const struct berth_create_options *o, pid_t *pid, struct berth_error *err);
+/* Write pid to path atomically (temp file in the same directory, then rename). */
+int berth_write_pid_file(const char *path, pid_t pid, struct berth_error *err);
+
+#endif

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "json_util.h"
+#include "namespaces.h"
+#include "process.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "util.h"
+
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+
+struct init_channels {
+  int sync_fd;
+  int fifo_fd;
+  int preserve_fds;
+};
+
+static int env_fd(const char *name) {
+  const char *v = getenv(name);
+  return v != NULL ? atoi(v) : -1;
+}
+
+static int set_hostname(json_object *spec, struct berth_error *err) {
+  const char *hostname = json_get_str(spec, "hostname");
+  const char *domainname = json_get_str(spec, "domainname");
+  if (hostname != NULL && *hostname && sethostname(hostname, strlen(hostname)) < 0)
+    return berth_error(err, errno, "hostname: sethostname %s", hostname);
+  if (domainname != NULL && *domainname && setdomainname(domainname, strlen(domainname)) < 0)
+    return berth_error(err, errno, "domainname: setdomainname %s", domainname);
+  return 0;
+}
+
+static int write_sysctls(json_object *spec, struct berth_error *err) {
+  json_object *sysctl = json_get(json_get(spec, "linux"), "sysctl");
+  if (sysctl == NULL)
+    return 0;
+  json_object_object_foreach(sysctl, key, val) {
+    char path[512];
+    int n = snprintf(path, sizeof(path), "/proc/sys/%s", key);
+    if (n < 0 || (size_t)n >= sizeof(path) || strstr(key, "..") != NULL)
+      return berth_error(err, EINVAL, "linux.sysctl: %s", key);
+    for (char *p = path + 10; *p != '\0'; p++)
+      if (*p == '.')
+        *p = '/';
+    if (write_file_at(AT_FDCWD, path, json_object_get_string(val), err) < 0)
+      return berth_error_prefix(err, "linux.sysctl %s", key);
+  }
+  return 0;
+}
+
+/* A session keyring of its own, so containers do not share the host's keys. */
+static int join_keyring(const char *id, bool no_new_keyring, struct berth_error *err) {
+  if (no_new_keyring)
+    return 0;
+  char name[1100];
+  snprintf(name, sizeof(name), "_ses.%s", id);
+  if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
+    return berth_error(err, errno, "join a session keyring");
+  return 0;
+}
+
+static bool user_ns_denies_setgroups(void) {
+  _cleanup_free_ char *text = NULL;
+  return read_file_at(AT_FDCWD, "/proc/self/setgroups", &text, NULL) == 0 &&
+         strncmp(text, "deny", 4) == 0;
+}
+
+static int build_container(json_object *boot, int sync_fd, struct berth_error *err) {
+  json_object *spec = json_get(boot, "spec");
+  json_object *process = json_get(spec, "process");
+  const char *rootfs = json_get_str(boot, "rootfs");
+  int r = berth_rootfs_mount(spec, rootfs, err);
+  if (r < 0)
+    return r;
+  if (json_get(spec, "hooks") != NULL) {
+    /* createRuntime/prestart hooks run in the parent while we wait before pivot_root. */
+    r = berth_sync_send_type(sync_fd, "hooks", err);
+    _cleanup_json_ json_object *reply = NULL;
+    if (r == 0)
+      r = berth_sync_recv(sync_fd, &reply, err);
+    if (r < 0)
+      return r == -ECONNRESET ? berth_error(err, 0, "parent gone during hooks") : r;
+  }
+  if ((r = berth_rootfs_pivot(rootfs, json_get_bool(boot, "no_pivot", false), err)) < 0 ||
+      (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0 ||
+      (r = berth_rootfs_finish(spec, err)) < 0 ||
+      (r = join_keyring(json_get_str(boot, "id"), json_get_bool(boot, "no_new_keyring", false),
+                        err)) < 0 ||
+      (r = berth_process_oom_score_adj(process, err)) < 0 ||
+      (r = berth_process_rlimits(process, err)) < 0)
+    return r;
+  return 0;
+}
+
+static void report_error(int sync_fd, const char *msg) {
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "type", json_object_new_string("error"));
+  json_object_object_add(o, "msg", json_object_new_string(msg));
+  berth_sync_send(sync_fd, o, NULL);
+  json_object_put(o);
+}
+
+/* Blocks until `berth start` opens the fifo for reading. */
+static int wait_for_start(int fifo_fd, struct berth_error *err) {
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo_fd);
+  _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return berth_error(err, errno, "open exec.fifo");
+  if (write(fd, "0", 1) != 1)
+    return berth_error(err, errno, "write exec.fifo");
+  close(fifo_fd);
+  return 0;
+}
+
+static int run(struct init_channels *ch, struct berth_error *err) {
+  _cleanup_json_ json_object *boot = NULL;
+  int r = berth_sync_recv(ch->sync_fd, &boot, err);
+  if (r < 0)
+    return r == -ECONNRESET ? berth_error(err, 0, "no bootstrap from the parent") : r;
+  r = build_container(boot, ch->sync_fd, err);
+  if (r < 0)
+    return r;
+  json_object *process = json_path(boot, "spec", "process", NULL);
+  _cleanup_strv_ char **envp = berth_process_env(process);
+  _cleanup_free_ char *exe = NULL;
+  if (envp == NULL)
+    return berth_error(err, ENOMEM, "environment");
+  if ((r = berth_process_become(process, !user_ns_denies_setgroups(), err)) < 0 ||
+      (r = berth_process_no_new_privileges(process, err)) < 0 ||
+      (r = berth_process_find_executable(process, envp, &exe, err)) < 0)
+    return r;
+  if ((r = berth_sync_send_type(ch->sync_fd, "ready", err)) < 0)
+    return r;
+  close(ch->sync_fd);
+  ch->sync_fd = -1;
+  if ((r = wait_for_start(ch->fifo_fd, err)) < 0)
+    return r;
+  json_object *args = json_get(process, "args");
+  size_t argc = json_object_array_length(args);
+  char *argv[argc + 1];
+  for (size_t i = 0; i < argc; i++)
+    argv[i] = (char *)json_object_get_string(json_object_array_get_idx(args, i));
+  argv[argc] = NULL;
+  /* Nothing of ours past the preserved fds may reach the container. */
+  syscall(SYS_close_range, 3 + ch->preserve_fds, ~0u, CLOSE_RANGE_CLOEXEC);
+  execve(exe, argv, envp);
+  return berth_error(err, errno, "exec %s", exe);
+}
+
+/* `berth run` blocks the signals it forwards; the container must start clean. */
+static void reset_signals(void) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      signal(sig, SIG_DFL);
+}
+
+int berth_init_main(void) {
+  struct init_channels ch = {.sync_fd = env_fd("_BERTH_SYNC_FD"),
+                             .fifo_fd = env_fd("_BERTH_FIFO_FD"),
+                             .preserve_fds = env_fd("_BERTH_PRESERVE_FDS")};
+  clearenv();
+  reset_signals();
+  if (ch.sync_fd < 0) {
+    fprintf(stderr, "berth init: not started by berth (no sync fd)\n");
+    return 1;
+  }
+  fcntl(ch.sync_fd, F_SETFD, FD_CLOEXEC);
+  if (ch.fifo_fd >= 0)
+    fcntl(ch.fifo_fd, F_SETFD, FD_CLOEXEC);
+  if (ch.preserve_fds < 0)
+    ch.preserve_fds = 0;
+  _cleanup_error_ struct berth_error err = {0};
+  run(&ch, &err);
+  if (ch.sync_fd >= 0)
+    report_error(ch.sync_fd, err.msg != NULL ? err.msg : "init failed");
+  else
+    fprintf(stderr, "berth init: %s\n", err.msg != NULL ? err.msg : "failed");
+  return 1;
+}

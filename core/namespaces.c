@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "json_util.h"
+#include "spec.h"
+#include "util.h"
+
+static int add_join(struct berth_namespaces *ns, const char *path, int flag,
+                    struct berth_error *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return berth_error(err, errno, "open namespace %s", path);
+  if (flag == CLONE_NEWUSER && ns->join_count > 0) {
+    /* The user namespace is joined before the others. */
+    memmove(&ns->join_fds[1], &ns->join_fds[0], sizeof(int) * (size_t)ns->join_count);
+    memmove(&ns->join_flags[1], &ns->join_flags[0], sizeof(int) * (size_t)ns->join_count);
+    ns->join_fds[0] = fd;
+    ns->join_flags[0] = flag;
+  } else {
+    ns->join_fds[ns->join_count] = fd;
+    ns->join_flags[ns->join_count] = flag;
+  }
+  ns->join_count++;
+  return 0;
+}
+
+int berth_namespaces_open(json_object *spec, struct berth_namespaces *ns, struct berth_error *err) {
+  memset(ns, 0, sizeof(*ns));
+  json_object *list = json_get_array(json_get(spec, "linux"), "namespaces");
+  for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
+    json_object *entry = json_object_array_get_idx(list, i);
+    int flag = berth_namespace_flag(json_get_str(entry, "type"));
+    const char *path = json_get_str(entry, "path");
+    if (path == NULL || *path == '\0') {
+      ns->new_flags |= flag;
+      continue;
+    }
+    int r = add_join(ns, path, flag, err);
+    if (r < 0) {
+      berth_namespaces_close(ns);
+      return berth_error_prefix(err, "linux.namespaces[%zu]", i);
+    }
+  }
+  return 0;
+}
+
+void berth_namespaces_close(struct berth_namespaces *ns) {
+  for (int i = 0; i < ns->join_count; i++)
+    close(ns->join_fds[i]);
+  ns->join_count = 0;
+}
+
+bool berth_spec_has_new_namespace(json_object *spec, int flag) {
+  json_object *list = json_get_array(json_get(spec, "linux"), "namespaces");
+  for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
+    json_object *entry = json_object_array_get_idx(list, i);
+    const char *path = json_get_str(entry, "path");
+    if (berth_namespace_flag(json_get_str(entry, "type")) == flag && (path == NULL || !*path))
+      return true;
+  }
+  return false;
+}
+
+static int write_map(pid_t pid, const char *file, json_object *maps, struct berth_error *err) {
+  char text[4096] = "", path[64];
+  size_t used = 0;
+  for (size_t i = 0; maps != NULL && i < json_object_array_length(maps); i++) {
+    json_object *m = json_object_array_get_idx(maps, i);
+    int n = snprintf(text + used, sizeof(text) - used, "%lld %lld %lld\n",
+                     (long long)json_get_int(m, "containerID", 0),
+                     (long long)json_get_int(m, "hostID", 0), (long long)json_get_int(m, "size", 0));
+    if (n < 0 || (size_t)n >= sizeof(text) - used)
+      return berth_error(err, E2BIG, "write %s", file);
+    used += (size_t)n;
+  }
+  snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+  return write_file_at(AT_FDCWD, path, text, err);
+}
+
+int berth_write_id_maps(pid_t pid, json_object *spec, struct berth_error *err) {
+  json_object *linux_obj = json_get(spec, "linux");
+  int r = write_map(pid, "uid_map", json_get_array(linux_obj, "uidMappings"), err);
+  if (r == 0)
+    r = write_map(pid, "gid_map", json_get_array(linux_obj, "gidMappings"), err);
+  return r < 0 ? berth_error_prefix(err, "user namespace") : 0;
+}
+
+int berth_write_time_offsets(json_object *spec, struct berth_error *err) {
+  json_object *offsets = json_get(json_get(spec, "linux"), "timeOffsets");
+  char text[256] = "";
+  size_t used = 0;
+  static const char *const clocks[] = {"monotonic", "boottime"};
+  for (size_t i = 0; offsets != NULL && i < 2; i++) {
+    json_object *o = json_get(offsets, clocks[i]);
+    if (o == NULL)
+      continue;
+    int n = snprintf(text + used, sizeof(text) - used, "%s %lld %lld\n", clocks[i],
+                     (long long)json_get_int(o, "secs", 0), (long long)json_get_int(o, "nanosecs", 0));
+    if (n > 0 && (size_t)n < sizeof(text) - used)
+      used += (size_t)n;
+  }
+  if (used == 0)
+    return 0;
+  int r = write_file_at(AT_FDCWD, "/proc/self/timens_offsets", text, err);
+  return r < 0 ? berth_error_prefix(err, "linux.timeOffsets") : 0;
+}

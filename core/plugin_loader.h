@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Loads one plugin by basename, checked by fd before dlopen, never dlclose'd. */
+#ifndef BERTH_PLUGIN_LOADER_H
+#define BERTH_PLUGIN_LOADER_H
+
+#include <stdint.h>
+
+#include <berth/plugin.h>
+
+#include "error.h"
+
+/* The host services handed to every plugin. */
+extern const struct berth_host_api berth_host;
+
+/* Load NAME.so ("cgroup-v1") of the given kind from BERTH_PLUGIN_PATH (colon-separated)
+ * or the compiled-in plugin directory. A plugin loaded once is returned again. */
+int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin **out,
+                      struct berth_error *err);
+/* The directories searched, colon-separated (for messages and `features`). */
+const char *berth_plugin_search_path(void);
+
+#endif

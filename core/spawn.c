@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "json_util.h"
+#include "log.h"
+#include "namespaces.h"
+#include "sealed_exe.h"
+#include "sync.h"
+#include "util.h"
+
+/* Everything the pre-exec child needs, in its own copy of our memory. */
+struct child_args {
+  const struct berth_spawn_config *cfg;
+  struct berth_namespaces *ns;
+  int exe_fd;
+  int sync_fd;
+  bool fast; /* all namespaces created by clone itself */
+};
+
+static pid_t clone_process(int flags) {
+  return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+/* In the pre-exec child: report and die. The parent prints the message. */
+static void __attribute__((noreturn)) child_fail(int sync_fd, int errnum, const char *what) {
+  _cleanup_error_ struct berth_error err = {0};
+  berth_error(&err, errnum, "%s", what);
+  json_object *msg = json_object_new_object();
+  json_object_object_add(msg, "type", json_object_new_string("error"));
+  json_object_object_add(msg, "msg", json_object_new_string(err.msg));
+  berth_sync_send(sync_fd, msg, NULL);
+  _exit(1);
+}
+
+static void wait_byte(int fd, char expected) {
+  char c = 0;
+  while (read(fd, &c, 1) < 0 && errno == EINTR)
+    ;
+  if (c != expected)
+    _exit(1); /* the parent gave up on us */
+}
+
+static void become_ns_root(int sync_fd) {
+  if (setresgid(0, 0, 0) < 0)
+    child_fail(sync_fd, errno, "setresgid to 0 in the user namespace (is 0 mapped?)");
+  if (setresuid(0, 0, 0) < 0)
+    child_fail(sync_fd, errno, "setresuid to 0 in the user namespace (is 0 mapped?)");
+}
+
+/* Slow path (namespaces joined by path, or a time namespace): runc's order — join, then
+ * a new user namespace (the parent writes its maps), then the other new namespaces, then
+ * fork so the init lands in the new pid/time namespace. */
+static void join_and_unshare(struct child_args *a) {
+  for (int i = 0; i < a->ns->join_count; i++)
+    if (setns(a->ns->join_fds[i], a->ns->join_flags[i]) < 0)
+      child_fail(a->sync_fd, errno, "join namespace (setns)");
+  int flags = a->ns->new_flags;
+  if (flags & CLONE_NEWUSER) {
+    if (unshare(CLONE_NEWUSER) < 0)
+      child_fail(a->sync_fd, errno, "unshare the user namespace");
+    berth_sync_send_type(a->sync_fd, "maps", NULL);
+    wait_byte(a->sync_fd, 'M');
+    become_ns_root(a->sync_fd);
+  }
+  if (unshare(flags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP)) < 0)
+    child_fail(a->sync_fd, errno, "unshare namespaces");
+  bool joined_pid = false;
+  for (int i = 0; i < a->ns->join_count; i++)
+    joined_pid = joined_pid || a->ns->join_flags[i] == CLONE_NEWPID;
+  if (!(flags & (CLONE_NEWPID | CLONE_NEWTIME)) && !joined_pid)
+    return;
+  if (flags & CLONE_NEWTIME) {
+    _cleanup_error_ struct berth_error err = {0};
+    if (berth_write_time_offsets(a->cfg->spec, &err) < 0)
+      child_fail(a->sync_fd, 0, err.msg);
+  }
+  pid_t pid = fork();
+  if (pid < 0)
+    child_fail(a->sync_fd, errno, "fork into the new pid namespace");
+  if (pid == 0)
+    return;
+  json_object *msg = json_object_new_object();
+  json_object_object_add(msg, "type", json_object_new_string("pid"));
+  json_object_object_add(msg, "pid", json_object_new_int(pid));
+  berth_sync_send(a->sync_fd, msg, NULL);
+  _exit(0);
+}
+
+/* Keep our channels above the fds the container inherits (--preserve-fds). */
+static int move_fd_above(int fd, int floor) {
+  if (fd < 0 || fd >= floor)
+    return fd;
+  int moved = fcntl(fd, F_DUPFD, floor);
+  return moved < 0 ? fd : moved;
+}
+
+static void __attribute__((noreturn)) child_main(struct child_args *a) {
+  if (!a->fast)
+    join_and_unshare(a);
+  wait_byte(a->sync_fd, 'G');
+  if (a->fast && (a->ns->new_flags & CLONE_NEWUSER))
+    become_ns_root(a->sync_fd);
+  /* After the parent moved us: the cgroup namespace's root is the container's cgroup. */
+  if ((a->ns->new_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+    child_fail(a->sync_fd, errno, "unshare the cgroup namespace");
+  int floor = 3 + a->cfg->preserve_fds;
+  int sync_fd = move_fd_above(a->sync_fd, floor);
+  int fifo_fd = move_fd_above(a->cfg->fifo_fd, floor);
+  int exe_fd = move_fd_above(a->exe_fd, floor);
+  char env_sync[32], env_fifo[32], env_preserve[32];
+  snprintf(env_sync, sizeof(env_sync), "_BERTH_SYNC_FD=%d", sync_fd);
+  snprintf(env_fifo, sizeof(env_fifo), "_BERTH_FIFO_FD=%d", fifo_fd);
+  snprintf(env_preserve, sizeof(env_preserve), "_BERTH_PRESERVE_FDS=%d", a->cfg->preserve_fds);
+  char *envp[] = {env_sync, env_fifo, env_preserve, NULL};
+  char *argv[] = {"berth", "init", NULL};
+  if (fcntl(sync_fd, F_SETFD, 0) < 0 || (fifo_fd >= 0 && fcntl(fifo_fd, F_SETFD, 0) < 0))
+    child_fail(sync_fd, errno, "pass fds to init");
+  if (chdir(a->cfg->bundle) < 0)
+    child_fail(sync_fd, errno, "chdir to the bundle");
+  syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
+  child_fail(sync_fd, errno, "re-execute berth as init");
+}
+
+static json_object *bootstrap_message(const struct berth_spawn_config *cfg) {
+  json_object *msg = json_object_new_object();
+  json_object_object_add(msg, "type", json_object_new_string("bootstrap"));
+  json_object_object_add(msg, "id", json_object_new_string(cfg->id));
+  json_object_object_add(msg, "rootfs", json_object_new_string(cfg->rootfs));
+  json_object_object_add(msg, "no_pivot", json_object_new_boolean(cfg->no_pivot));
+  json_object_object_add(msg, "no_new_keyring", json_object_new_boolean(cfg->no_new_keyring));
+  json_object_object_add(msg, "debug", json_object_new_boolean(berth_log_debug_enabled()));
+  json_object_object_add(msg, "spec", json_object_get(cfg->spec));
+  return msg;
+}
+
+/* Answer the slow path's requests until it tells us the init's pid. */
+static int await_init_pid(int sync_fd, pid_t child, json_object *spec, pid_t *init_pid,
+                          struct berth_error *err) {
+  for (;;) {
+    _cleanup_json_ json_object *msg = NULL;
+    int r = berth_sync_recv(sync_fd, &msg, err);
+    if (r == -ECONNRESET)
+      return berth_error(err, 0, "init exited while joining namespaces");
+    if (r < 0)
+      return r;
+    const char *type = json_get_str(msg, "type");
+    if (type != NULL && strcmp(type, "maps") == 0) {
+      r = berth_write_id_maps(child, spec, err);
+      if (r < 0)
+        return r;
+      r = write_all(sync_fd, "M", 1);
+    } else if (type != NULL && strcmp(type, "pid") == 0) {
+      *init_pid = (pid_t)json_get_int(msg, "pid", 0);
+      return 0;
+    } else if (type != NULL && strcmp(type, "error") == 0) {
+      return berth_error(err, 0, "%s", json_get_str(msg, "msg"));
+    } else {
+      return berth_error(err, 0, "unexpected %s message from init", type ? type : "untyped");
+    }
+    if (r < 0)
+      return berth_error(err, -r, "sync with init");
+  }
+}
+
+/* After bootstrap: log lines, hooks (later), then "ready" or a structured error. */
+static int await_ready(int sync_fd, struct berth_error *err) {
+  for (;;) {
+    _cleanup_json_ json_object *msg = NULL;
+    int r = berth_sync_recv(sync_fd, &msg, err);
+    if (r == -ECONNRESET)
+      return berth_error(err, 0, "init exited before it was ready");
+    if (r < 0)
+      return r;
+    const char *type = json_get_str(msg, "type");
+    if (type == NULL)
+      return berth_error(err, 0, "untyped message from init");
+    if (strcmp(type, "ready") == 0)
+      return 0;
+    if (strcmp(type, "error") == 0)
+      return berth_error(err, 0, "%s", json_get_str(msg, "msg"));
+    if (strcmp(type, "log") == 0)
+      berth_log((int)json_get_int(msg, "level", BERTH_LOG_DEBUG), "init: %s",
+                json_get_str(msg, "msg"));
+    else if (strcmp(type, "hooks") == 0) {
+      r = berth_sync_send_type(sync_fd, "hooks-done", err);
+      if (r < 0)
+        return r;
+    } else
+      return berth_error(err, 0, "unexpected %s message from init", type);
+  }
+}
+
+static int drive_child(const struct berth_spawn_config *cfg, struct child_args *a, pid_t child,
+                       int sync_fd, pid_t *init_pid, struct berth_error *err) {
+  int r = 0;
+  *init_pid = child;
+  if (a->fast && (a->ns->new_flags & CLONE_NEWUSER))
+    r = berth_write_id_maps(child, cfg->spec, err);
+  if (r == 0 && !a->fast) {
+    r = await_init_pid(sync_fd, child, cfg->spec, init_pid, err);
+    if (*init_pid != child)
+      waitpid(child, NULL, 0);
+  }
+  if (r == 0)
+    r = berth_cgroup_enter(cfg->cg, *init_pid, err);
+  if (r < 0)
+    return r;
+  _cleanup_json_ json_object *boot = bootstrap_message(cfg);
+  r = write_all(sync_fd, "G", 1);
+  if (r < 0)
+    return berth_error(err, -r, "start init");
+  r = berth_sync_send(sync_fd, boot, err);
+  return r < 0 ? r : await_ready(sync_fd, err);
+}
+
+static void kill_and_reap(pid_t child, pid_t init_pid) {
+  if (init_pid > 0)
+    kill(init_pid, SIGKILL);
+  if (child > 0) {
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+  }
+}
+
+int berth_spawn_init(const struct berth_spawn_config *cfg, pid_t *pid, struct berth_error *err) {
+  struct berth_namespaces ns;
+  int r = berth_namespaces_open(cfg->spec, &ns, err);
+  if (r < 0)
+    return r;
+  _cleanup_close_ int exe_fd = berth_sealed_exe(err);
+  int fds[2] = {-1, -1};
+  if (exe_fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
+    berth_namespaces_close(&ns);
+    return exe_fd < 0 ? exe_fd : berth_error(err, errno, "socketpair");
+  }
+  _cleanup_close_ int parent_fd = fds[0];
+  _cleanup_close_ int child_fd = fds[1];
+  struct child_args a = {.cfg = cfg, .ns = &ns, .exe_fd = exe_fd, .sync_fd = child_fd};
+  a.fast = ns.join_count == 0 && !(ns.new_flags & CLONE_NEWTIME);
+  pid_t child = clone_process(a.fast ? (ns.new_flags & ~CLONE_NEWCGROUP) : 0);
+  if (child == 0) {
+    close(parent_fd);
+    child_main(&a);
+  }
+  berth_namespaces_close(&ns);
+  if (child < 0)
+    return berth_error(err, errno, "clone the container's init");
+  closep(&child_fd);
+  child_fd = -1;
+  pid_t init_pid = 0;
+  r = drive_child(cfg, &a, child, parent_fd, &init_pid, err);
+  if (r < 0) {
+    kill_and_reap(child, init_pid);
+    return r;
+  }
+  *pid = init_pid;
+  return 0;
+}

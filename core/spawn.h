@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Parent side of a container's first process: clone into the namespaces, write the id
+ * maps, move it into the cgroup, re-execute it as `berth init` from a sealed copy, hand
+ * it the bootstrap, and wait until it is ready (or report its structured error). */
+#ifndef BERTH_SPAWN_H
+#define BERTH_SPAWN_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "error.h"
+
+struct berth_spawn_config {
+  const char *id;
+  json_object *spec;
+  const char *rootfs; /* absolute */
+  const char *bundle; /* absolute; init's cwd */
+  bool no_pivot;
+  bool no_new_keyring;
+  int preserve_fds;
+  int fifo_fd; /* O_PATH fd of exec.fifo */
+  struct berth_cgroup_backend *cg;
+};
+
+/* On success *pid is the container's init (host pid), blocked on exec.fifo. On failure
+ * nothing of the process is left; the caller removes the cgroup and state. */
+int berth_spawn_init(const struct berth_spawn_config *cfg, pid_t *pid, struct berth_error *err);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A container on disk: --root/ID/state.json and exec.fifo, and what Load derives. */
+#ifndef BERTH_STATE_H
+#define BERTH_STATE_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "cgroup.h"
+#include "error.h"
+
+#define BERTH_STATE_FILE "state.json"
+#define BERTH_FIFO_FILE "exec.fifo"
+#define BERTH_DEFAULT_ROOT "/run/berth"
+
+enum berth_status { BERTH_CREATING, BERTH_CREATED, BERTH_RUNNING, BERTH_PAUSED, BERTH_STOPPED };
+
+struct berth_container {
+  char *id;
+  int dir_fd;          /* the state dir, O_DIRECTORY */
+  json_object *state;  /* state.json as read */
+  json_object *spec;   /* borrowed from state: "config" */
+  pid_t pid;
+  unsigned long long start_time;
+  struct berth_cgroup_backend cg;
+};
+
+/* Open (and with create, make 0700) the --root directory. */
+int berth_root_open(const char *root, bool create, struct berth_error *err);
+/* Open ID's state dir beneath root_fd without following symlinks; -ENOENT if absent. */
+int berth_state_dir_open(int root_fd, const char *id, struct berth_error *err);
+/* Write state.json atomically (temp file, fsync, rename). */
+int berth_state_write(int dir_fd, json_object *state, struct berth_error *err);
+/* Load: validate the ID, read state.json, rebuild the plugins. "container X does not exist"
+ * is -ENOENT. */
+int berth_container_load(int root_fd, const char *id, struct berth_container **out,
+                         struct berth_error *err);
+void berth_container_free(struct berth_container *c);
+enum berth_status berth_container_status(struct berth_container *c);
+const char *berth_status_name(enum berth_status s);
+/* Remove the state dir (files, then the dir). */
+int berth_state_dir_remove(int root_fd, const char *id, struct berth_error *err);
+/* The OCI state object ("ociVersion","id","status","pid","bundle",...) runc prints. */
+json_object *berth_container_oci_state(struct berth_container *c, enum berth_status s);
+
+static inline void berth_container_freep(struct berth_container **c) {
+  if (*c != NULL)
+    berth_container_free(*c);
+}
+#define _cleanup_container_ __attribute__((cleanup(berth_container_freep)))
+
+#endif

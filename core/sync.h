@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The socket between `berth create` and `berth init`: length-prefixed JSON messages
+ * ({"type":"bootstrap"|"error"|"ready"|"hooks"|"hooks-done"|"log", ...}). */
+#ifndef BERTH_SYNC_H
+#define BERTH_SYNC_H
+
+#include <json-c/json.h>
+
+#include "error.h"
+
+int berth_sync_send(int fd, json_object *msg, struct berth_error *err);
+/* -ECONNRESET (no error set) when the peer closed the socket before a message. */
+int berth_sync_recv(int fd, json_object **msg, struct berth_error *err);
+/* {"type": TYPE} */
+int berth_sync_send_type(int fd, const char *type, struct berth_error *err);
+
+#endif

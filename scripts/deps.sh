@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install what berth needs on Debian 12: `deps.sh build` or `deps.sh test`.
+set -euo pipefail
+build_pkgs=(cmake gcc make pkg-config libjson-c-dev libseccomp-dev busybox-static)
+test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux)
+want=("${build_pkgs[@]}")
+[ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,127 @@
+#!/usr/bin/env bats
+# Bad input: one clear line on stderr (and a JSON error line in --log), nothing left
+# behind: no state dir, cgroup, mount or process.
+
+load helpers
+
+expect_refusal() { # expect_refusal "message part" create args...
+  local want=$1; shift
+  run berth "$@"
+  [ "$status" -eq 1 ] || { echo "exit $status: $output"; return 1; }
+  [ "${#lines[@]}" -eq 1 ] || { echo "more than one line: $output"; return 1; }
+  [[ "$output" == "berth: "*"$want"* ]] || { echo "got: $output"; return 1; }
+}
+
+@test "malformed config.json" {
+  echo '{"ociVersion": "1.0.2", "process": ' > "$BUNDLE/config.json"
+  expect_refusal "config.json: invalid JSON" create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "config.json violating the schema names the field" {
+  config '.process.args = "sh"'
+  expect_refusal "config.json: process.args: must be an array of strings" create -b "$BUNDLE" "$ID"
+  config '.process.args = ["sh"] | .mounts[2].destination = 7'
+  expect_refusal "mounts[2].destination: must be a string" create -b "$BUNDLE" "$ID"
+  config '.mounts[2].destination = "/dev/pts" | del(.process.cwd)'
+  expect_refusal "process.cwd: required" create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "an unknown capability is rejected" {
+  config '.process.capabilities.bounding += ["CAP_NOPE"]'
+  expect_refusal "unknown capability CAP_NOPE" create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "missing bundle, missing rootfs" {
+  expect_refusal "bundle $TEST_TMP/nope: No such file or directory" create -b "$TEST_TMP/nope" "$ID"
+  config '.root.path = "/nonexistent-rootfs"'
+  expect_refusal "root.path /nonexistent-rootfs: No such file or directory" create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "invalid IDs" {
+  for bad in "../escape" "a/b" "." ".." "sp ace" ""; do
+    expect_refusal "container id" create -b "$BUNDLE" "$bad"
+  done
+  [ ! -e "$TEST_TMP/escape" ] && [ -z "$(ls "$ROOT" 2>/dev/null)" ]
+}
+
+@test "an existing ID is refused and the running container is untouched" {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  expect_refusal "container with id $ID already exists" create -b "$BUNDLE" "$ID"
+  [ "$(state_field "$ID" status)" = running ] && [ "$(state_field "$ID" pid)" = "$pid" ]
+}
+
+@test "a mount destination symlink leading out of the rootfs is refused" {
+  rootfs=$TEST_TMP/rootfs
+  cp -a "$ROOTFS_DIR/rootfs" "$rootfs"
+  ln -s ../../../../../../../../tmp "$rootfs/evil"
+  config --arg r "$rootfs" '.root.path = $r | .mounts += [{"destination": "/evil/x", "type": "tmpfs", "source": "tmpfs"}]'
+  expect_refusal "leads out of" create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+  [ ! -e /tmp/x ]
+}
+
+@test "an absolute symlink in the rootfs resolves inside it, never on the host" {
+  rootfs=$TEST_TMP/rootfs
+  cp -a "$ROOTFS_DIR/rootfs" "$rootfs"
+  mkdir -p "$rootfs/inside"
+  ln -s /inside "$rootfs/abs"
+  config --arg r "$rootfs" '.root.path = $r | .mounts += [{"destination": "/abs", "type": "tmpfs", "source": "tmpfs"}]'
+  args sh -c 'grep -c " /inside tmpfs" /proc/self/mounts'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] && [ "$output" = 1 ]
+  ! grep -q " /inside " /proc/mounts
+}
+
+@test "a missing plugin names the package that ships it" {
+  mkdir "$TEST_TMP/plugins"
+  BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
+    "plugin cgroup-v1.so not installed in $TEST_TMP/plugins (package berth-plugin-cgroup-v1)" \
+    create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "a plugin of the wrong ABI is refused with the file named" {
+  mkdir -m 755 "$TEST_TMP/plugins"
+  # A cgroup-v1.so that is some other shared object: no entry symbol.
+  cp "$(ldd "$BERTH" | awk '/libjson-c/ {print $3}')" "$TEST_TMP/plugins/cgroup-v1.so"
+  BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
+    "plugin $TEST_TMP/plugins/cgroup-v1.so: no berth_plugin_entry symbol" create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "a process that cannot be executed fails create, not start" {
+  args /bin/nonexistent
+  expect_refusal 'exec: "/bin/nonexistent"' create -b "$BUNDLE" "$ID"
+  args nonexistent-cmd
+  expect_refusal 'exec: "nonexistent-cmd": executable file not found in $PATH' create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "a failing mount is reported with its destination and leaves nothing" {
+  config '.mounts += [{"destination": "/broken", "type": "nosuchfs", "source": "x"}]'
+  expect_refusal "/broken" create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "--log-format json records the error as the last log line" {
+  echo '{' > "$BUNDLE/config.json"
+  run "$BERTH" --root "$ROOT" --log "$TEST_TMP/log.json" --log-format json create -b "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  last=$(tail -n1 "$TEST_TMP/log.json")
+  [ "$(jq -r .level <<<"$last")" = error ]
+  [[ "$(jq -r .msg <<<"$last")" == *"config.json: invalid JSON"* ]]
+  jq -e '.time' <<<"$last"
+}
+
+@test "start, kill, state of an unknown container" {
+  for cmd in start state pause; do
+    expect_refusal "container nosuch does not exist" $cmd nosuch
+  done
+  expect_refusal "container nosuch does not exist" kill nosuch KILL
+}

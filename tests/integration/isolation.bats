@@ -1,0 +1,157 @@
+#!/usr/bin/env bats
+# What the kernel shows about a container's process: namespaces, mounts, capabilities,
+# user, limits — checked from the host through /proc, as a user would.
+
+load helpers
+
+start_sleeper() {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  PID=$(state_field "$ID" pid)
+}
+
+@test "the container's init lives in its own namespaces" {
+  start_sleeper
+  for ns in pid net ipc uts mnt cgroup; do
+    [ "$(readlink /proc/$PID/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ]
+  done
+  [ "$(readlink /proc/$PID/ns/user)" = "$(readlink /proc/self/ns/user)" ]
+}
+
+@test "the process is pid 1 of its namespace and sees the hostname" {
+  config '.hostname = "boat"'
+  args sh -c 'echo "$$ $(hostname)"'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] && [ "$output" = "1 boat" ]
+}
+
+@test "a namespace is joined by path" {
+  start_sleeper
+  config --arg p "/proc/$PID/ns/uts" --arg n "/proc/$PID/ns/net" \
+    '.linux.namespaces |= map(if .type == "uts" then .path = $p elif .type == "network" then .path = $n else . end) | del(.hostname)'
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID-join"
+  pid2=$(state_field "$ID-join" pid)
+  [ "$(readlink /proc/$pid2/ns/uts)" = "$(readlink /proc/$PID/ns/uts)" ]
+  [ "$(readlink /proc/$pid2/ns/net)" = "$(readlink /proc/$PID/ns/net)" ]
+  [ "$(readlink /proc/$pid2/ns/pid)" != "$(readlink /proc/$PID/ns/pid)" ]
+}
+
+@test "the root is pivoted and read-only, /proc and /dev are the container's" {
+  args sh -c 'touch /x 2>&1; ls /; stat -c "%t:%T %F" /dev/null; cat /proc/self/mounts'
+  run berth run -b "$BUNDLE" "$ID"
+  [[ "$output" == *"Read-only file system"* ]]
+  [[ "$output" == *"1:3 character special file"* ]]
+  [[ "$output" == *"proc /proc proc"* ]]
+  [[ "$output" != *"/tmp/berth-it"* ]]
+}
+
+@test "masked paths are masked and read-only paths are read-only" {
+  args sh -c 'wc -c < /proc/kcore; echo 1 > /proc/sys/kernel/domainname 2>&1; ls /sys/firmware | wc -l'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "${lines[0]}" = 0 ]
+  [[ "${lines[1]}" == *"Read-only file system"* ]]
+  [ "${lines[2]}" = 0 ]
+}
+
+@test "capabilities in /proc/PID/status are the spec's" {
+  start_sleeper
+  # CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_AUDIT_WRITE (29)
+  grep -q '^CapEff:	0000000020000420$' /proc/$PID/status
+  grep -q '^CapPrm:	0000000020000420$' /proc/$PID/status
+  grep -q '^CapBnd:	0000000020000420$' /proc/$PID/status
+  grep -q '^CapAmb:	0000000000000000$' /proc/$PID/status
+  grep -q '^NoNewPrivs:	1$' /proc/$PID/status
+}
+
+@test "user, groups, umask, cwd, env and rlimits are the spec's" {
+  config '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [2000, 2001], "umask": 63}
+          | .process.cwd = "/tmp" | .process.env += ["FOO=bar"] | .root.readonly = false
+          | .process.rlimits = [{"type": "RLIMIT_NOFILE", "hard": 512, "soft": 256}]'
+  args sh -c 'id -u; id -g; id -G; umask; pwd; echo $FOO; ulimit -n; ulimit -Hn; echo $HOME'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1000 ] && [ "${lines[1]}" = 1001 ]
+  [ "${lines[2]}" = "1001 2000 2001" ]
+  [ "${lines[3]}" = 0077 ] && [ "${lines[4]}" = /tmp ] && [ "${lines[5]}" = bar ]
+  [ "${lines[6]}" = 256 ] && [ "${lines[7]}" = 512 ]
+  [ "${lines[8]}" = / ]
+}
+
+@test "a non-root user with capabilities keeps them across the uid change" {
+  config '.process.user = {"uid": 1000, "gid": 1000}'
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  grep -q '^Uid:	1000	1000	1000	1000$' /proc/$pid/status
+  grep -q '^CapEff:	0000000020000420$' /proc/$pid/status
+}
+
+@test "devices from linux.devices are created with their mode and owner" {
+  config '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 432, "uid": 5, "gid": 6}]'
+  args stat -c '%t:%T %a %u:%g' /dev/fuse
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] && [ "$output" = "a:e5 660 5:6" ]
+}
+
+@test "sysctl values are written in the container's namespaces" {
+  config '.linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.shmmax": "123456789"}'
+  args sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax'
+  host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
+  run berth run -b "$BUNDLE" "$ID"
+  [ "${lines[0]}" = 1 ] && [ "${lines[1]}" = 123456789 ]
+  [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_forward" ]
+}
+
+@test "oomScoreAdj is applied" {
+  config '.process.oomScoreAdj = 500'
+  args cat /proc/self/oom_score_adj
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$output" = 500 ]
+}
+
+@test "bind mounts with options, tmpfs with data" {
+  mkdir "$TEST_TMP/data" && echo shared > "$TEST_TMP/data/file"
+  config --arg src "$TEST_TMP/data" '.mounts += [
+    {"destination": "/data", "type": "bind", "source": $src, "options": ["rbind", "ro"]},
+    {"destination": "/scratch", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m", "mode=700"]}]'
+  args sh -c 'cat /data/file; touch /data/new 2>&1; stat -c %a /scratch; grep " /scratch " /proc/self/mounts'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "${lines[0]}" = shared ]
+  [[ "${lines[1]}" == *"Read-only file system"* ]]
+  [ "${lines[2]}" = 700 ]
+  [[ "${lines[3]}" == *"size=1024k"* ]]
+  [ ! -e "$TEST_TMP/data/new" ]
+}
+
+@test "a user namespace maps the container's root" {
+  config '.linux.namespaces += [{"type": "user"}]
+          | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  [ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ]
+  grep -q '^Uid:	100000	100000	100000	100000$' /proc/$pid/status
+  [ "$(awk '{print $1, $2, $3}' /proc/$pid/uid_map)" = "0 100000 65536" ]
+}
+
+@test "--no-pivot runs the container with MS_MOVE and chroot" {
+  args sh -c 'ls /bin/busybox && cat /proc/self/mountinfo | wc -l'
+  run berth run --no-pivot -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] && [ "${lines[0]}" = /bin/busybox ]
+}
+
+@test "--preserve-fds passes extra fds to the container" {
+  args sh -c 'cat <&3'
+  echo through-fd3 > "$TEST_TMP/fd3"
+  run berth run --preserve-fds 1 -b "$BUNDLE" "$ID" 3<"$TEST_TMP/fd3"
+  [ "$status" -eq 0 ] && [ "$output" = through-fd3 ]
+}
+
+@test "runtime fds do not leak into the container" {
+  args sh -c 'ls /proc/self/fd | wc -l'
+  run berth run -b "$BUNDLE" "$ID" 3</dev/null
+  # 0 1 2 and the fd ls opens for the directory
+  [ "$output" = 4 ]
+}

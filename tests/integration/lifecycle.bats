@@ -1,0 +1,185 @@
+#!/usr/bin/env bats
+# A container's whole life through the runc-compatible CLI, as an engine drives it.
+
+load helpers
+
+@test "create leaves a created container with its init blocked, start runs it" {
+  args sh -c 'echo started > /tmp/out; sleep 30'
+  config '.root.readonly = false'
+  run berth create -b "$BUNDLE" --pid-file "$TEST_TMP/pid" "$ID"
+  [ "$status" -eq 0 ] && [ -z "$output" ]
+  [ "$(state_field "$ID" status)" = created ]
+  pid=$(state_field "$ID" pid)
+  [ "$pid" -gt 0 ] && [ "$(cat "$TEST_TMP/pid")" = "$pid" ]
+  [ -p "$ROOT/$ID/exec.fifo" ]
+  [ "$(stat -c %a "$ROOT/$ID")" = 711 ]
+  berth start "$ID"
+  [ "$(state_field "$ID" status)" = running ]
+  [ ! -e "$ROOT/$ID/exec.fifo" ]
+  berth kill "$ID" KILL
+  for _ in $(seq 50); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
+  [ "$(state_field "$ID" status)" = stopped ]
+  [ "$(state_field "$ID" pid)" = 0 ]
+  berth delete "$ID"
+  run berth state "$ID"
+  [ "$status" -eq 1 ] && [[ "$output" == *"container $ID does not exist"* ]]
+  [ ! -e "$ROOT/$ID" ]
+}
+
+@test "state prints the fields runc prints" {
+  args sleep 30
+  config '.annotations = {"org.example/key": "value"}'
+  berth create -b "$BUNDLE" "$ID"
+  s=$(berth state "$ID")
+  [ "$(jq -r .ociVersion <<<"$s")" = 1.0.2-dev ]
+  [ "$(jq -r .id <<<"$s")" = "$ID" ]
+  [ "$(jq -r .bundle <<<"$s")" = "$(realpath "$BUNDLE")" ]
+  [ "$(jq -r .rootfs <<<"$s")" = "$ROOTFS_DIR/rootfs" ]
+  [ "$(jq -r .owner <<<"$s")" = root ]
+  [ "$(jq -r '.annotations["org.example/key"]' <<<"$s")" = value ]
+  date -d "$(jq -r .created <<<"$s")" >/dev/null
+}
+
+@test "run exits with the container's status and removes it" {
+  args sh -c 'exit 3'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 3 ]
+  [ ! -e "$ROOT/$ID" ]
+}
+
+@test "run passes the container's output through" {
+  args sh -c 'echo out; echo err >&2'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *out* ]] && [[ "$output" == *err* ]]
+}
+
+@test "run reports death by signal as 128+signal" {
+  args sh -c 'kill -9 $$'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 137 ]
+}
+
+@test "run forwards SIGTERM to the container" {
+  args sh -c 'trap "exit 42" TERM; while :; do sleep 0.1; done'
+  berth run -b "$BUNDLE" "$ID" &
+  runpid=$!
+  for _ in $(seq 50); do [ "$(state_field "$ID" status 2>/dev/null)" = running ] && break; sleep 0.1; done
+  kill -TERM "$runpid"
+  wait "$runpid" || status=$?
+  [ "${status:-0}" -eq 42 ]
+}
+
+@test "run --keep keeps the stopped container, run -d returns at once" {
+  args true
+  berth run --keep -b "$BUNDLE" "$ID"
+  [ "$(state_field "$ID" status)" = stopped ]
+  berth delete "$ID"
+  args sleep 30
+  berth run -d -b "$BUNDLE" "$ID-d"
+  [ "$(state_field "$ID-d" status)" = running ]
+}
+
+@test "kill accepts names with and without SIG and numbers, and refuses unknown ones" {
+  args sh -c 'trap "" USR1 HUP; while :; do sleep 0.1; done'
+  berth run -d -b "$BUNDLE" "$ID"
+  berth kill "$ID" SIGUSR1
+  berth kill "$ID" HUP
+  berth kill "$ID" 10
+  run berth kill "$ID" SIGNOPE
+  [ "$status" -eq 1 ] && [[ "$output" == *'unknown signal "SIGNOPE"'* ]]
+  [ "$(state_field "$ID" status)" = running ]
+  berth kill "$ID" 9
+  for _ in $(seq 50); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
+  [ "$(state_field "$ID" status)" = stopped ]
+  run berth kill "$ID" KILL
+  [ "$status" -eq 1 ] && [[ "$output" == *"not running"* ]]
+}
+
+@test "kill --all signals every process of the container" {
+  args sh -c 'sleep 100 & sleep 100 & wait'
+  berth run -d -b "$BUNDLE" "$ID"
+  sleep 0.3
+  berth kill --all "$ID" KILL
+  for _ in $(seq 50); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
+  [ "$(state_field "$ID" status)" = stopped ]
+}
+
+@test "delete refuses a running container without --force and kills it with it" {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  run berth delete "$ID"
+  [ "$status" -eq 1 ] && [[ "$output" == *"cannot delete container $ID that is not stopped: running"* ]]
+  berth delete -f "$ID"
+  [ ! -e "$ROOT/$ID" ]
+  ! kill -0 "$pid" 2>/dev/null
+}
+
+@test "delete of a created container kills its init" {
+  args sleep 100
+  berth create -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  berth delete "$ID"
+  [ ! -e "$ROOT/$ID" ]
+  ! kill -0 "$pid" 2>/dev/null
+}
+
+@test "delete --force of an unknown container succeeds, without it fails" {
+  berth delete --force nosuch
+  run berth delete nosuch
+  [ "$status" -eq 1 ] && [[ "$output" == *"container nosuch does not exist"* ]]
+}
+
+@test "list shows containers as a table, quietly and as JSON" {
+  args sleep 100
+  berth create -b "$BUNDLE" "$ID-a"
+  berth run -d -b "$BUNDLE" "$ID-b"
+  run berth list -q
+  [ "$(sort <<<"$output")" = "$(printf '%s\n' "$ID-a" "$ID-b")" ]
+  run berth list
+  [[ "${lines[0]}" == ID*PID*STATUS*BUNDLE*CREATED*OWNER ]]
+  [ "$(berth list --format json | jq -r '.[] | select(.id == "'"$ID-a"'") | .status')" = created ]
+  [ "$(berth list --format json | jq -r '.[] | select(.id == "'"$ID-b"'") | .status')" = running ]
+}
+
+@test "pause and resume freeze and thaw the container" {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  berth pause "$ID"
+  [ "$(state_field "$ID" status)" = paused ]
+  pid=$(state_field "$ID" pid)
+  grep -q FROZEN "/sys/fs/cgroup/freezer$(awk -F: '$2 == "freezer" {print $3}' /proc/"$pid"/cgroup)/freezer.state"
+  berth resume "$ID"
+  [ "$(state_field "$ID" status)" = running ]
+  berth pause "$ID"
+  berth delete -f "$ID"
+  [ ! -e "$ROOT/$ID" ]
+}
+
+@test "ps lists the container's processes" {
+  args sh -c 'sleep 100 & wait'
+  berth run -d -b "$BUNDLE" "$ID"
+  sleep 0.2
+  run berth ps --format json "$ID"
+  [ "$(jq length <<<"$output")" -eq 2 ]
+  jq -e --argjson p "$(state_field "$ID" pid)" 'index($p) != null' <<<"$output"
+}
+
+@test "--version prints version, commit and spec lines" {
+  run "$BERTH" --version
+  [[ "${lines[0]}" == "berth version "* ]]
+  [[ "${lines[1]}" == "commit: "* ]]
+  [[ "${lines[2]}" == "spec: 1.0.2-dev" ]]
+}
+
+@test "spec writes runc's default config, and --rootless one a user can run" {
+  mkdir "$TEST_TMP/spec"
+  berth spec -b "$TEST_TMP/spec"
+  jq -e '.process.terminal == true and .root.path == "rootfs" and (.linux.namespaces | map(.type) | index("network"))' "$TEST_TMP/spec/config.json"
+  run berth spec -b "$TEST_TMP/spec"
+  [ "$status" -eq 1 ] && [[ "$output" == *"File exists"* ]]
+  mkdir "$TEST_TMP/rootless"
+  berth spec --rootless -b "$TEST_TMP/rootless"
+  jq -e '(.linux.namespaces | map(.type) | index("user")) and (.linux.namespaces | map(.type) | index("network") | not) and .linux.uidMappings[0].size == 1' "$TEST_TMP/rootless/config.json"
+}
