@@ -82,8 +82,10 @@ int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec
   else if (strcmp(driver, "disabled") == 0) /* crun's --cgroup-manager=disabled */
     driver = "none";
   if (strcmp(driver, "systemd") != 0 && systemd_path(path))
-    return berth_error(err, 0, "cgroupsPath %s has the systemd form slice:prefix:name but the "
-                               "cgroup driver is \"%s\"", path, driver);
+    return berth_error(err, 0,
+                       "cgroupsPath %s has the systemd form slice:prefix:name but the "
+                       "cgroup driver is \"%s\"",
+                       path, driver);
   int r = check_host(driver, err);
   return r < 0 ? r : load_driver(driver, cg, err);
 }
@@ -183,7 +185,7 @@ int berth_cgroup_create(struct berth_cgroup_backend *cg, const char *id, json_ob
   ({                                                                                               \
     int _r = 0;                                                                                    \
     if ((cg)->plugin != NULL && (cg)->handle != NULL && (cg)->plugin->cgroup->op != NULL) {        \
-      _r = (cg)->plugin->cgroup->op((cg)->handle, __VA_ARGS__);                                   \
+      _r = (cg)->plugin->cgroup->op((cg)->handle, __VA_ARGS__);                                    \
       if (_r < 0)                                                                                  \
         berth_error_prefix(err, "cgroup driver \"%s\"", (cg)->driver);                             \
     }                                                                                              \

@@ -13,7 +13,7 @@
 #include "error.h"
 
 struct berth_cgroup_backend {
-  char driver[16];                  /* "v1", "v2", "systemd", "none" */
+  char driver[16];                   /* "v1", "v2", "systemd", "none" */
   const struct berth_plugin *plugin; /* NULL for "none" */
   struct berth_cgroup *handle;       /* NULL for "none" or before create/load */
 };
@@ -23,8 +23,7 @@ struct berth_cgroup_backend {
 int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec,
                         struct berth_cgroup_backend *cg, struct berth_error *err);
 /* Rebuild from state.json's "cgroup" object. */
-int berth_cgroup_load(json_object *saved, struct berth_cgroup_backend *cg,
-                      struct berth_error *err);
+int berth_cgroup_load(json_object *saved, struct berth_cgroup_backend *cg, struct berth_error *err);
 /* The "cgroup" object for state.json (driver, plugin, blob). */
 int berth_cgroup_save(struct berth_cgroup_backend *cg, json_object **out, struct berth_error *err);
 

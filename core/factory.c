@@ -114,10 +114,14 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   _cleanup_close_ int fifo_fd = openat(c->dir_fd, BERTH_FIFO_FILE, O_PATH | O_CLOEXEC);
   if (fifo_fd < 0)
     return berth_error(err, errno, "open %s", BERTH_FIFO_FILE);
-  struct berth_spawn_config sc = {.id = c->o->id, .spec = c->spec, .rootfs = c->rootfs,
-                                  .bundle = c->bundle, .no_pivot = c->o->no_pivot,
+  struct berth_spawn_config sc = {.id = c->o->id,
+                                  .spec = c->spec,
+                                  .rootfs = c->rootfs,
+                                  .bundle = c->bundle,
+                                  .no_pivot = c->o->no_pivot,
                                   .no_new_keyring = c->o->no_new_keyring,
-                                  .preserve_fds = c->o->preserve_fds, .fifo_fd = fifo_fd,
+                                  .preserve_fds = c->o->preserve_fds,
+                                  .fifo_fd = fifo_fd,
                                   .cg = &c->cg};
   r = berth_spawn_init(&sc, pid, err);
   if (r < 0)

@@ -9,7 +9,7 @@
 #include "error.h"
 
 struct berth_create_options {
-  const char *root;          /* --root */
+  const char *root; /* --root */
   const char *id;
   const char *bundle;        /* -b, default cwd */
   const char *pid_file;      /* --pid-file or NULL */

@@ -28,7 +28,9 @@ int berth_log_open(const char *path, bool json, bool debug) {
   return log_fd < 0 ? -1 : 0;
 }
 
-bool berth_log_debug_enabled(void) { return log_debug; }
+bool berth_log_debug_enabled(void) {
+  return log_debug;
+}
 
 static void format_time(char *buf, size_t size) {
   struct timeval tv;

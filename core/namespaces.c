@@ -74,9 +74,10 @@ static int write_map(pid_t pid, const char *file, json_object *maps, struct bert
   size_t used = 0;
   for (size_t i = 0; maps != NULL && i < json_object_array_length(maps); i++) {
     json_object *m = json_object_array_get_idx(maps, i);
-    int n = snprintf(text + used, sizeof(text) - used, "%lld %lld %lld\n",
-                     (long long)json_get_int(m, "containerID", 0),
-                     (long long)json_get_int(m, "hostID", 0), (long long)json_get_int(m, "size", 0));
+    int n =
+        snprintf(text + used, sizeof(text) - used, "%lld %lld %lld\n",
+                 (long long)json_get_int(m, "containerID", 0),
+                 (long long)json_get_int(m, "hostID", 0), (long long)json_get_int(m, "size", 0));
     if (n < 0 || (size_t)n >= sizeof(text) - used)
       return berth_error(err, E2BIG, "write %s", file);
     used += (size_t)n;
@@ -102,8 +103,9 @@ int berth_write_time_offsets(json_object *spec, struct berth_error *err) {
     json_object *o = json_get(offsets, clocks[i]);
     if (o == NULL)
       continue;
-    int n = snprintf(text + used, sizeof(text) - used, "%s %lld %lld\n", clocks[i],
-                     (long long)json_get_int(o, "secs", 0), (long long)json_get_int(o, "nanosecs", 0));
+    int n =
+        snprintf(text + used, sizeof(text) - used, "%s %lld %lld\n", clocks[i],
+                 (long long)json_get_int(o, "secs", 0), (long long)json_get_int(o, "nanosecs", 0));
     if (n > 0 && (size_t)n < sizeof(text) - used)
       used += (size_t)n;
   }

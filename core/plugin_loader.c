@@ -97,8 +97,7 @@ static int find_plugin_file(const char *file, char *path, size_t size, struct be
 static int check_plugin(const struct berth_plugin *p, const char *name, uint32_t kind,
                         const char *path, struct berth_error *err) {
   if (p->magic != BERTH_PLUGIN_MAGIC)
-    return berth_error(err, 0, "plugin %s: bad magic 0x%08x (not a berth plugin)", path,
-                       p->magic);
+    return berth_error(err, 0, "plugin %s: bad magic 0x%08x (not a berth plugin)", path, p->magic);
   if (p->abi_major != BERTH_ABI_MAJOR)
     return berth_error(err, 0, "plugin %s: built for plugin ABI %u.%u, this berth speaks %u.x",
                        path, p->abi_major, p->abi_minor, BERTH_ABI_MAJOR);
@@ -119,14 +118,17 @@ static int check_plugin(const struct berth_plugin *p, const char *name, uint32_t
   return 0;
 }
 
-static int load_file(int fd, const char *name, uint32_t kind, const char *path,
+static int load_file(int *fd, const char *name, uint32_t kind, const char *path,
                      const struct berth_plugin **out, struct berth_error *err) {
   char fdpath[64];
-  snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", fd);
+  snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", *fd);
   /* Never dlclose()d: a plugin's code may be referenced until exit. */
   void *handle = dlopen(fdpath, RTLD_NOW | RTLD_LOCAL);
   if (handle == NULL)
     return berth_error(err, 0, "plugin %s: %s", path, dlerror());
+  /* glibc remembers the object under the name "/proc/self/fd/N" and hands it back to any
+   * later dlopen() of that name without opening anything: keep N taken for good. */
+  take_fd(fd);
   berth_plugin_entry_fn entry = (berth_plugin_entry_fn)dlsym(handle, BERTH_PLUGIN_ENTRY_SYMBOL);
   if (entry == NULL)
     return berth_error(err, 0, "plugin %s: no %s symbol", path, BERTH_PLUGIN_ENTRY_SYMBOL);
@@ -144,6 +146,9 @@ int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin
                       struct berth_error *err) {
   for (size_t i = 0; i < MAX_LOADED && loaded[i].plugin != NULL; i++)
     if (strcmp(loaded[i].name, name) == 0) {
+      if (loaded[i].plugin->kind != kind)
+        return berth_error(err, 0, "plugin %s.so: is a %s plugin, a %s plugin was expected", name,
+                           kind_name(loaded[i].plugin->kind), kind_name(kind));
       *out = loaded[i].plugin;
       return 0;
     }
@@ -158,7 +163,7 @@ int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin
   if (fd < 0)
     return fd;
   _cleanup_close_ int plugin_fd = fd;
-  int r = load_file(plugin_fd, name, kind, path, out, err);
+  int r = load_file(&plugin_fd, name, kind, path, out, err);
   if (r < 0)
     return r;
   for (size_t i = 0; i < MAX_LOADED; i++)

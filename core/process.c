@@ -56,7 +56,9 @@ static void cap_set_bits(json_object *caps, const char *set, uint32_t bits[2]) {
   }
 }
 
-static bool cap_in(const uint32_t bits[2], int n) { return bits[n / 32] & (1u << (n % 32)); }
+static bool cap_in(const uint32_t bits[2], int n) {
+  return bits[n / 32] & (1u << (n % 32));
+}
 
 static int last_cap(void) {
   _cleanup_free_ char *text = NULL;
@@ -190,7 +192,8 @@ static bool executable(const char *path) {
 
 int berth_process_find_executable(json_object *process, char **envp, char **path,
                                   struct berth_error *err) {
-  const char *arg0 = json_object_get_string(json_object_array_get_idx(json_get(process, "args"), 0));
+  const char *arg0 =
+      json_object_get_string(json_object_array_get_idx(json_get(process, "args"), 0));
   if (strchr(arg0, '/') != NULL) {
     if (!executable(arg0))
       return berth_error(err, errno ? errno : EACCES, "exec: \"%s\"", arg0);

@@ -60,6 +60,13 @@ static void become_ns_root(int sync_fd) {
     child_fail(sync_fd, errno, "setresuid to 0 in the user namespace (is 0 mapped?)");
 }
 
+/* While we still have the caller's credentials: a root mapped to another uid may not be
+ * allowed to search the bundle's path. Relative bind sources resolve against it. */
+static void enter_bundle(struct child_args *a) {
+  if (chdir(a->cfg->bundle) < 0)
+    child_fail(a->sync_fd, errno, "chdir to the bundle");
+}
+
 /* Slow path (namespaces joined by path, or a time namespace): runc's order — join, then
  * a new user namespace (the parent writes its maps), then the other new namespaces, then
  * fork so the init lands in the new pid/time namespace. */
@@ -67,6 +74,8 @@ static void join_and_unshare(struct child_args *a) {
   for (int i = 0; i < a->ns->join_count; i++)
     if (setns(a->ns->join_fds[i], a->ns->join_flags[i]) < 0)
       child_fail(a->sync_fd, errno, "join namespace (setns)");
+  /* Joining a mount namespace moved our cwd to its root. */
+  enter_bundle(a);
   int flags = a->ns->new_flags;
   if (flags & CLONE_NEWUSER) {
     if (unshare(CLONE_NEWUSER) < 0)
@@ -108,6 +117,7 @@ static int move_fd_above(int fd, int floor) {
 }
 
 static void __attribute__((noreturn)) child_main(struct child_args *a) {
+  enter_bundle(a);
   if (!a->fast)
     join_and_unshare(a);
   wait_byte(a->sync_fd, 'G');
@@ -128,8 +138,6 @@ static void __attribute__((noreturn)) child_main(struct child_args *a) {
   char *argv[] = {"berth", "init", NULL};
   if (fcntl(sync_fd, F_SETFD, 0) < 0 || (fifo_fd >= 0 && fcntl(fifo_fd, F_SETFD, 0) < 0))
     child_fail(sync_fd, errno, "pass fds to init");
-  if (chdir(a->cfg->bundle) < 0)
-    child_fail(sync_fd, errno, "chdir to the bundle");
   syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
   child_fail(sync_fd, errno, "re-execute berth as init");
 }

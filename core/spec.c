@@ -23,25 +23,23 @@ struct field {
   const struct field *children; /* K_OBJ and K_OBJ_ARR members; NULL = any object */
 };
 
-#define END {NULL, K_STR, false, NULL}
+#define END                                                                                        \
+  { NULL, K_STR, false, NULL }
 
-static const struct field id_mapping[] = {
-    {"containerID", K_UINT, true, NULL}, {"hostID", K_UINT, true, NULL},
-    {"size", K_UINT, true, NULL}, END};
-static const struct field user[] = {{"uid", K_UINT, true, NULL},
-                                    {"gid", K_UINT, true, NULL},
-                                    {"umask", K_UINT, false, NULL},
-                                    {"additionalGids", K_INT_ARR, false, NULL},
-                                    {"username", K_STR, false, NULL},
-                                    END};
+static const struct field id_mapping[] = {{"containerID", K_UINT, true, NULL},
+                                          {"hostID", K_UINT, true, NULL},
+                                          {"size", K_UINT, true, NULL},
+                                          END};
+static const struct field user[] = {
+    {"uid", K_UINT, true, NULL},      {"gid", K_UINT, true, NULL},
+    {"umask", K_UINT, false, NULL},   {"additionalGids", K_INT_ARR, false, NULL},
+    {"username", K_STR, false, NULL}, END};
 static const struct field capabilities[] = {
     {"bounding", K_STR_ARR, false, NULL},    {"effective", K_STR_ARR, false, NULL},
     {"inheritable", K_STR_ARR, false, NULL}, {"permitted", K_STR_ARR, false, NULL},
     {"ambient", K_STR_ARR, false, NULL},     END};
-static const struct field rlimit[] = {{"type", K_STR, true, NULL},
-                                      {"hard", K_UINT, true, NULL},
-                                      {"soft", K_UINT, true, NULL},
-                                      END};
+static const struct field rlimit[] = {
+    {"type", K_STR, true, NULL}, {"hard", K_UINT, true, NULL}, {"soft", K_UINT, true, NULL}, END};
 static const struct field console_size[] = {
     {"height", K_UINT, true, NULL}, {"width", K_UINT, true, NULL}, END};
 static const struct field process[] = {{"terminal", K_BOOL, false, NULL},
@@ -72,33 +70,43 @@ static const struct field hook[] = {{"path", K_STR, true, NULL},
                                     {"env", K_STR_ARR, false, NULL},
                                     {"timeout", K_INT, false, NULL},
                                     END};
-static const struct field hooks[] = {
-    {"prestart", K_OBJ_ARR, false, hook},       {"createRuntime", K_OBJ_ARR, false, hook},
-    {"createContainer", K_OBJ_ARR, false, hook}, {"startContainer", K_OBJ_ARR, false, hook},
-    {"poststart", K_OBJ_ARR, false, hook},      {"poststop", K_OBJ_ARR, false, hook},
-    END};
+static const struct field hooks[] = {{"prestart", K_OBJ_ARR, false, hook},
+                                     {"createRuntime", K_OBJ_ARR, false, hook},
+                                     {"createContainer", K_OBJ_ARR, false, hook},
+                                     {"startContainer", K_OBJ_ARR, false, hook},
+                                     {"poststart", K_OBJ_ARR, false, hook},
+                                     {"poststop", K_OBJ_ARR, false, hook},
+                                     END};
 static const struct field namespace[] = {
     {"type", K_STR, true, NULL}, {"path", K_STR, false, NULL}, END};
-static const struct field device[] = {{"path", K_STR, true, NULL},  {"type", K_STR, true, NULL},
-                                      {"major", K_INT, false, NULL}, {"minor", K_INT, false, NULL},
-                                      {"fileMode", K_UINT, false, NULL},
-                                      {"uid", K_UINT, false, NULL}, {"gid", K_UINT, false, NULL},
-                                      END};
+static const struct field device[] = {
+    {"path", K_STR, true, NULL},       {"type", K_STR, true, NULL},
+    {"major", K_INT, false, NULL},     {"minor", K_INT, false, NULL},
+    {"fileMode", K_UINT, false, NULL}, {"uid", K_UINT, false, NULL},
+    {"gid", K_UINT, false, NULL},      END};
 static const struct field device_rule[] = {
     {"allow", K_BOOL, true, NULL}, {"type", K_STR, false, NULL},   {"major", K_INT, false, NULL},
     {"minor", K_INT, false, NULL}, {"access", K_STR, false, NULL}, END};
-static const struct field memory[] = {
-    {"limit", K_INT, false, NULL},       {"reservation", K_INT, false, NULL},
-    {"swap", K_INT, false, NULL},        {"kernel", K_INT, false, NULL},
-    {"kernelTCP", K_INT, false, NULL},   {"swappiness", K_UINT, false, NULL},
-    {"disableOOMKiller", K_BOOL, false, NULL}, {"useHierarchy", K_BOOL, false, NULL},
-    {"checkBeforeUpdate", K_BOOL, false, NULL}, END};
-static const struct field cpu[] = {
-    {"shares", K_UINT, false, NULL},         {"quota", K_INT, false, NULL},
-    {"burst", K_UINT, false, NULL},          {"period", K_UINT, false, NULL},
-    {"realtimeRuntime", K_INT, false, NULL}, {"realtimePeriod", K_UINT, false, NULL},
-    {"cpus", K_STR, false, NULL},            {"mems", K_STR, false, NULL},
-    {"idle", K_INT, false, NULL},            END};
+static const struct field memory[] = {{"limit", K_INT, false, NULL},
+                                      {"reservation", K_INT, false, NULL},
+                                      {"swap", K_INT, false, NULL},
+                                      {"kernel", K_INT, false, NULL},
+                                      {"kernelTCP", K_INT, false, NULL},
+                                      {"swappiness", K_UINT, false, NULL},
+                                      {"disableOOMKiller", K_BOOL, false, NULL},
+                                      {"useHierarchy", K_BOOL, false, NULL},
+                                      {"checkBeforeUpdate", K_BOOL, false, NULL},
+                                      END};
+static const struct field cpu[] = {{"shares", K_UINT, false, NULL},
+                                   {"quota", K_INT, false, NULL},
+                                   {"burst", K_UINT, false, NULL},
+                                   {"period", K_UINT, false, NULL},
+                                   {"realtimeRuntime", K_INT, false, NULL},
+                                   {"realtimePeriod", K_UINT, false, NULL},
+                                   {"cpus", K_STR, false, NULL},
+                                   {"mems", K_STR, false, NULL},
+                                   {"idle", K_INT, false, NULL},
+                                   END};
 static const struct field pids[] = {{"limit", K_INT, true, NULL}, END};
 static const struct field hugepage[] = {
     {"pageSize", K_STR, true, NULL}, {"limit", K_UINT, true, NULL}, END};
@@ -128,22 +136,22 @@ static const struct field linux_fields[] = {{"namespaces", K_OBJ_ARR, false, nam
                                             {"intelRdt", K_OBJ, false, NULL},
                                             {"personality", K_OBJ, false, NULL},
                                             END};
-static const struct field top[] = {{"ociVersion", K_STR, true, NULL},
-                                   {"root", K_OBJ, true, root},
-                                   {"process", K_OBJ, true, process},
-                                   {"hostname", K_STR, false, NULL},
-                                   {"domainname", K_STR, false, NULL},
-                                   {"mounts", K_OBJ_ARR, false, mount},
-                                   {"hooks", K_OBJ, false, hooks},
-                                   {"annotations", K_STR_MAP, false, NULL},
-                                   {"linux", K_OBJ, false, linux_fields},
-                                   END};
+static const struct field top[] = {
+    {"ociVersion", K_STR, true, NULL},     {"root", K_OBJ, true, root},
+    {"process", K_OBJ, true, process},     {"hostname", K_STR, false, NULL},
+    {"domainname", K_STR, false, NULL},    {"mounts", K_OBJ_ARR, false, mount},
+    {"hooks", K_OBJ, false, hooks},        {"annotations", K_STR_MAP, false, NULL},
+    {"linux", K_OBJ, false, linux_fields}, END};
 
-static const char *kind_text[] = {
-    [K_STR] = "a string",       [K_BOOL] = "a boolean",          [K_INT] = "an integer",
-    [K_UINT] = "a non-negative integer", [K_OBJ] = "an object",  [K_OBJ_ARR] = "an array of objects",
-    [K_STR_ARR] = "an array of strings", [K_INT_ARR] = "an array of integers",
-    [K_STR_MAP] = "an object of strings"};
+static const char *kind_text[] = {[K_STR] = "a string",
+                                  [K_BOOL] = "a boolean",
+                                  [K_INT] = "an integer",
+                                  [K_UINT] = "a non-negative integer",
+                                  [K_OBJ] = "an object",
+                                  [K_OBJ_ARR] = "an array of objects",
+                                  [K_STR_ARR] = "an array of strings",
+                                  [K_INT_ARR] = "an array of integers",
+                                  [K_STR_MAP] = "an object of strings"};
 
 static int check_object(json_object *o, const struct field *fields, const char *path,
                         struct berth_error *err);
@@ -252,9 +260,12 @@ static int check_namespaces(json_object *spec, struct berth_error *err) {
   bool mapped = uids != NULL && json_object_array_length(uids) > 0;
   if ((seen & CLONE_NEWUSER) && !user_by_path &&
       (!mapped || gids == NULL || json_object_array_length(gids) == 0))
-    return berth_error(err, 0, "linux.uidMappings: a new user namespace needs uid and gid mappings");
+    return berth_error(err, 0,
+                       "linux.uidMappings: a new user namespace needs uid and gid mappings");
   if (mapped && !(seen & CLONE_NEWUSER))
     return berth_error(err, 0, "linux.uidMappings: mappings given but no user namespace");
+  if (gids != NULL && json_object_array_length(gids) > 0 && !(seen & CLONE_NEWUSER))
+    return berth_error(err, 0, "linux.gidMappings: mappings given but no user namespace");
   return 0;
 }
 
@@ -267,8 +278,7 @@ static int check_capabilities(json_object *spec, struct berth_error *err) {
     for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
       const char *name = json_object_get_string(json_object_array_get_idx(list, i));
       if (berth_capability_number(name) < 0)
-        return berth_error(err, 0, "process.capabilities.%s: unknown capability %s", sets[s],
-                           name);
+        return berth_error(err, 0, "process.capabilities.%s: unknown capability %s", sets[s], name);
     }
   }
   return 0;
@@ -303,8 +313,8 @@ static bool has_new_namespace(json_object *spec, int flag) {
 
 /* runc's rule: a sysctl must belong to a namespace the container has of its own. */
 static int check_sysctl(json_object *spec, struct berth_error *err) {
-  static const char *const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni",
-                                         "kernel.sem",    "kernel.shmall", "kernel.shmmax",
+  static const char *const ipc_keys[] = {"kernel.msgmax", "kernel.msgmnb",         "kernel.msgmni",
+                                         "kernel.sem",    "kernel.shmall",         "kernel.shmmax",
                                          "kernel.shmmni", "kernel.shm_rmid_forced"};
   json_object *sysctl = json_get(json_get(spec, "linux"), "sysctl");
   if (sysctl == NULL)
@@ -337,8 +347,8 @@ static int check_sysctl(json_object *spec, struct berth_error *err) {
 static int check_linux(json_object *spec, struct berth_error *err) {
   json_object *linux_obj = json_get(spec, "linux");
   const char *prop = json_get_str(linux_obj, "rootfsPropagation");
-  static const char *const props[] = {"",       "private", "rprivate",   "shared",     "rshared",
-                                      "slave",  "rslave",  "unbindable", "runbindable"};
+  static const char *const props[] = {"",      "private", "rprivate",   "shared",     "rshared",
+                                      "slave", "rslave",  "unbindable", "runbindable"};
   bool prop_ok = prop == NULL;
   for (size_t i = 0; !prop_ok && i < sizeof(props) / sizeof(props[0]); i++)
     prop_ok = strcmp(prop, props[i]) == 0;
@@ -379,10 +389,20 @@ int berth_spec_parse(const char *text, const char *what, json_object **out,
   json_tokener *tok = json_tokener_new();
   if (tok == NULL)
     return berth_error(err, ENOMEM, "parse %s", what);
+  /* Strict, as runc's decoder: no trailing commas, comments, or a second value. */
+  json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
   json_object *obj = json_tokener_parse_ex(tok, text, (int)strlen(text));
   enum json_tokener_error jerr = json_tokener_get_error(tok);
   size_t offset = json_tokener_get_parse_end(tok);
   json_tokener_free(tok);
+  if (obj != NULL && jerr == json_tokener_success) {
+    offset += strspn(text + offset, " \t\r\n");
+    if (text[offset] != '\0') {
+      json_object_put(obj);
+      return berth_error(err, 0, "%s: invalid JSON at byte %zu: data after the top-level value",
+                         what, offset);
+    }
+  }
   if (obj == NULL || jerr != json_tokener_success) {
     if (obj != NULL)
       json_object_put(obj);

@@ -51,8 +51,7 @@ int berth_root_open(const char *root, bool create, struct berth_error *err) {
 
 int berth_state_dir_open(int root_fd, const char *id, struct berth_error *err) {
   struct open_how how = {.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-                         .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-                                    RESOLVE_NO_MAGICLINKS};
+                         .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
   int fd = (int)syscall(SYS_openat2, root_fd, id, &how, sizeof(how));
   if (fd < 0 && errno == ENOSYS)
     fd = openat(root_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

@@ -18,9 +18,9 @@ enum berth_status { BERTH_CREATING, BERTH_CREATED, BERTH_RUNNING, BERTH_PAUSED, 
 
 struct berth_container {
   char *id;
-  int dir_fd;          /* the state dir, O_DIRECTORY */
-  json_object *state;  /* state.json as read */
-  json_object *spec;   /* borrowed from state: "config" */
+  int dir_fd;         /* the state dir, O_DIRECTORY */
+  json_object *state; /* state.json as read */
+  json_object *spec;  /* borrowed from state: "config" */
   pid_t pid;
   unsigned long long start_time;
   struct berth_cgroup_backend cg;

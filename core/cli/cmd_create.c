@@ -21,19 +21,31 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
       {"no-subreaper", no_argument, NULL, 'S'},
       {NULL, 0, NULL, 0},
   };
-  *o = (struct berth_create_options){.root = g->root, .cgroup_driver = g->cgroup_driver,
+  *o = (struct berth_create_options){.root = g->root,
+                                     .cgroup_driver = g->cgroup_driver,
                                      .systemd_cgroup = g->systemd_cgroup,
                                      .rootless = g->rootless};
   *f = (struct create_flags){0};
   int c;
   while ((c = getopt_long(argc, argv, run ? "b:d" : "b:", opts, NULL)) != -1) {
     switch (c) {
-    case 'b': o->bundle = optarg; break;
-    case 'p': o->pid_file = optarg; break;
-    case 'c': f->console_socket = optarg; break;
-    case 'P': o->no_pivot = true; break;
-    case 'K': o->no_new_keyring = true; break;
-    case 'S': break;
+    case 'b':
+      o->bundle = optarg;
+      break;
+    case 'p':
+      o->pid_file = optarg;
+      break;
+    case 'c':
+      f->console_socket = optarg;
+      break;
+    case 'P':
+      o->no_pivot = true;
+      break;
+    case 'K':
+      o->no_new_keyring = true;
+      break;
+    case 'S':
+      break;
     case 'F': {
       char *end = NULL;
       long n = strtol(optarg, &end, 10);

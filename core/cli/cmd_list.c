@@ -54,8 +54,8 @@ int cmd_list(struct berth_globals *g, int argc, char **argv) {
   size_t n = json_object_array_length(all);
   if (strcmp(format, "json") == 0) {
     printf("%s\n", n == 0 ? "null"
-                          : json_object_to_json_string_ext(all, JSON_C_TO_STRING_PLAIN |
-                                                                    JSON_C_TO_STRING_NOSLASHESCAPE));
+                          : json_object_to_json_string_ext(
+                                all, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     return 0;
   }
   if (!quiet)

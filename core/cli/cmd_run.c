@@ -41,8 +41,7 @@ static void remove_container(struct berth_globals *g, const char *id) {
   _cleanup_error_ struct berth_error err = {0};
   _cleanup_close_ int root_fd = -1;
   _cleanup_container_ struct berth_container *c = NULL;
-  if (cli_load(g, id, &root_fd, &c, &err) < 0 ||
-      berth_container_delete(root_fd, c, true, &err) < 0)
+  if (cli_load(g, id, &root_fd, &c, &err) < 0 || berth_container_delete(root_fd, c, true, &err) < 0)
     cli_fail(&err);
 }
 

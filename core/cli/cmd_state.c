@@ -17,7 +17,8 @@ int cmd_state(struct berth_globals *g, int argc, char **argv) {
   if (cli_load(g, id, &root_fd, &c, &err) < 0)
     return cli_fail(&err);
   _cleanup_json_ json_object *o = berth_container_oci_state(c, berth_container_status(c));
-  printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                       JSON_C_TO_STRING_NOSLASHESCAPE));
+  printf("%s\n",
+         json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                               JSON_C_TO_STRING_NOSLASHESCAPE));
   return 0;
 }

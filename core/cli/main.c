@@ -14,10 +14,9 @@ static const struct {
   const char *name;
   berth_command_fn fn;
 } commands[] = {
-    {"create", cmd_create}, {"start", cmd_start},   {"run", cmd_run},
-    {"state", cmd_state},   {"kill", cmd_kill},     {"delete", cmd_delete},
-    {"list", cmd_list},     {"spec", cmd_spec},     {"pause", cmd_pause},
-    {"resume", cmd_resume}, {"ps", cmd_ps},
+    {"create", cmd_create}, {"start", cmd_start},   {"run", cmd_run},   {"state", cmd_state},
+    {"kill", cmd_kill},     {"delete", cmd_delete}, {"list", cmd_list}, {"spec", cmd_spec},
+    {"pause", cmd_pause},   {"resume", cmd_resume}, {"ps", cmd_ps},
 };
 
 static int print_version(void) {
@@ -38,8 +37,19 @@ static int print_help(void) {
   return 0;
 }
 
-enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_DRIVER, OPT_SYSTEMD, OPT_MANAGER,
-       OPT_ROOTLESS, OPT_VERSION, OPT_HELP, OPT_CRIU };
+enum {
+  OPT_ROOT = 256,
+  OPT_LOG,
+  OPT_LOG_FORMAT,
+  OPT_DEBUG,
+  OPT_DRIVER,
+  OPT_SYSTEMD,
+  OPT_MANAGER,
+  OPT_ROOTLESS,
+  OPT_VERSION,
+  OPT_HELP,
+  OPT_CRIU
+};
 
 static int parse_globals(int argc, char **argv, struct berth_globals *g) {
   static const struct option opts[] = {
@@ -59,17 +69,38 @@ static int parse_globals(int argc, char **argv, struct berth_globals *g) {
   int c;
   while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
     switch (c) {
-    case OPT_ROOT: g->root = optarg; break;
-    case OPT_LOG: g->log_path = optarg; break;
-    case OPT_LOG_FORMAT: g->log_format = optarg; break;
-    case OPT_DEBUG: g->debug = true; break;
-    case OPT_DRIVER: case OPT_MANAGER: g->cgroup_driver = optarg; break;
-    case OPT_SYSTEMD: g->systemd_cgroup = true; break;
-    case OPT_ROOTLESS: g->rootless = strcmp(optarg, "true") == 0; break;
-    case OPT_CRIU: break;
-    case 'v': case OPT_VERSION: return -2;
-    case 'h': case OPT_HELP: return -3;
-    default: return -1;
+    case OPT_ROOT:
+      g->root = optarg;
+      break;
+    case OPT_LOG:
+      g->log_path = optarg;
+      break;
+    case OPT_LOG_FORMAT:
+      g->log_format = optarg;
+      break;
+    case OPT_DEBUG:
+      g->debug = true;
+      break;
+    case OPT_DRIVER:
+    case OPT_MANAGER:
+      g->cgroup_driver = optarg;
+      break;
+    case OPT_SYSTEMD:
+      g->systemd_cgroup = true;
+      break;
+    case OPT_ROOTLESS:
+      g->rootless = strcmp(optarg, "true") == 0;
+      break;
+    case OPT_CRIU:
+      break;
+    case 'v':
+    case OPT_VERSION:
+      return -2;
+    case 'h':
+    case OPT_HELP:
+      return -3;
+    default:
+      return -1;
     }
   }
   return optind;

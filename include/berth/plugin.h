@@ -65,10 +65,10 @@ struct berth_host_api {
 /* What a cgroup backend is asked to create. */
 struct berth_cgroup_request {
   uint32_t struct_size;
-  uint32_t flags;               /* BERTH_CGROUP_REQ_* */
-  const char *container_id;     /* validated ID */
-  const char *cgroups_path;     /* linux.cgroupsPath or NULL */
-  const char *resources_json;   /* linux.resources as JSON text, or NULL */
+  uint32_t flags;             /* BERTH_CGROUP_REQ_* */
+  const char *container_id;   /* validated ID */
+  const char *cgroups_path;   /* linux.cgroupsPath or NULL */
+  const char *resources_json; /* linux.resources as JSON text, or NULL */
 };
 #define BERTH_CGROUP_REQ_ROOTLESS 0x1u
 
@@ -116,8 +116,8 @@ struct berth_plugin {
   uint32_t struct_size; /* sizeof(struct berth_plugin) as the plugin knows it */
   uint32_t kind;        /* BERTH_PLUGIN_KIND_* */
   uint32_t reserved0;
-  const char *name;     /* e.g. "cgroup-v1" */
-  const char *version;  /* the plugin's own version */
+  const char *name;      /* e.g. "cgroup-v1" */
+  const char *version;   /* the plugin's own version */
   uint64_t capabilities; /* kind-specific capability bits */
   uint64_t requires;     /* host features the plugin needs: BERTH_HOST_FEATURES_* */
   /* Typed ops for the plugin's kind; the others are NULL. */

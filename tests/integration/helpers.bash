@@ -6,6 +6,7 @@ berth() { "$BERTH" --root "$ROOT" "$@"; }
 setup_file() {
   export ROOTFS_DIR
   ROOTFS_DIR=$(mktemp -d /tmp/berth-it-rootfs.XXXXXX)
+  chmod 755 "$ROOTFS_DIR" # reachable by a container root mapped to another host uid
   BERTH="$BERTH" "$BERTH_SOURCE_DIR/scripts/make-bundle.sh" "$ROOTFS_DIR" true >/dev/null
 }
 
@@ -15,6 +16,7 @@ teardown_file() {
 
 setup() {
   TEST_TMP=$(mktemp -d /tmp/berth-it.XXXXXX)
+  chmod 755 "$TEST_TMP"
   ROOT=$TEST_TMP/root
   BUNDLE=$TEST_TMP/bundle
   ID="t$$-${BATS_TEST_NUMBER}"
@@ -58,4 +60,9 @@ assert_nothing_left() {
   [ ! -e "$ROOT/$id" ] || { echo "state dir $ROOT/$id left behind"; return 1; }
   [ ! -e "$(memory_cgroup_dir "$id")" ] || { echo "cgroup left behind"; return 1; }
   ! grep -q "$id" /proc/mounts || { echo "mount left behind"; return 1; }
+}
+
+# Gone, or a zombie waiting for whoever reaps it (the container's parent has exited).
+process_gone() {
+  [ ! -e "/proc/$1" ] || awk '{exit !($3 == "Z" || $3 == "X")}' "/proc/$1/stat"
 }

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container's filesystem, built by `berth init`: the mount sequence, pivot_root, and the
+ * read-only and masked paths after it. */
+#ifndef BERTH_ROOTFS_H
+#define BERTH_ROOTFS_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include "error.h"
+
+/* In init, already inside the new mount namespace (and user ns, maps written), cwd = the bundle
+ * directory: make the mount tree private/slave per linux.rootfsPropagation (default rslave like
+ * runc), make the rootfs's parent mount private, bind the rootfs onto itself (MS_BIND|MS_REC),
+ * perform every spec "mounts" entry in order inside the rootfs, then /dev: linux.devices plus
+ * the default devices (null zero full random urandom tty; mknod, or a bind mount of the host node
+ * when mknod is not permitted i.e. in a user namespace) and the symlinks /dev/fd /dev/stdin
+ * /dev/stdout /dev/stderr /dev/ptmx->pts/ptmx (and /dev/core->/proc/kcore when it exists).
+ * rootfs is an absolute host path. */
+int berth_rootfs_mount(json_object *spec, const char *rootfs, struct berth_error *err);
+/* After the createRuntime hooks: pivot_root into rootfs (runc's fd dance: pivot_root(".", "."),
+ * then make the old root rslave and MNT_DETACH it), or with no_pivot MS_MOVE + chroot; chdir "/".
+ */
+int berth_rootfs_pivot(const char *rootfs, bool no_pivot, struct berth_error *err);
+/* After pivot: linux.readonlyPaths (bind + remount ro, keeping locked flags), linux.maskedPaths
+ * (/dev/null bind over files, read-only empty tmpfs over directories; missing paths are
+ * ignored), root.readonly (remount / ro), and the final rootfsPropagation when it is shared. */
+int berth_rootfs_finish(json_object *spec, struct berth_error *err);
+
+#endif
