@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * One small cgroup plugin, compiled once per case of tests/unit/test_plugin_loader.c.
+ * TEST_PLUGIN_NAME is the file's basename (the loader checks the two agree) and one
+ * TEST_PLUGIN_<CASE> define bends the descriptor the way that case needs: a bad magic, a
+ * different major, a short struct ... Built like a shipped plugin (hidden visibility,
+ * plugins/plugin.map, -z defs) unless the case is about breaking exactly that.
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include <berth/plugin.h>
+
+#ifndef TEST_PLUGIN_NAME
+#error "TEST_PLUGIN_NAME must name the plugin file's basename"
+#endif
+
+static const struct berth_host_api *host;
+
+/* Every op answers through the host's error service, so a test can see that the host
+ * API reached the plugin intact and that the plugin's message reaches the caller. */
+static int32_t unsupported(const char *op, struct berth_error *err) {
+  return host->error(err, ENOSYS, "test plugin %s: %s", TEST_PLUGIN_NAME, op);
+}
+
+static int32_t op_create(const struct berth_cgroup_request *req, struct berth_cgroup **out,
+                         struct berth_error *err) {
+  return unsupported("create", err);
+}
+static int32_t op_load(const char *state_json, struct berth_cgroup **out, struct berth_error *err) {
+  return unsupported("load", err);
+}
+static int32_t op_save(struct berth_cgroup *cg, char **state_json, struct berth_error *err) {
+  return unsupported("save", err);
+}
+static int32_t op_enter(struct berth_cgroup *cg, pid_t pid, struct berth_error *err) {
+  return unsupported("enter", err);
+}
+static int32_t op_apply(struct berth_cgroup *cg, const char *resources_json,
+                        struct berth_error *err) {
+  return unsupported("apply", err);
+}
+static int32_t op_freeze(struct berth_cgroup *cg, int32_t frozen, struct berth_error *err) {
+  return unsupported("freeze", err);
+}
+static int32_t op_is_frozen(struct berth_cgroup *cg, int32_t *frozen, struct berth_error *err) {
+  return unsupported("is_frozen", err);
+}
+static int32_t op_get_pids(struct berth_cgroup *cg, berth_pid_fn fn, void *data,
+                           struct berth_error *err) {
+  return unsupported("get_pids", err);
+}
+static int32_t op_destroy(struct berth_cgroup *cg, struct berth_error *err) {
+  return unsupported("destroy", err);
+}
+static void op_release(struct berth_cgroup *cg) {}
+
+static const struct berth_cgroup_ops ops = {
+#ifdef TEST_PLUGIN_SHORT_OPS
+    /* An ops table that stops before the 1.0 members. */
+    .struct_size = offsetof(struct berth_cgroup_ops, create),
+#else
+    .struct_size = sizeof(struct berth_cgroup_ops),
+#endif
+    .create = op_create,
+    .load = op_load,
+    .save = op_save,
+    .enter = op_enter,
+    .apply = op_apply,
+    .freeze = op_freeze,
+    .is_frozen = op_is_frozen,
+    .get_pids = op_get_pids,
+    .destroy = op_destroy,
+    .release = op_release,
+};
+
+/* A plugin from a future ABI 1.7: members appended after the 1.0 ones, which a 1.0 host
+ * must ignore. */
+struct future_plugin {
+  struct berth_plugin base;
+  uint64_t since_1_7[4];
+};
+
+static const struct future_plugin plugin = {
+    .base =
+        {
+#ifdef TEST_PLUGIN_BAD_MAGIC
+            .magic = 0x454c4621u,
+#else
+            .magic = BERTH_PLUGIN_MAGIC,
+#endif
+#ifdef TEST_PLUGIN_BAD_MAJOR
+            .abi_major = BERTH_ABI_MAJOR + 1,
+#else
+            .abi_major = BERTH_ABI_MAJOR,
+#endif
+#ifdef TEST_PLUGIN_NEWER_MINOR
+            .abi_minor = 7,
+            .struct_size = sizeof(struct future_plugin),
+#elif defined(TEST_PLUGIN_SHORT_STRUCT)
+            .abi_minor = BERTH_ABI_MINOR,
+            /* Stops before name, version, capabilities, requires and the ops. */
+            .struct_size = offsetof(struct berth_plugin, name),
+#else
+            .abi_minor = BERTH_ABI_MINOR,
+            .struct_size = sizeof(struct berth_plugin),
+#endif
+#ifdef TEST_PLUGIN_WRONG_KIND
+            .kind = BERTH_PLUGIN_KIND_LSM,
+#else
+            .kind = BERTH_PLUGIN_KIND_CGROUP,
+#endif
+            .name = TEST_PLUGIN_NAME,
+            .version = "0.0.1-test",
+            .capabilities = BERTH_CGROUP_CAP_FREEZE,
+#ifdef TEST_PLUGIN_UNKNOWN_REQUIRES
+            .requires = 1ull << 40,
+#else
+            .requires = BERTH_HOST_FEATURES_1_0,
+#endif
+            .cgroup = &ops,
+        },
+    .since_1_7 = {1, 2, 3, 4},
+};
+
+#ifdef TEST_PLUGIN_UNDEFINED_SYMBOL
+/* Defined nowhere: dlopen(RTLD_NOW) must fail to bind it. */
+extern int berth_test_symbol_nobody_defines(void);
+#endif
+
+static const struct berth_plugin *entry(const struct berth_host_api *h) {
+  if (h == NULL || h->abi_major != BERTH_ABI_MAJOR ||
+      h->struct_size < offsetof(struct berth_host_api, log) + sizeof(h->log))
+    return NULL;
+  host = h;
+#ifdef TEST_PLUGIN_UNDEFINED_SYMBOL
+  if (berth_test_symbol_nobody_defines() != 0)
+    return NULL;
+#endif
+#ifdef TEST_PLUGIN_REFUSING_ENTRY
+  h->log(BERTH_LOG_INFO, "test plugin %s: refusing this host on purpose", TEST_PLUGIN_NAME);
+  (void)plugin;
+  return NULL;
+#else
+  return &plugin.base;
+#endif
+}
+
+#ifdef TEST_PLUGIN_NO_ENTRY
+/* Exports an entry point under a name the loader does not look for. */
+BERTH_PLUGIN_EXPORT const struct berth_plugin *berth_plugin_start(const struct berth_host_api *h) {
+  return entry(h);
+}
+#else
+BERTH_PLUGIN_EXPORT const struct berth_plugin *berth_plugin_entry(const struct berth_host_api *h) {
+  return entry(h);
+}
+#endif

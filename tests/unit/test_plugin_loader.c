@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The plugin loader refuses anything it should not run, each time with one line that
+ * names the file and the cause. The plugins come from tests/plugins (one per case, built
+ * into BERTH_TEST_PLUGIN_DIR) and are copied into a fresh root-owned 0700 directory per
+ * test, where the test bends ownership, modes and links as the case needs; the loader
+ * finds them there through BERTH_PLUGIN_PATH.
+ *
+ * The loader remembers a plugin it loaded by name for the life of the process, so every
+ * case that must load successfully uses a plugin name of its own.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <berth/plugin.h>
+
+#include "error.h"
+#include "plugin_loader.h"
+
+#ifndef BERTH_TEST_PLUGIN_DIR
+#error "tests/plugins/CMakeLists.txt defines BERTH_TEST_PLUGIN_DIR"
+#endif
+
+#define NOBODY 65534
+
+/* The variant's shipped plugin directory, as ctest passed it in, before the tests
+ * point BERTH_PLUGIN_PATH elsewhere. */
+static char shipped_dir[4096];
+
+struct fixture {
+  char dir[64];
+};
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw) {
+  return remove(path);
+}
+
+static void remove_tree(const char *path) {
+  nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static int setup(void **state) {
+  struct fixture *fx = calloc(1, sizeof(*fx));
+  if (fx == NULL)
+    return -1;
+  snprintf(fx->dir, sizeof(fx->dir), "/tmp/berth-unit-plugins-XXXXXX");
+  if (mkdtemp(fx->dir) == NULL)
+    return -1;
+  setenv("BERTH_PLUGIN_PATH", fx->dir, 1);
+  *state = fx;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct fixture *fx = *state;
+  unsetenv("BERTH_PLUGIN_PATH");
+  remove_tree(fx->dir);
+  free(fx);
+  return 0;
+}
+
+/* Ownership is what the loader checks; only root can hand files to other users. */
+static void require_root(void) {
+  if (geteuid() != 0) {
+    print_message("the plugin loader trusts only root-owned files: run as root\n");
+    skip();
+  }
+}
+
+static void path_in(char *buf, size_t size, const char *dir, const char *name) {
+  int n = snprintf(buf, size, "%s/%s.so", dir, name);
+  if (n < 0 || (size_t)n >= size)
+    fail_msg("path %s/%s.so too long", dir, name);
+}
+
+/* Copy the built plugin CASE.so into dir as NAME.so, mode 0755, owned by root. */
+static void install_as(const char *dir, const char *built, const char *name) {
+  char src[4096], dst[4096];
+  path_in(src, sizeof(src), BERTH_TEST_PLUGIN_DIR, built);
+  path_in(dst, sizeof(dst), dir, name);
+  int in = open(src, O_RDONLY | O_CLOEXEC);
+  if (in < 0)
+    fail_msg("test plugin %s: %s", src, strerror(errno));
+  int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+  if (out < 0)
+    fail_msg("create %s: %s", dst, strerror(errno));
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(in, buf, sizeof(buf))) > 0)
+    assert_int_equal(write(out, buf, (size_t)n), n);
+  assert_int_equal(n, 0);
+  assert_int_equal(fchmod(out, 0755), 0); /* whatever the umask */
+  close(in);
+  close(out);
+}
+
+static void install(const char *dir, const char *name) {
+  install_as(dir, name, name);
+}
+
+static void assert_contains(const char *msg, const char *needle) {
+  if (msg == NULL)
+    fail_msg("no error message (wanted \"%s\")", needle);
+  if (strstr(msg, needle) == NULL)
+    fail_msg("message \"%s\" lacks \"%s\"", msg, needle);
+}
+
+static const struct berth_plugin *load_or_fail(const char *name, uint32_t kind) {
+  const struct berth_plugin *p = NULL;
+  struct berth_error err = {0};
+  if (berth_plugin_load(name, kind, &p, &err) != 0)
+    fail_msg("load %s: %s", name, err.msg);
+  assert_null(err.msg);
+  assert_non_null(p);
+  return p;
+}
+
+/* Refused with one line naming `names` (the file or directory) and the cause. */
+static void assert_refused_naming(const char *name, uint32_t kind, const char *names,
+                                  const char *cause) {
+  const struct berth_plugin *p = NULL;
+  struct berth_error err = {0};
+  int r = berth_plugin_load(name, kind, &p, &err);
+  if (r == 0)
+    fail_msg("plugin %s loaded; wanted \"%s\"", name, cause);
+  assert_true(r < 0);
+  assert_null(p);
+  assert_contains(err.msg, names);
+  assert_contains(err.msg, cause);
+  if (strchr(err.msg, '\n') != NULL)
+    fail_msg("message is not one line: \"%s\"", err.msg);
+  berth_error_clear(&err);
+}
+
+static void assert_refused(const struct fixture *fx, const char *name, uint32_t kind,
+                           const char *cause) {
+  char path[4096];
+  path_in(path, sizeof(path), fx->dir, name);
+  assert_refused_naming(name, kind, path, cause);
+}
+
+/* --- what loads --- */
+
+static void test_loader_loads_good_plugin(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "good");
+  const struct berth_plugin *p = load_or_fail("good", BERTH_PLUGIN_KIND_CGROUP);
+  assert_int_equal(p->magic, BERTH_PLUGIN_MAGIC);
+  assert_int_equal(p->abi_major, BERTH_ABI_MAJOR);
+  assert_int_equal(p->kind, BERTH_PLUGIN_KIND_CGROUP);
+  assert_string_equal(p->name, "good");
+  assert_string_equal(p->version, "0.0.1-test");
+  assert_int_equal(p->capabilities, BERTH_CGROUP_CAP_FREEZE);
+  assert_non_null(p->cgroup);
+  assert_int_equal(p->cgroup->struct_size, sizeof(struct berth_cgroup_ops));
+  assert_non_null(p->cgroup->create);
+}
+
+/* Later commands of one process get the same plugin, even if the file has gone since. */
+static void test_loader_returns_loaded_plugin_again(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "good");
+  const struct berth_plugin *first = load_or_fail("good", BERTH_PLUGIN_KIND_CGROUP);
+  char path[4096];
+  path_in(path, sizeof(path), fx->dir, "good");
+  assert_int_equal(unlink(path), 0);
+  const struct berth_plugin *again = load_or_fail("good", BERTH_PLUGIN_KIND_CGROUP);
+  assert_ptr_equal(first, again);
+}
+
+/* The plugin received a working berth_host_api: its error() fills the host's error. */
+static void test_loader_hands_plugin_the_host_api(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "good");
+  const struct berth_plugin *p = load_or_fail("good", BERTH_PLUGIN_KIND_CGROUP);
+  struct berth_cgroup_request req = {.struct_size = sizeof(req), .container_id = "c1"};
+  struct berth_cgroup *cg = NULL;
+  struct berth_error err = {0};
+  assert_int_equal(p->cgroup->create(&req, &cg, &err), -ENOSYS);
+  assert_null(cg);
+  assert_contains(err.msg, "test plugin good: create");
+  assert_int_equal(err.code, ENOSYS);
+  berth_error_clear(&err);
+}
+
+/* Two plugins loaded one after the other are two plugins (each dlopen()ed through a
+ * /proc/self/fd/N path that must not alias the one before). */
+static void test_loader_loads_each_plugin_from_its_own_file(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "pair_a");
+  install(fx->dir, "pair_b");
+  const struct berth_plugin *a = load_or_fail("pair_a", BERTH_PLUGIN_KIND_CGROUP);
+  const struct berth_plugin *b = load_or_fail("pair_b", BERTH_PLUGIN_KIND_CGROUP);
+  assert_string_equal(a->name, "pair_a");
+  assert_string_equal(b->name, "pair_b");
+  assert_ptr_not_equal(a, b);
+}
+
+/* A plugin built against a newer 1.x (longer descriptor) works on this host. */
+static void test_loader_accepts_newer_minor(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "newer_minor");
+  const struct berth_plugin *p = load_or_fail("newer_minor", BERTH_PLUGIN_KIND_CGROUP);
+  assert_int_equal(p->abi_major, BERTH_ABI_MAJOR);
+  assert_int_equal(p->abi_minor, 7);
+  assert_true(p->struct_size > sizeof(struct berth_plugin));
+  assert_string_equal(p->name, "newer_minor");
+}
+
+/* BERTH_PLUGIN_PATH is colon-separated; missing and empty directories are skipped. */
+static void test_loader_searches_each_directory_of_path(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  char empty[4096], second[4096], path[12288];
+  snprintf(empty, sizeof(empty), "%s/empty", fx->dir);
+  snprintf(second, sizeof(second), "%s/second", fx->dir);
+  assert_int_equal(mkdir(empty, 0755), 0);
+  assert_int_equal(mkdir(second, 0755), 0);
+  assert_int_equal(chmod(empty, 0755), 0); /* whatever the umask */
+  assert_int_equal(chmod(second, 0755), 0);
+  install(second, "second");
+  snprintf(path, sizeof(path), "%s/does-not-exist:%s:%s", fx->dir, empty, second);
+  setenv("BERTH_PLUGIN_PATH", path, 1);
+  assert_string_equal(berth_plugin_search_path(), path);
+  const struct berth_plugin *p = load_or_fail("second", BERTH_PLUGIN_KIND_CGROUP);
+  assert_string_equal(p->name, "second");
+}
+
+/* A refusal is not remembered: once the administrator fixes the file, it loads. */
+static void test_loader_loads_plugin_fixed_after_refusal(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "retry");
+  char path[4096];
+  path_in(path, sizeof(path), fx->dir, "retry");
+  assert_int_equal(chmod(path, 0666), 0);
+  assert_refused(fx, "retry", BERTH_PLUGIN_KIND_CGROUP, "group- or world-writable");
+  assert_int_equal(chmod(path, 0755), 0);
+  const struct berth_plugin *p = load_or_fail("retry", BERTH_PLUGIN_KIND_CGROUP);
+  assert_string_equal(p->name, "retry");
+}
+
+/* --- what is refused: where the file is and who owns it --- */
+
+static void test_loader_reports_missing_plugin_and_its_package(void **state) {
+  struct fixture *fx = *state;
+  const struct berth_plugin *p = NULL;
+  struct berth_error err = {0};
+  assert_true(berth_plugin_load("cgroup-missing", BERTH_PLUGIN_KIND_CGROUP, &p, &err) < 0);
+  assert_null(p);
+  assert_contains(err.msg, "cgroup-missing.so not installed");
+  assert_contains(err.msg, fx->dir);
+  assert_contains(err.msg, "package berth-plugin-cgroup-missing");
+  berth_error_clear(&err);
+}
+
+static void test_loader_refuses_name_with_slash(void **state) {
+  const struct berth_plugin *p = NULL;
+  struct berth_error err = {0};
+  assert_true(berth_plugin_load("../good", BERTH_PLUGIN_KIND_CGROUP, &p, &err) < 0);
+  assert_null(p);
+  assert_contains(err.msg, "invalid plugin name ../good");
+  berth_error_clear(&err);
+}
+
+static void test_loader_refuses_symlink(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install_as(fx->dir, "good", "target");
+  char link[4096];
+  path_in(link, sizeof(link), fx->dir, "linked");
+  assert_int_equal(symlink("target.so", link), 0);
+  assert_refused(fx, "linked", BERTH_PLUGIN_KIND_CGROUP, "is a symlink");
+}
+
+static void test_loader_refuses_world_writable_plugin(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install_as(fx->dir, "good", "writable");
+  char path[4096];
+  path_in(path, sizeof(path), fx->dir, "writable");
+  assert_int_equal(chmod(path, 0666), 0);
+  assert_refused(fx, "writable", BERTH_PLUGIN_KIND_CGROUP, "group- or world-writable");
+}
+
+static void test_loader_refuses_group_writable_plugin(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install_as(fx->dir, "good", "writable");
+  char path[4096];
+  path_in(path, sizeof(path), fx->dir, "writable");
+  assert_int_equal(chmod(path, 0775), 0);
+  assert_refused(fx, "writable", BERTH_PLUGIN_KIND_CGROUP, "group- or world-writable");
+}
+
+static void test_loader_refuses_plugin_not_owned_by_root(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install_as(fx->dir, "good", "foreign");
+  char path[4096];
+  path_in(path, sizeof(path), fx->dir, "foreign");
+  assert_int_equal(chown(path, NOBODY, NOBODY), 0);
+  assert_refused(fx, "foreign", BERTH_PLUGIN_KIND_CGROUP, "not owned by root");
+}
+
+static void test_loader_refuses_group_writable_directory(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install_as(fx->dir, "good", "in_open_dir");
+  assert_int_equal(chmod(fx->dir, 0770), 0);
+  assert_refused_naming("in_open_dir", BERTH_PLUGIN_KIND_CGROUP, fx->dir, "plugin directory");
+  assert_refused_naming("in_open_dir", BERTH_PLUGIN_KIND_CGROUP, fx->dir,
+                        "group- or world-writable");
+}
+
+static void test_loader_refuses_world_writable_directory(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install_as(fx->dir, "good", "in_open_dir");
+  assert_int_equal(chmod(fx->dir, 01777), 0); /* sticky like /tmp: still not trusted */
+  assert_refused_naming("in_open_dir", BERTH_PLUGIN_KIND_CGROUP, fx->dir,
+                        "group- or world-writable");
+}
+
+static void test_loader_refuses_directory_not_owned_by_root(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install_as(fx->dir, "good", "in_foreign_dir");
+  assert_int_equal(chown(fx->dir, NOBODY, NOBODY), 0);
+  assert_refused_naming("in_foreign_dir", BERTH_PLUGIN_KIND_CGROUP, fx->dir, "plugin directory");
+  assert_refused_naming("in_foreign_dir", BERTH_PLUGIN_KIND_CGROUP, fx->dir, "not owned by root");
+}
+
+static void test_loader_refuses_non_regular_file(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  char path[4096];
+  path_in(path, sizeof(path), fx->dir, "a_directory");
+  assert_int_equal(mkdir(path, 0755), 0);
+  assert_refused(fx, "a_directory", BERTH_PLUGIN_KIND_CGROUP, "not a regular file");
+}
+
+/* --- what is refused: what the file contains --- */
+
+static void test_loader_refuses_bad_magic(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "bad_magic");
+  assert_refused(fx, "bad_magic", BERTH_PLUGIN_KIND_CGROUP, "bad magic");
+}
+
+static void test_loader_refuses_other_major(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "bad_major");
+  assert_refused(fx, "bad_major", BERTH_PLUGIN_KIND_CGROUP, "plugin ABI 2");
+}
+
+static void test_loader_refuses_short_struct(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "short_struct");
+  assert_refused(fx, "short_struct", BERTH_PLUGIN_KIND_CGROUP, "too short");
+}
+
+static void test_loader_refuses_unknown_requires_bits(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "unknown_requires");
+  assert_refused(fx, "unknown_requires", BERTH_PLUGIN_KIND_CGROUP,
+                 "requires host features 0x10000000000");
+}
+
+static void test_loader_refuses_missing_entry_symbol(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "no_entry");
+  assert_refused(fx, "no_entry", BERTH_PLUGIN_KIND_CGROUP, "no berth_plugin_entry symbol");
+}
+
+static void test_loader_refuses_wrong_kind(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "wrong_kind");
+  assert_refused(fx, "wrong_kind", BERTH_PLUGIN_KIND_CGROUP, "is a lsm plugin");
+}
+
+/* The kind is checked on every request, not only on the one that loaded the file. */
+static void test_loader_refuses_wrong_kind_of_loaded_plugin(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "good");
+  load_or_fail("good", BERTH_PLUGIN_KIND_CGROUP);
+  const struct berth_plugin *p = NULL;
+  struct berth_error err = {0};
+  int r = berth_plugin_load("good", BERTH_PLUGIN_KIND_LSM, &p, &err);
+  if (r == 0)
+    fail_msg("cgroup plugin good was handed out as an lsm plugin");
+  assert_null(p);
+  assert_contains(err.msg, "good");
+  assert_contains(err.msg, "is a cgroup plugin");
+  berth_error_clear(&err);
+}
+
+static void test_loader_refuses_short_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "short_ops");
+  assert_refused(fx, "short_ops", BERTH_PLUGIN_KIND_CGROUP, "cgroup ops missing or too short");
+}
+
+static void test_loader_refuses_plugin_that_refuses_host(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "refusing_entry");
+  assert_refused(fx, "refusing_entry", BERTH_PLUGIN_KIND_CGROUP, "refused");
+}
+
+static void test_loader_refuses_plugin_calling_itself_otherwise(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install_as(fx->dir, "good", "impostor");
+  assert_refused(fx, "impostor", BERTH_PLUGIN_KIND_CGROUP, "calls itself good");
+}
+
+/* dlopen(RTLD_NOW) binds everything up front: a missing symbol fails the load, with the
+ * dynamic linker's words. */
+static void test_loader_reports_undefined_symbol(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "undefined_symbol");
+  assert_refused(fx, "undefined_symbol", BERTH_PLUGIN_KIND_CGROUP,
+                 "undefined symbol: berth_test_symbol_nobody_defines");
+}
+
+/* --- how plugins are built --- */
+
+/* `nm -D --defined-only FILE` lists exactly berth_plugin_entry. */
+static void assert_exports_only_entry(const char *file) {
+  char cmd[8192], line[1024];
+  snprintf(cmd, sizeof(cmd), "nm -D --defined-only '%s' 2>&1", file);
+  FILE *nm = popen(cmd, "r");
+  assert_non_null(nm);
+  int entry = 0, others = 0;
+  while (fgets(line, sizeof(line), nm) != NULL) {
+    line[strcspn(line, "\n")] = '\0';
+    const char *symbol = strrchr(line, ' ');
+    symbol = symbol != NULL ? symbol + 1 : line;
+    if (*symbol == '\0')
+      continue;
+    if (strcmp(symbol, BERTH_PLUGIN_ENTRY_SYMBOL) == 0) {
+      entry++;
+    } else {
+      print_error("%s exports %s\n", file, line);
+      others++;
+    }
+  }
+  int status = pclose(nm);
+  if (status != 0)
+    fail_msg("nm -D %s failed (status %d)", file, status);
+  assert_int_equal(entry, 1);
+  assert_int_equal(others, 0);
+}
+
+static void test_plugin_exports_only_entry_symbol(void **state) {
+  char path[4096];
+  path_in(path, sizeof(path), BERTH_TEST_PLUGIN_DIR, "good");
+  assert_exports_only_entry(path);
+  path_in(path, sizeof(path), shipped_dir, "cgroup-v1");
+  if (shipped_dir[0] != '\0' && access(path, F_OK) == 0)
+    assert_exports_only_entry(path);
+}
+
+#define LOADER_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void) {
+  const char *shipped = getenv("BERTH_PLUGIN_PATH");
+  snprintf(shipped_dir, sizeof(shipped_dir), "%s", shipped != NULL ? shipped : "");
+  const struct CMUnitTest tests[] = {
+      LOADER_TEST(test_loader_loads_good_plugin),
+      LOADER_TEST(test_loader_returns_loaded_plugin_again),
+      LOADER_TEST(test_loader_hands_plugin_the_host_api),
+      LOADER_TEST(test_loader_loads_each_plugin_from_its_own_file),
+      LOADER_TEST(test_loader_accepts_newer_minor),
+      LOADER_TEST(test_loader_searches_each_directory_of_path),
+      LOADER_TEST(test_loader_loads_plugin_fixed_after_refusal),
+      LOADER_TEST(test_loader_reports_missing_plugin_and_its_package),
+      LOADER_TEST(test_loader_refuses_name_with_slash),
+      LOADER_TEST(test_loader_refuses_symlink),
+      LOADER_TEST(test_loader_refuses_world_writable_plugin),
+      LOADER_TEST(test_loader_refuses_group_writable_plugin),
+      LOADER_TEST(test_loader_refuses_plugin_not_owned_by_root),
+      LOADER_TEST(test_loader_refuses_group_writable_directory),
+      LOADER_TEST(test_loader_refuses_world_writable_directory),
+      LOADER_TEST(test_loader_refuses_directory_not_owned_by_root),
+      LOADER_TEST(test_loader_refuses_non_regular_file),
+      LOADER_TEST(test_loader_refuses_bad_magic),
+      LOADER_TEST(test_loader_refuses_other_major),
+      LOADER_TEST(test_loader_refuses_short_struct),
+      LOADER_TEST(test_loader_refuses_unknown_requires_bits),
+      LOADER_TEST(test_loader_refuses_missing_entry_symbol),
+      LOADER_TEST(test_loader_refuses_wrong_kind),
+      LOADER_TEST(test_loader_refuses_wrong_kind_of_loaded_plugin),
+      LOADER_TEST(test_loader_refuses_short_ops),
+      LOADER_TEST(test_loader_refuses_plugin_that_refuses_host),
+      LOADER_TEST(test_loader_refuses_plugin_calling_itself_otherwise),
+      LOADER_TEST(test_loader_reports_undefined_symbol),
+      cmocka_unit_test(test_plugin_exports_only_entry_symbol),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
