@@ -14,6 +14,7 @@
 
 #include "cgroup.h"
 #include "cleanup.h"
+#include "console.h"
 #include "id.h"
 #include "json_util.h"
 #include "spawn.h"
@@ -97,6 +98,25 @@ static json_object *state_object(struct creation *c, pid_t pid, json_object *cgr
   return s;
 }
 
+/* runc's rules: a terminal needs somewhere to send it, and a console socket needs a terminal. */
+static int open_console(struct creation *c, int *fd, struct berth_error *err) {
+  bool terminal = json_get_bool(json_get(c->spec, "process"), "terminal", false);
+  if (!terminal && c->o->console_socket != NULL)
+    return berth_error(err, 0, "--console-socket given but process.terminal is false");
+  if (!terminal)
+    return 0;
+  if (c->o->console_fd >= 0) {
+    *fd = fcntl(c->o->console_fd, F_DUPFD_CLOEXEC, 3);
+    return *fd < 0 ? berth_error(err, errno, "console fd") : 0;
+  }
+  if (c->o->console_socket == NULL)
+    return berth_error(err, 0,
+                       "process.terminal is true: cannot allocate a terminal for a "
+                       "detached container without --console-socket");
+  *fd = berth_console_connect(c->o->console_socket, err);
+  return *fd < 0 ? *fd : 0;
+}
+
 static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   int r = berth_validate_id(c->o->id, err);
   if (r < 0 || (r = resolve_bundle(c, err)) < 0)
@@ -111,6 +131,10 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   if (r < 0)
     return r;
   c->cgroup_made = true;
+  _cleanup_close_ int console_fd = -1;
+  r = open_console(c, &console_fd, err);
+  if (r < 0)
+    return r;
   _cleanup_close_ int fifo_fd = openat(c->dir_fd, BERTH_FIFO_FILE, O_PATH | O_CLOEXEC);
   if (fifo_fd < 0)
     return berth_error(err, errno, "open %s", BERTH_FIFO_FILE);
@@ -122,6 +146,7 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
                                   .no_new_keyring = c->o->no_new_keyring,
                                   .preserve_fds = c->o->preserve_fds,
                                   .fifo_fd = fifo_fd,
+                                  .console_fd = console_fd,
                                   .cg = &c->cg};
   r = berth_spawn_init(&sc, pid, err);
   if (r < 0)

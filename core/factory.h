@@ -19,6 +19,8 @@ struct berth_create_options {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  const char *console_socket; /* --console-socket: where the pty master goes */
+  int console_fd;             /* or an fd to send it on (`run` in the foreground); else -1 */
 };
 
 /* On failure nothing is left behind: no state dir, cgroup, mount or process. */

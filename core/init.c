@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "console.h"
 #include "json_util.h"
 #include "namespaces.h"
 #include "process.h"
@@ -24,6 +25,7 @@
 struct init_channels {
   int sync_fd;
   int fifo_fd;
+  int console_fd;
   int preserve_fds;
 };
 
@@ -77,7 +79,20 @@ static bool user_ns_denies_setgroups(void) {
          strncmp(text, "deny", 4) == 0;
 }
 
-static int build_container(json_object *boot, int sync_fd, struct berth_error *err) {
+/* After pivot_root, so the pty comes from the container's own devpts. */
+static int setup_terminal(json_object *process, int console_fd, struct berth_error *err) {
+  if (!json_get_bool(process, "terminal", false))
+    return 0;
+  if (console_fd < 0)
+    return berth_error(err, 0, "process.terminal: no console socket");
+  int r = berth_console_setup(process, console_fd, err);
+  close(console_fd);
+  return r;
+}
+
+static int build_container(json_object *boot, const struct init_channels *ch,
+                           struct berth_error *err) {
+  int sync_fd = ch->sync_fd;
   json_object *spec = json_get(boot, "spec");
   json_object *process = json_get(spec, "process");
   const char *rootfs = json_get_str(boot, "rootfs");
@@ -94,8 +109,8 @@ static int build_container(json_object *boot, int sync_fd, struct berth_error *e
       return r == -ECONNRESET ? berth_error(err, 0, "parent gone during hooks") : r;
   }
   if ((r = berth_rootfs_pivot(rootfs, json_get_bool(boot, "no_pivot", false), err)) < 0 ||
-      (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0 ||
-      (r = berth_rootfs_finish(spec, err)) < 0 ||
+      (r = setup_terminal(process, ch->console_fd, err)) < 0 || (r = set_hostname(spec, err)) < 0 ||
+      (r = write_sysctls(spec, err)) < 0 || (r = berth_rootfs_finish(spec, err)) < 0 ||
       (r = join_keyring(json_get_str(boot, "id"), json_get_bool(boot, "no_new_keyring", false),
                         err)) < 0 ||
       (r = berth_process_oom_score_adj(process, err)) < 0 ||
@@ -130,7 +145,7 @@ static int run(struct init_channels *ch, struct berth_error *err) {
   int r = berth_sync_recv(ch->sync_fd, &boot, err);
   if (r < 0)
     return r == -ECONNRESET ? berth_error(err, 0, "no bootstrap from the parent") : r;
-  r = build_container(boot, ch->sync_fd, err);
+  r = build_container(boot, ch, err);
   if (r < 0)
     return r;
   json_object *process = json_path(boot, "spec", "process", NULL);
@@ -173,6 +188,7 @@ static void reset_signals(void) {
 int berth_init_main(void) {
   struct init_channels ch = {.sync_fd = env_fd("_BERTH_SYNC_FD"),
                              .fifo_fd = env_fd("_BERTH_FIFO_FD"),
+                             .console_fd = env_fd("_BERTH_CONSOLE_FD"),
                              .preserve_fds = env_fd("_BERTH_PRESERVE_FDS")};
   clearenv();
   reset_signals();
@@ -183,6 +199,8 @@ int berth_init_main(void) {
   fcntl(ch.sync_fd, F_SETFD, FD_CLOEXEC);
   if (ch.fifo_fd >= 0)
     fcntl(ch.fifo_fd, F_SETFD, FD_CLOEXEC);
+  if (ch.console_fd >= 0)
+    fcntl(ch.console_fd, F_SETFD, FD_CLOEXEC);
   if (ch.preserve_fds < 0)
     ch.preserve_fds = 0;
   _cleanup_error_ struct berth_error err = {0};

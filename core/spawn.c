@@ -130,13 +130,16 @@ static void __attribute__((noreturn)) child_main(struct child_args *a) {
   int sync_fd = move_fd_above(a->sync_fd, floor);
   int fifo_fd = move_fd_above(a->cfg->fifo_fd, floor);
   int exe_fd = move_fd_above(a->exe_fd, floor);
-  char env_sync[32], env_fifo[32], env_preserve[32];
+  int console_fd = move_fd_above(a->cfg->console_fd, floor);
+  char env_sync[32], env_fifo[32], env_preserve[32], env_console[32];
   snprintf(env_sync, sizeof(env_sync), "_BERTH_SYNC_FD=%d", sync_fd);
   snprintf(env_fifo, sizeof(env_fifo), "_BERTH_FIFO_FD=%d", fifo_fd);
   snprintf(env_preserve, sizeof(env_preserve), "_BERTH_PRESERVE_FDS=%d", a->cfg->preserve_fds);
-  char *envp[] = {env_sync, env_fifo, env_preserve, NULL};
+  snprintf(env_console, sizeof(env_console), "_BERTH_CONSOLE_FD=%d", console_fd);
+  char *envp[] = {env_sync, env_fifo, env_preserve, env_console, NULL};
   char *argv[] = {"berth", "init", NULL};
-  if (fcntl(sync_fd, F_SETFD, 0) < 0 || (fifo_fd >= 0 && fcntl(fifo_fd, F_SETFD, 0) < 0))
+  if (fcntl(sync_fd, F_SETFD, 0) < 0 || (fifo_fd >= 0 && fcntl(fifo_fd, F_SETFD, 0) < 0) ||
+      (console_fd >= 0 && fcntl(console_fd, F_SETFD, 0) < 0))
     child_fail(sync_fd, errno, "pass fds to init");
   syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
   child_fail(sync_fd, errno, "re-execute berth as init");

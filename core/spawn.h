@@ -20,7 +20,8 @@ struct berth_spawn_config {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
-  int fifo_fd; /* O_PATH fd of exec.fifo */
+  int fifo_fd;    /* O_PATH fd of exec.fifo */
+  int console_fd; /* where init sends the pty master when process.terminal, else -1 */
   struct berth_cgroup_backend *cg;
 };
 

@@ -40,7 +40,6 @@ struct berth_create_options;
 struct create_flags {
   bool detach;
   bool keep;
-  const char *console_socket;
 };
 int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
                      struct berth_create_options *o, struct create_flags *f);

@@ -24,7 +24,8 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
   *o = (struct berth_create_options){.root = g->root,
                                      .cgroup_driver = g->cgroup_driver,
                                      .systemd_cgroup = g->systemd_cgroup,
-                                     .rootless = g->rootless};
+                                     .rootless = g->rootless,
+                                     .console_fd = -1};
   *f = (struct create_flags){0};
   int c;
   while ((c = getopt_long(argc, argv, run ? "b:d" : "b:", opts, NULL)) != -1) {
@@ -36,7 +37,7 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
       o->pid_file = optarg;
       break;
     case 'c':
-      f->console_socket = optarg;
+      o->console_socket = optarg;
       break;
     case 'P':
       o->no_pivot = true;

@@ -4,38 +4,14 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 
 #include "cli.h"
 #include "container.h"
+#include "console.h"
 #include "factory.h"
-
-static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH};
-
-static void block_signals(sigset_t *set) {
-  sigemptyset(set);
-  for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-    sigaddset(set, forwarded[i]);
-  sigaddset(set, SIGCHLD);
-  sigprocmask(SIG_BLOCK, set, NULL);
-}
-
-/* Reap everything (we are a subreaper) until the init exits; return its exit status. */
-static int wait_for_init(pid_t init, const sigset_t *set) {
-  for (;;) {
-    int status;
-    pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-      if (pid == init)
-        return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-    if (pid < 0 && errno == ECHILD)
-      return 255;
-    siginfo_t info;
-    int sig = sigwaitinfo(set, &info);
-    if (sig > 0 && sig != SIGCHLD)
-      kill(init, sig);
-  }
-}
+#include "foreground.h"
 
 static void remove_container(struct berth_globals *g, const char *id) {
   _cleanup_error_ struct berth_error err = {0};
@@ -51,14 +27,27 @@ int cmd_run(struct berth_globals *g, int argc, char **argv) {
   if (cli_parse_create(g, argc, argv, true, &o, &f) != 0)
     return 1;
   sigset_t set;
+  int console[2] = {-1, -1};
   if (!f.detach) {
-    block_signals(&set);
+    berth_foreground_block_signals(&set);
     prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    /* Where init sends the pty master if the spec asks for a terminal. */
+    if (o.console_socket == NULL &&
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) == 0)
+      o.console_fd = console[1];
   }
+  _cleanup_close_ int ours = console[0];
+  _cleanup_close_ int theirs = console[1];
   _cleanup_error_ struct berth_error err = {0};
   pid_t pid;
   if (berth_create(&o, &pid, &err) < 0)
     return cli_fail(&err);
+  _cleanup_close_ int master = ours >= 0 ? berth_console_receive(ours, true, &err) : -1;
+  if (master < 0 && master != -1 && master != -EAGAIN) {
+    int status = cli_fail(&err);
+    remove_container(g, o.id);
+    return status;
+  }
   {
     _cleanup_close_ int root_fd = -1;
     _cleanup_container_ struct berth_container *c = NULL;
@@ -70,7 +59,7 @@ int cmd_run(struct berth_globals *g, int argc, char **argv) {
   }
   if (f.detach)
     return 0;
-  int status = wait_for_init(pid, &set);
+  int status = berth_foreground_wait(pid, master, &set);
   if (!f.keep)
     remove_container(g, o.id);
   return status;
