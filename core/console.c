@@ -104,13 +104,14 @@ static int bind_console(int slave, struct berth_error *err) {
   return 0;
 }
 
-int berth_console_setup(json_object *process, int console_fd, struct berth_error *err) {
+int berth_console_setup(json_object *process, int console_fd, bool dev_console,
+                        struct berth_error *err) {
   _cleanup_close_ int slave = -1;
   _cleanup_close_ int master = open_pty(&slave, err);
   if (master < 0)
     return master;
   int r = size_pty(process, master, err);
-  if (r == 0)
+  if (r == 0 && dev_console)
     r = bind_console(slave, err);
   if (r < 0)
     return r;

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,7 @@ struct init_channels {
   int sync_fd;
   int fifo_fd;
   int console_fd;
+  int mntns_fd;
   int preserve_fds;
 };
 
@@ -80,12 +83,13 @@ static bool user_ns_denies_setgroups(void) {
 }
 
 /* After pivot_root, so the pty comes from the container's own devpts. */
-static int setup_terminal(json_object *process, int console_fd, struct berth_error *err) {
+static int setup_terminal(json_object *process, int console_fd, bool dev_console,
+                          struct berth_error *err) {
   if (!json_get_bool(process, "terminal", false))
     return 0;
   if (console_fd < 0)
     return berth_error(err, 0, "process.terminal: no console socket");
-  int r = berth_console_setup(process, console_fd, err);
+  int r = berth_console_setup(process, console_fd, dev_console, err);
   close(console_fd);
   return r;
 }
@@ -109,10 +113,23 @@ static int build_container(json_object *boot, const struct init_channels *ch,
       return r == -ECONNRESET ? berth_error(err, 0, "parent gone during hooks") : r;
   }
   if ((r = berth_rootfs_pivot(rootfs, json_get_bool(boot, "no_pivot", false), err)) < 0 ||
-      (r = setup_terminal(process, ch->console_fd, err)) < 0 || (r = set_hostname(spec, err)) < 0 ||
-      (r = write_sysctls(spec, err)) < 0 || (r = berth_rootfs_finish(spec, err)) < 0 ||
+      (r = setup_terminal(process, ch->console_fd, true, err)) < 0 ||
+      (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0 ||
+      (r = berth_rootfs_finish(spec, err)) < 0 ||
       (r = join_keyring(json_get_str(boot, "id"), json_get_bool(boot, "no_new_keyring", false),
                         err)) < 0 ||
+      (r = berth_process_oom_score_adj(process, err)) < 0 ||
+      (r = berth_process_rlimits(process, err)) < 0)
+    return r;
+  return 0;
+}
+
+/* exec: already in the container's namespaces (and its root, through the mount namespace). */
+static int prepare_exec(json_object *boot, const struct init_channels *ch,
+                        struct berth_error *err) {
+  json_object *process = json_path(boot, "spec", "process", NULL);
+  int r;
+  if ((r = setup_terminal(process, ch->console_fd, false, err)) < 0 ||
       (r = berth_process_oom_score_adj(process, err)) < 0 ||
       (r = berth_process_rlimits(process, err)) < 0)
     return r;
@@ -141,11 +158,17 @@ static int wait_for_start(int fifo_fd, struct berth_error *err) {
 }
 
 static int run(struct init_channels *ch, struct berth_error *err) {
+  if (ch->mntns_fd >= 0) {
+    if (setns(ch->mntns_fd, CLONE_NEWNS) < 0)
+      return berth_error(err, errno, "join the mount namespace");
+    close(ch->mntns_fd);
+  }
   _cleanup_json_ json_object *boot = NULL;
   int r = berth_sync_recv(ch->sync_fd, &boot, err);
   if (r < 0)
     return r == -ECONNRESET ? berth_error(err, 0, "no bootstrap from the parent") : r;
-  r = build_container(boot, ch, err);
+  bool exec_mode = json_get_bool(boot, "exec", false);
+  r = exec_mode ? prepare_exec(boot, ch, err) : build_container(boot, ch, err);
   if (r < 0)
     return r;
   json_object *process = json_path(boot, "spec", "process", NULL);
@@ -161,7 +184,7 @@ static int run(struct init_channels *ch, struct berth_error *err) {
     return r;
   close(ch->sync_fd);
   ch->sync_fd = -1;
-  if ((r = wait_for_start(ch->fifo_fd, err)) < 0)
+  if (ch->fifo_fd >= 0 && (r = wait_for_start(ch->fifo_fd, err)) < 0)
     return r;
   json_object *args = json_get(process, "args");
   size_t argc = json_object_array_length(args);
@@ -189,9 +212,13 @@ int berth_init_main(void) {
   struct init_channels ch = {.sync_fd = env_fd("_BERTH_SYNC_FD"),
                              .fifo_fd = env_fd("_BERTH_FIFO_FD"),
                              .console_fd = env_fd("_BERTH_CONSOLE_FD"),
+                             .mntns_fd = env_fd("_BERTH_MNTNS_FD"),
                              .preserve_fds = env_fd("_BERTH_PRESERVE_FDS")};
   clearenv();
   reset_signals();
+  /* Until the container's process is exec'd, nothing in the container may ptrace us or open
+   * our /proc entries (CVE-2016-9962): our fds still reach the host. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (ch.sync_fd < 0) {
     fprintf(stderr, "berth init: not started by berth (no sync fd)\n");
     return 1;
@@ -201,6 +228,8 @@ int berth_init_main(void) {
     fcntl(ch.fifo_fd, F_SETFD, FD_CLOEXEC);
   if (ch.console_fd >= 0)
     fcntl(ch.console_fd, F_SETFD, FD_CLOEXEC);
+  if (ch.mntns_fd >= 0)
+    fcntl(ch.mntns_fd, F_SETFD, FD_CLOEXEC);
   if (ch.preserve_fds < 0)
     ch.preserve_fds = 0;
   _cleanup_error_ struct berth_error err = {0};

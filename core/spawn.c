@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -27,7 +28,8 @@ struct child_args {
   struct berth_namespaces *ns;
   int exe_fd;
   int sync_fd;
-  bool fast; /* all namespaces created by clone itself */
+  bool fast;    /* all namespaces created by clone itself */
+  int mntns_fd; /* a mount namespace to join, left to init (see join_and_unshare) */
 };
 
 static pid_t clone_process(int flags) {
@@ -71,11 +73,19 @@ static void enter_bundle(struct child_args *a) {
  * a new user namespace (the parent writes its maps), then the other new namespaces, then
  * fork so the init lands in the new pid/time namespace. */
 static void join_and_unshare(struct child_args *a) {
-  for (int i = 0; i < a->ns->join_count; i++)
-    if (setns(a->ns->join_fds[i], a->ns->join_flags[i]) < 0)
+  /* The mount namespace is joined by init after the re-exec: the dynamic loader of the
+   * sealed berth must still be found on the host's root. */
+  for (int i = 0; i < a->ns->join_count; i++) {
+    if (a->ns->join_flags[i] == CLONE_NEWNS)
+      a->mntns_fd = a->ns->join_fds[i];
+    else if (setns(a->ns->join_fds[i], a->ns->join_flags[i]) < 0)
       child_fail(a->sync_fd, errno, "join namespace (setns)");
-  /* Joining a mount namespace moved our cwd to its root. */
-  enter_bundle(a);
+  }
+  bool joined_user = false;
+  for (int i = 0; i < a->ns->join_count; i++)
+    joined_user = joined_user || a->ns->join_flags[i] == CLONE_NEWUSER;
+  if (joined_user)
+    become_ns_root(a->sync_fd);
   int flags = a->ns->new_flags;
   if (flags & CLONE_NEWUSER) {
     if (unshare(CLONE_NEWUSER) < 0)
@@ -117,7 +127,10 @@ static int move_fd_above(int fd, int floor) {
 }
 
 static void __attribute__((noreturn)) child_main(struct child_args *a) {
-  enter_bundle(a);
+  /* Once in the container's pid namespace, its processes must not ptrace us (CVE-2016-9962). */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (!a->cfg->exec)
+    enter_bundle(a);
   if (!a->fast)
     join_and_unshare(a);
   wait_byte(a->sync_fd, 'G');
@@ -131,15 +144,18 @@ static void __attribute__((noreturn)) child_main(struct child_args *a) {
   int fifo_fd = move_fd_above(a->cfg->fifo_fd, floor);
   int exe_fd = move_fd_above(a->exe_fd, floor);
   int console_fd = move_fd_above(a->cfg->console_fd, floor);
-  char env_sync[32], env_fifo[32], env_preserve[32], env_console[32];
+  int mntns_fd = move_fd_above(a->mntns_fd, floor);
+  char env_sync[32], env_fifo[32], env_preserve[32], env_console[32], env_mntns[32];
   snprintf(env_sync, sizeof(env_sync), "_BERTH_SYNC_FD=%d", sync_fd);
   snprintf(env_fifo, sizeof(env_fifo), "_BERTH_FIFO_FD=%d", fifo_fd);
   snprintf(env_preserve, sizeof(env_preserve), "_BERTH_PRESERVE_FDS=%d", a->cfg->preserve_fds);
   snprintf(env_console, sizeof(env_console), "_BERTH_CONSOLE_FD=%d", console_fd);
-  char *envp[] = {env_sync, env_fifo, env_preserve, env_console, NULL};
+  snprintf(env_mntns, sizeof(env_mntns), "_BERTH_MNTNS_FD=%d", mntns_fd);
+  char *envp[] = {env_sync, env_fifo, env_preserve, env_console, env_mntns, NULL};
   char *argv[] = {"berth", "init", NULL};
   if (fcntl(sync_fd, F_SETFD, 0) < 0 || (fifo_fd >= 0 && fcntl(fifo_fd, F_SETFD, 0) < 0) ||
-      (console_fd >= 0 && fcntl(console_fd, F_SETFD, 0) < 0))
+      (console_fd >= 0 && fcntl(console_fd, F_SETFD, 0) < 0) ||
+      (mntns_fd >= 0 && fcntl(mntns_fd, F_SETFD, 0) < 0))
     child_fail(sync_fd, errno, "pass fds to init");
   syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
   child_fail(sync_fd, errno, "re-execute berth as init");
@@ -149,7 +165,9 @@ static json_object *bootstrap_message(const struct berth_spawn_config *cfg) {
   json_object *msg = json_object_new_object();
   json_object_object_add(msg, "type", json_object_new_string("bootstrap"));
   json_object_object_add(msg, "id", json_object_new_string(cfg->id));
-  json_object_object_add(msg, "rootfs", json_object_new_string(cfg->rootfs));
+  json_object_object_add(msg, "exec", json_object_new_boolean(cfg->exec));
+  if (cfg->rootfs != NULL)
+    json_object_object_add(msg, "rootfs", json_object_new_string(cfg->rootfs));
   json_object_object_add(msg, "no_pivot", json_object_new_boolean(cfg->no_pivot));
   json_object_object_add(msg, "no_new_keyring", json_object_new_boolean(cfg->no_new_keyring));
   json_object_object_add(msg, "debug", json_object_new_boolean(berth_log_debug_enabled()));
@@ -259,7 +277,8 @@ int berth_spawn_init(const struct berth_spawn_config *cfg, pid_t *pid, struct be
   }
   _cleanup_close_ int parent_fd = fds[0];
   _cleanup_close_ int child_fd = fds[1];
-  struct child_args a = {.cfg = cfg, .ns = &ns, .exe_fd = exe_fd, .sync_fd = child_fd};
+  struct child_args a = {
+      .cfg = cfg, .ns = &ns, .exe_fd = exe_fd, .sync_fd = child_fd, .mntns_fd = -1};
   a.fast = ns.join_count == 0 && !(ns.new_flags & CLONE_NEWTIME);
   pid_t child = clone_process(a.fast ? (ns.new_flags & ~CLONE_NEWCGROUP) : 0);
   if (child == 0) {

@@ -15,7 +15,8 @@
 struct berth_spawn_config {
   const char *id;
   json_object *spec;
-  const char *rootfs; /* absolute */
+  bool exec;          /* join a running container (namespaces given by path) */
+  const char *rootfs; /* absolute; NULL for exec */
   const char *bundle; /* absolute; init's cwd */
   bool no_pivot;
   bool no_new_keyring;

@@ -42,20 +42,20 @@ static const struct field rlimit[] = {
     {"type", K_STR, true, NULL}, {"hard", K_UINT, true, NULL}, {"soft", K_UINT, true, NULL}, END};
 static const struct field console_size[] = {
     {"height", K_UINT, true, NULL}, {"width", K_UINT, true, NULL}, END};
-static const struct field process[] = {{"terminal", K_BOOL, false, NULL},
-                                       {"consoleSize", K_OBJ, false, console_size},
-                                       {"user", K_OBJ, true, user},
-                                       {"args", K_STR_ARR, false, NULL},
-                                       {"commandLine", K_STR, false, NULL},
-                                       {"env", K_STR_ARR, false, NULL},
-                                       {"cwd", K_STR, true, NULL},
-                                       {"capabilities", K_OBJ, false, capabilities},
-                                       {"rlimits", K_OBJ_ARR, false, rlimit},
-                                       {"noNewPrivileges", K_BOOL, false, NULL},
-                                       {"apparmorProfile", K_STR, false, NULL},
-                                       {"oomScoreAdj", K_INT, false, NULL},
-                                       {"selinuxLabel", K_STR, false, NULL},
-                                       END};
+static const struct field process_fields[] = {{"terminal", K_BOOL, false, NULL},
+                                              {"consoleSize", K_OBJ, false, console_size},
+                                              {"user", K_OBJ, true, user},
+                                              {"args", K_STR_ARR, false, NULL},
+                                              {"commandLine", K_STR, false, NULL},
+                                              {"env", K_STR_ARR, false, NULL},
+                                              {"cwd", K_STR, true, NULL},
+                                              {"capabilities", K_OBJ, false, capabilities},
+                                              {"rlimits", K_OBJ_ARR, false, rlimit},
+                                              {"noNewPrivileges", K_BOOL, false, NULL},
+                                              {"apparmorProfile", K_STR, false, NULL},
+                                              {"oomScoreAdj", K_INT, false, NULL},
+                                              {"selinuxLabel", K_STR, false, NULL},
+                                              END};
 static const struct field root[] = {
     {"path", K_STR, true, NULL}, {"readonly", K_BOOL, false, NULL}, END};
 static const struct field mount[] = {{"destination", K_STR, true, NULL},
@@ -137,11 +137,11 @@ static const struct field linux_fields[] = {{"namespaces", K_OBJ_ARR, false, nam
                                             {"personality", K_OBJ, false, NULL},
                                             END};
 static const struct field top[] = {
-    {"ociVersion", K_STR, true, NULL},     {"root", K_OBJ, true, root},
-    {"process", K_OBJ, true, process},     {"hostname", K_STR, false, NULL},
-    {"domainname", K_STR, false, NULL},    {"mounts", K_OBJ_ARR, false, mount},
-    {"hooks", K_OBJ, false, hooks},        {"annotations", K_STR_MAP, false, NULL},
-    {"linux", K_OBJ, false, linux_fields}, END};
+    {"ociVersion", K_STR, true, NULL},        {"root", K_OBJ, true, root},
+    {"process", K_OBJ, true, process_fields}, {"hostname", K_STR, false, NULL},
+    {"domainname", K_STR, false, NULL},       {"mounts", K_OBJ_ARR, false, mount},
+    {"hooks", K_OBJ, false, hooks},           {"annotations", K_STR_MAP, false, NULL},
+    {"linux", K_OBJ, false, linux_fields},    END};
 
 static const char *kind_text[] = {[K_STR] = "a string",
                                   [K_BOOL] = "a boolean",
@@ -382,6 +382,17 @@ int berth_spec_validate(json_object *spec, struct berth_error *err) {
   if (r < 0)
     return r;
   return check_linux(spec, err);
+}
+
+int berth_spec_validate_process(json_object *process, struct berth_error *err) {
+  static const struct field wrapper[] = {{"process", K_OBJ, true, process_fields}, END};
+  json_object *spec = json_object_new_object();
+  json_object_object_add(spec, "process", json_object_get(process));
+  int r = check_object(spec, wrapper, "", err);
+  if (r == 0)
+    r = check_process(spec, err);
+  json_object_put(spec);
+  return r;
 }
 
 int berth_spec_parse(const char *text, const char *what, json_object **out,

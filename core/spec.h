@@ -14,6 +14,8 @@ int berth_spec_parse(const char *text, const char *what, json_object **out,
                      struct berth_error *err);
 /* Validate a parsed spec; errors name the field: "process.args: must not be empty". */
 int berth_spec_validate(json_object *spec, struct berth_error *err);
+/* Validate an OCI process object alone (exec --process). */
+int berth_spec_validate_process(json_object *process, struct berth_error *err);
 /* Namespace type name → CLONE_NEW* flag, or 0 when unknown. */
 int berth_namespace_flag(const char *type);
 /* Capability name ("CAP_SYS_ADMIN") → number, or -1. */

@@ -124,7 +124,7 @@ int berth_container_load(int root_fd, const char *id, struct berth_container **o
   c->id = strdup(id);
   c->dir_fd = berth_state_dir_open(root_fd, id, err);
   if (c->dir_fd == -ENOENT)
-    return berth_error(err, ENOENT, "container %s does not exist", id);
+    return berth_error(err, 0, "container %s does not exist", id), -ENOENT;
   if (c->dir_fd < 0)
     return c->dir_fd;
   r = parse_state(c, err);

@@ -16,7 +16,7 @@ static const struct {
 } commands[] = {
     {"create", cmd_create}, {"start", cmd_start},   {"run", cmd_run},   {"state", cmd_state},
     {"kill", cmd_kill},     {"delete", cmd_delete}, {"list", cmd_list}, {"spec", cmd_spec},
-    {"pause", cmd_pause},   {"resume", cmd_resume}, {"ps", cmd_ps},
+    {"pause", cmd_pause},   {"resume", cmd_resume}, {"ps", cmd_ps},     {"exec", cmd_exec},
 };
 
 static int print_version(void) {

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "console.h"
+#include "factory.h"
+#include "json_util.h"
+#include "spawn.h"
+#include "spec.h"
+
+static const struct {
+  const char *type;
+  const char *proc_name;
+} ns_files[] = {
+    {"pid", "pid"}, {"network", "net"}, {"mount", "mnt"},     {"ipc", "ipc"},
+    {"uts", "uts"}, {"user", "user"},   {"cgroup", "cgroup"}, {"time", "time"},
+};
+
+/* The container's spec with process replaced and every namespace pointing at the init's. */
+static json_object *exec_spec(struct berth_container *c, json_object *process) {
+  json_object *spec = NULL;
+  if (json_object_deep_copy(c->spec, &spec, NULL) < 0)
+    return NULL;
+  json_object_object_add(spec, "process", json_object_get(process));
+  json_object *list = json_get_array(json_get(spec, "linux"), "namespaces");
+  for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
+    json_object *ns = json_object_array_get_idx(list, i);
+    const char *type = json_get_str(ns, "type");
+    for (size_t j = 0; j < sizeof(ns_files) / sizeof(ns_files[0]); j++) {
+      if (strcmp(type, ns_files[j].type) != 0)
+        continue;
+      char path[64];
+      snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)c->pid, ns_files[j].proc_name);
+      json_object_object_add(ns, "path", json_object_new_string(path));
+    }
+  }
+  return spec;
+}
+
+static int check_status(struct berth_container *c, bool ignore_paused, struct berth_error *err) {
+  enum berth_status s = berth_container_status(c);
+  if (s == BERTH_STOPPED)
+    return berth_error(err, 0, "cannot exec in container %s: it is stopped", c->id);
+  if (s == BERTH_PAUSED && !ignore_paused)
+    return berth_error(err, 0, "cannot exec in container %s: it is paused (use --ignore-paused)",
+                       c->id);
+  return 0;
+}
+
+static int open_console(json_object *process, const struct berth_exec_options *o, int *fd,
+                        struct berth_error *err) {
+  bool terminal = json_get_bool(process, "terminal", false);
+  if (!terminal && o->console_socket != NULL)
+    return berth_error(err, 0, "--console-socket given but the process has no terminal");
+  if (!terminal)
+    return 0;
+  if (o->console_fd >= 0)
+    *fd = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3);
+  else if (o->console_socket != NULL)
+    *fd = berth_console_connect(o->console_socket, err);
+  else
+    return berth_error(err, 0, "a terminal for a detached exec needs --console-socket");
+  return *fd < 0 ? (err->msg ? *fd : berth_error(err, errno, "console fd")) : 0;
+}
+
+int berth_exec(struct berth_container *c, json_object *process, const struct berth_exec_options *o,
+               pid_t *pid, struct berth_error *err) {
+  int r = check_status(c, o->ignore_paused, err);
+  if (r < 0)
+    return r;
+  _cleanup_close_ int console_fd = -1;
+  if ((r = open_console(process, o, &console_fd, err)) < 0)
+    return r;
+  _cleanup_json_ json_object *spec = exec_spec(c, process);
+  if (spec == NULL)
+    return berth_error(err, ENOMEM, "exec in %s", c->id);
+  struct berth_spawn_config sc = {.id = c->id,
+                                  .spec = spec,
+                                  .exec = true,
+                                  .bundle = json_get_str(c->state, "bundle"),
+                                  .preserve_fds = o->preserve_fds,
+                                  .fifo_fd = -1,
+                                  .console_fd = console_fd,
+                                  .cg = &c->cg};
+  r = berth_spawn_init(&sc, pid, err);
+  if (r == 0 && o->pid_file != NULL)
+    r = berth_write_pid_file(o->pid_file, *pid, err);
+  return r;
+}
