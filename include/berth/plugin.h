@@ -17,7 +17,6 @@
 #define BERTH_PLUGIN_H
 
 #include <stdint.h>
-#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -75,8 +74,9 @@ struct berth_cgroup_request {
 /* A backend's handle on one container's cgroup(s). Opaque to the host. */
 struct berth_cgroup;
 
-/* Called by get_pids for each pid; a non-zero return stops the walk. */
-typedef int32_t (*berth_pid_fn)(pid_t pid, void *data);
+/* Called by get_pids for each pid; non-zero stops the walk (a negative value is returned by
+ * get_pids as its result). */
+typedef int32_t (*berth_pid_fn)(int32_t pid, void *data);
 
 struct berth_cgroup_ops {
   uint32_t struct_size;
@@ -89,7 +89,7 @@ struct berth_cgroup_ops {
   /* malloc()ed JSON text describing the handle (paths ...), stored in state.json. */
   int32_t (*save)(struct berth_cgroup *cg, char **state_json, struct berth_error *err);
   /* Move pid into the cgroup(s). */
-  int32_t (*enter)(struct berth_cgroup *cg, pid_t pid, struct berth_error *err);
+  int32_t (*enter)(struct berth_cgroup *cg, int32_t pid, struct berth_error *err);
   /* Apply linux.resources (JSON text): at create and for `update`. */
   int32_t (*apply)(struct berth_cgroup *cg, const char *resources_json, struct berth_error *err);
   /* frozen != 0: freeze and wait until frozen; 0: thaw. */

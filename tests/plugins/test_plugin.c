@@ -33,7 +33,7 @@ static int32_t op_load(const char *state_json, struct berth_cgroup **out, struct
 static int32_t op_save(struct berth_cgroup *cg, char **state_json, struct berth_error *err) {
   return unsupported("save", err);
 }
-static int32_t op_enter(struct berth_cgroup *cg, pid_t pid, struct berth_error *err) {
+static int32_t op_enter(struct berth_cgroup *cg, int32_t pid, struct berth_error *err) {
   return unsupported("enter", err);
 }
 static int32_t op_apply(struct berth_cgroup *cg, const char *resources_json,
