@@ -24,7 +24,7 @@ static struct {
   const struct berth_plugin *plugin;
 } loaded[MAX_LOADED];
 
-static const char *kind_name(uint32_t kind) {
+const char *berth_plugin_kind_name(uint32_t kind) {
   switch (kind) {
   case BERTH_PLUGIN_KIND_CGROUP:
     return "cgroup";
@@ -107,12 +107,12 @@ static int check_plugin(const struct berth_plugin *p, const char *name, uint32_t
   if (p->requires & ~KNOWN_HOST_FEATURES)
     return berth_error(err, 0, "plugin %s: requires host features 0x%llx this berth lacks", path,
                        (unsigned long long)(p->requires & ~KNOWN_HOST_FEATURES));
-  if (p->kind != kind)
+  if (kind != BERTH_PLUGIN_KIND_ANY && p->kind != kind)
     return berth_error(err, 0, "plugin %s: is a %s plugin, a %s plugin was expected", path,
-                       kind_name(p->kind), kind_name(kind));
+                       berth_plugin_kind_name(p->kind), berth_plugin_kind_name(kind));
   if (p->name == NULL || strcmp(p->name, name) != 0)
     return berth_error(err, 0, "plugin %s: calls itself %s", path, p->name ? p->name : "(null)");
-  if (kind == BERTH_PLUGIN_KIND_CGROUP &&
+  if (p->kind == BERTH_PLUGIN_KIND_CGROUP &&
       (p->cgroup == NULL || p->cgroup->struct_size < MIN_CGROUP_OPS_SIZE))
     return berth_error(err, 0, "plugin %s: cgroup ops missing or too short", path);
   return 0;
@@ -146,9 +146,10 @@ int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin
                       struct berth_error *err) {
   for (size_t i = 0; i < MAX_LOADED && loaded[i].plugin != NULL; i++)
     if (strcmp(loaded[i].name, name) == 0) {
-      if (loaded[i].plugin->kind != kind)
+      if (kind != BERTH_PLUGIN_KIND_ANY && loaded[i].plugin->kind != kind)
         return berth_error(err, 0, "plugin %s.so: is a %s plugin, a %s plugin was expected", name,
-                           kind_name(loaded[i].plugin->kind), kind_name(kind));
+                           berth_plugin_kind_name(loaded[i].plugin->kind),
+                           berth_plugin_kind_name(kind));
       *out = loaded[i].plugin;
       return 0;
     }

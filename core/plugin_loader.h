@@ -12,10 +12,15 @@
 /* The host services handed to every plugin. */
 extern const struct berth_host_api berth_host;
 
+/* For `features`: load whatever kind the plugin is. */
+#define BERTH_PLUGIN_KIND_ANY 0u
+
 /* Load NAME.so ("cgroup-v1") of the given kind from BERTH_PLUGIN_PATH (colon-separated)
  * or the compiled-in plugin directory. A plugin loaded once is returned again. */
 int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin **out,
                       struct berth_error *err);
+/* "cgroup", "rdt", "lsm" or "unknown". */
+const char *berth_plugin_kind_name(uint32_t kind);
 /* The directories searched, colon-separated (for messages and `features`). */
 const char *berth_plugin_search_path(void);
 

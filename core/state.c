@@ -111,6 +111,14 @@ static int parse_state(struct berth_container *c, struct berth_error *err) {
   return 0;
 }
 
+/* ENOENT as the code (callers test it), without strerror's words after the message. */
+int berth_container_not_found(struct berth_error *err, const char *id) {
+  berth_error(err, 0, "container %s does not exist", id);
+  if (err != NULL && err->code == EIO)
+    err->code = ENOENT;
+  return -ENOENT;
+}
+
 int berth_container_load(int root_fd, const char *id, struct berth_container **out,
                          struct berth_error *err) {
   int r = berth_validate_id(id, err);
@@ -124,7 +132,7 @@ int berth_container_load(int root_fd, const char *id, struct berth_container **o
   c->id = strdup(id);
   c->dir_fd = berth_state_dir_open(root_fd, id, err);
   if (c->dir_fd == -ENOENT)
-    return berth_error(err, 0, "container %s does not exist", id), -ENOENT;
+    return berth_container_not_found(err, id);
   if (c->dir_fd < 0)
     return c->dir_fd;
   r = parse_state(c, err);

@@ -37,6 +37,8 @@ int berth_state_write(int dir_fd, json_object *state, struct berth_error *err);
 int berth_container_load(int root_fd, const char *id, struct berth_container **out,
                          struct berth_error *err);
 void berth_container_free(struct berth_container *c);
+/* "container ID does not exist", code ENOENT; returns -ENOENT. */
+int berth_container_not_found(struct berth_error *err, const char *id);
 enum berth_status berth_container_status(struct berth_container *c);
 const char *berth_status_name(enum berth_status s);
 /* Remove the state dir (files, then the dir). */

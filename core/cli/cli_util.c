@@ -36,7 +36,7 @@ int cli_load(struct berth_globals *g, const char *id, int *root_fd, struct berth
              struct berth_error *err) {
   *root_fd = berth_root_open(g->root, false, err);
   if (*root_fd == -ENOENT)
-    return berth_error(err, 0, "container %s does not exist", id), -ENOENT;
+    return berth_container_not_found(err, id);
   if (*root_fd < 0)
     return *root_fd;
   return berth_container_load(*root_fd, id, c, err);

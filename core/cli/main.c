@@ -14,9 +14,14 @@ static const struct {
   const char *name;
   berth_command_fn fn;
 } commands[] = {
-    {"create", cmd_create}, {"start", cmd_start},   {"run", cmd_run},   {"state", cmd_state},
-    {"kill", cmd_kill},     {"delete", cmd_delete}, {"list", cmd_list}, {"spec", cmd_spec},
-    {"pause", cmd_pause},   {"resume", cmd_resume}, {"ps", cmd_ps},     {"exec", cmd_exec},
+    {"create", cmd_create}, {"start", cmd_start},
+    {"run", cmd_run},       {"state", cmd_state},
+    {"kill", cmd_kill},     {"delete", cmd_delete},
+    {"list", cmd_list},     {"spec", cmd_spec},
+    {"pause", cmd_pause},   {"resume", cmd_resume},
+    {"ps", cmd_ps},         {"exec", cmd_exec},
+    {"update", cmd_update}, {"features", cmd_features},
+    {"events", cmd_events},
 };
 
 static int print_version(void) {

@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `berth events`: runc's event stream. --stats prints one stats event; otherwise a stats
+ * event every --interval and an "oom" event whenever the cgroup's OOM-kill count grows,
+ * until the container stops. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cgroup.h"
+#include "cli.h"
+#include "json_util.h"
+
+/* Go-style duration: "5s", "250ms", "1m", "2" (seconds). -1 when invalid. */
+static long long parse_interval_ms(const char *text) {
+  char *end = NULL;
+  double n = strtod(text, &end);
+  if (end == text || n < 0)
+    return -1;
+  if (*end == '\0' || strcmp(end, "s") == 0)
+    return (long long)(n * 1000);
+  if (strcmp(end, "ms") == 0)
+    return (long long)n;
+  if (strcmp(end, "m") == 0)
+    return (long long)(n * 60000);
+  return -1;
+}
+
+static void emit(const char *type, const char *id, json_object *data) {
+  json_object *e = json_object_new_object();
+  json_object_object_add(e, "type", json_object_new_string(type));
+  json_object_object_add(e, "id", json_object_new_string(id));
+  if (data != NULL)
+    json_object_object_add(e, "data", json_object_get(data));
+  printf("%s\n", json_object_to_json_string_ext(e, JSON_C_TO_STRING_PLAIN |
+                                                       JSON_C_TO_STRING_NOSLASHESCAPE));
+  fflush(stdout);
+  json_object_put(e);
+}
+
+static int read_stats(struct berth_container *c, json_object **out, struct berth_error *err) {
+  _cleanup_free_ char *text = NULL;
+  int r = berth_cgroup_stats(&c->cg, &text, err);
+  if (r < 0)
+    return r;
+  *out = json_tokener_parse(text != NULL ? text : "{}");
+  return *out != NULL ? 0 : berth_error(err, 0, "events: the cgroup plugin's stats are not JSON");
+}
+
+/* The OOM-kill counter wherever the plugin reports it (v2: memory.events). */
+static long long oom_kills(json_object *stats) {
+  json_object *v = json_path(stats, "memory_events", "oom_kill", NULL);
+  if (v == NULL)
+    v = json_path(stats, "memory", "oom_kill", NULL);
+  return v != NULL ? json_object_get_int64(v) : 0;
+}
+
+static int stream(struct berth_container *c, long long interval_ms, bool once,
+                  struct berth_error *err) {
+  long long seen_ooms = -1;
+  for (;;) {
+    _cleanup_json_ json_object *stats = NULL;
+    if (read_stats(c, &stats, err) < 0)
+      return -1;
+    long long ooms = oom_kills(stats);
+    if (seen_ooms >= 0 && ooms > seen_ooms)
+      emit("oom", c->id, NULL);
+    seen_ooms = ooms;
+    emit("stats", c->id, stats);
+    if (once || berth_container_status(c) == BERTH_STOPPED)
+      return 0;
+    struct timespec ts = {.tv_sec = interval_ms / 1000, .tv_nsec = (interval_ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+  }
+}
+
+int cmd_events(struct berth_globals *g, int argc, char **argv) {
+  static const struct option opts[] = {{"stats", no_argument, NULL, 's'},
+                                       {"interval", required_argument, NULL, 'i'},
+                                       {NULL, 0, NULL, 0}};
+  bool once = false;
+  long long interval = 5000;
+  int c;
+  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+    if (c == 's')
+      once = true;
+    else if (c == 'i' && (interval = parse_interval_ms(optarg)) > 0)
+      continue;
+    else
+      return cli_usage("events: invalid option or interval");
+  }
+  const char *id = cli_one_id(argc, argv, "events");
+  if (id == NULL)
+    return 1;
+  _cleanup_error_ struct berth_error err = {0};
+  _cleanup_close_ int root_fd = -1;
+  _cleanup_container_ struct berth_container *container = NULL;
+  if (cli_load(g, id, &root_fd, &container, &err) < 0)
+    return cli_fail(&err);
+  if (container->cg.plugin == NULL) {
+    berth_error(&err, 0, "events %s: the container has no cgroup (cgroup driver \"none\")", id);
+    return cli_fail(&err);
+  }
+  if (once && berth_container_status(container) == BERTH_STOPPED) {
+    berth_error(&err, 0, "events %s: the container is stopped", id);
+    return cli_fail(&err);
+  }
+  return stream(container, interval, once, &err) < 0 ? cli_fail(&err) : 0;
+}

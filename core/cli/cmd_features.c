@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `berth features`: the OCI features document, plus the plugins installed here and
+ * whether each loads (with its ABI version, or the reason it does not). */
+#include <dirent.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "json_util.h"
+#include "plugin_loader.h"
+
+static json_object *strings(const char *const *list) {
+  json_object *a = json_object_new_array();
+  for (; *list != NULL; list++)
+    json_object_array_add(a, json_object_new_string(*list));
+  return a;
+}
+
+static bool loadable(json_object *plugin_list, const char *name) {
+  for (size_t i = 0; i < json_object_array_length(plugin_list); i++) {
+    json_object *p = json_object_array_get_idx(plugin_list, i);
+    if (strcmp(json_get_str(p, "name"), name) == 0)
+      return json_get_bool(p, "loadable", false);
+  }
+  return false;
+}
+
+static json_object *linux_features(json_object *plugin_list) {
+  static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
+                                           "time",   "user", "uts",   NULL};
+  static const char *const actions[] = {"SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
+                                        "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
+                                        "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
+                                        "SCMP_ACT_NOTIFY",      "SCMP_ACT_TRACE",
+                                        "SCMP_ACT_TRAP",        NULL};
+  static const char *const operators[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
+                                          "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
+                                          "SCMP_CMP_NE", NULL};
+  json_object *l = json_object_new_object();
+  json_object_object_add(l, "namespaces", strings(namespaces));
+  json_object *seccomp = json_object_new_object();
+  json_object_object_add(seccomp, "enabled", json_object_new_boolean(1));
+  json_object_object_add(seccomp, "actions", strings(actions));
+  json_object_object_add(seccomp, "operators", strings(operators));
+  json_object_object_add(l, "seccomp", seccomp);
+  json_object *cgroup = json_object_new_object();
+  json_object_object_add(cgroup, "v1", json_object_new_boolean(loadable(plugin_list, "cgroup-v1")));
+  json_object_object_add(cgroup, "v2", json_object_new_boolean(loadable(plugin_list, "cgroup-v2")));
+  json_object_object_add(cgroup, "systemd",
+                         json_object_new_boolean(loadable(plugin_list, "cgroup-systemd")));
+  json_object_object_add(l, "cgroup", cgroup);
+  return l;
+}
+
+static json_object *probe(const char *file) {
+  char name[256];
+  snprintf(name, sizeof(name), "%.*s", (int)(strlen(file) - 3), file);
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "name", json_object_new_string(name));
+  _cleanup_error_ struct berth_error err = {0};
+  const struct berth_plugin *p = NULL;
+  bool ok = berth_plugin_load(name, BERTH_PLUGIN_KIND_ANY, &p, &err) == 0;
+  json_object_object_add(o, "loadable", json_object_new_boolean(ok));
+  if (!ok) {
+    json_object_object_add(o, "error", json_object_new_string(err.msg ? err.msg : "?"));
+    return o;
+  }
+  char abi[32];
+  snprintf(abi, sizeof(abi), "%u.%u", p->abi_major, p->abi_minor);
+  json_object_object_add(o, "kind", json_object_new_string(berth_plugin_kind_name(p->kind)));
+  json_object_object_add(o, "version", json_object_new_string(p->version ? p->version : ""));
+  json_object_object_add(o, "abi", json_object_new_string(abi));
+  return o;
+}
+
+static json_object *plugins(void) {
+  json_object *list = json_object_new_array();
+  _cleanup_free_ char *dirs = strdup(berth_plugin_search_path());
+  char *save = NULL;
+  for (char *dir = strtok_r(dirs, ":", &save); dir != NULL; dir = strtok_r(NULL, ":", &save)) {
+    _cleanup_closedir_ DIR *d = opendir(dir);
+    for (struct dirent *e = d ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
+      size_t n = strlen(e->d_name);
+      if (n > 3 && strcmp(e->d_name + n - 3, ".so") == 0)
+        json_object_array_add(list, probe(e->d_name));
+    }
+  }
+  return list;
+}
+
+int cmd_features(struct berth_globals *g, int argc, char **argv) {
+  static const char *const hooks[] = {
+      "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+      NULL};
+  static const char *const mount_options[] = {"async",
+                                              "atime",
+                                              "bind",
+                                              "defaults",
+                                              "dev",
+                                              "diratime",
+                                              "dirsync",
+                                              "exec",
+                                              "iversion",
+                                              "lazytime",
+                                              "loud",
+                                              "mand",
+                                              "noatime",
+                                              "nodev",
+                                              "nodiratime",
+                                              "noexec",
+                                              "noiversion",
+                                              "nolazytime",
+                                              "nomand",
+                                              "norelatime",
+                                              "nostrictatime",
+                                              "nosuid",
+                                              "nosymfollow",
+                                              "private",
+                                              "ratime",
+                                              "rbind",
+                                              "rdev",
+                                              "rdiratime",
+                                              "relatime",
+                                              "remount",
+                                              "rexec",
+                                              "rnoatime",
+                                              "rnodev",
+                                              "rnodiratime",
+                                              "rnoexec",
+                                              "rnorelatime",
+                                              "rnostrictatime",
+                                              "rnosuid",
+                                              "ro",
+                                              "rprivate",
+                                              "rrelatime",
+                                              "rro",
+                                              "rrw",
+                                              "rshared",
+                                              "rslave",
+                                              "rstrictatime",
+                                              "rsuid",
+                                              "runbindable",
+                                              "rw",
+                                              "shared",
+                                              "silent",
+                                              "slave",
+                                              "strictatime",
+                                              "suid",
+                                              "sync",
+                                              "tmpcopyup",
+                                              "unbindable",
+                                              NULL};
+  (void)g;
+  if (argc > 1)
+    return cli_usage("features: takes no arguments");
+  (void)argv;
+  _cleanup_json_ json_object *f = json_object_new_object();
+  json_object_object_add(f, "ociVersionMin", json_object_new_string("1.0.0"));
+  json_object_object_add(f, "ociVersionMax", json_object_new_string("1.1.0"));
+  json_object_object_add(f, "hooks", strings(hooks));
+  json_object_object_add(f, "mountOptions", strings(mount_options));
+  json_object *plugin_list = plugins();
+  json_object_object_add(f, "linux", linux_features(plugin_list));
+  json_object *berth = json_object_new_object();
+  json_object_object_add(berth, "pluginAbi", json_object_new_string("1.0"));
+  json_object_object_add(berth, "pluginPath", json_object_new_string(berth_plugin_search_path()));
+  json_object_object_add(berth, "plugins", plugin_list);
+  json_object *annotations = json_object_new_object();
+  json_object_object_add(f, "annotations", annotations);
+  json_object_object_add(f, "org.berth", berth);
+  printf("%s\n",
+         json_object_to_json_string_ext(f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                               JSON_C_TO_STRING_NOSLASHESCAPE));
+  return 0;
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* `berth update`: --resources FILE|- (a LinuxResources object) or runc's flags. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json_util.h"
+#include "resources.h"
+#include "spec.h"
+#include "util.h"
+
+enum kind { SIZE, INT, STR };
+
+static const struct update_flag {
+  const char *name;
+  const char *group; /* linux.resources member */
+  const char *key;
+  enum kind kind;
+} flags[] = {
+    {"memory", "memory", "limit", SIZE},
+    {"memory-reservation", "memory", "reservation", SIZE},
+    {"memory-swap", "memory", "swap", SIZE},
+    {"kernel-memory", "memory", "kernel", SIZE},
+    {"kernel-memory-tcp", "memory", "kernelTCP", SIZE},
+    {"cpu-shares", "cpu", "shares", INT},
+    {"cpu-quota", "cpu", "quota", INT},
+    {"cpu-period", "cpu", "period", INT},
+    {"cpu-rt-runtime", "cpu", "realtimeRuntime", INT},
+    {"cpu-rt-period", "cpu", "realtimePeriod", INT},
+    {"cpu-idle", "cpu", "idle", INT},
+    {"cpuset-cpus", "cpu", "cpus", STR},
+    {"cpuset-mems", "cpu", "mems", STR},
+    {"pids-limit", "pids", "limit", INT},
+    {"blkio-weight", "blockIO", "weight", INT},
+    {"l3-cache-schema", NULL, "l3CacheSchema", STR},
+    {"mem-bw-schema", NULL, "memBwSchema", STR},
+};
+#define NFLAGS (sizeof(flags) / sizeof(flags[0]))
+
+static json_object *group(json_object *delta, const char *name) {
+  json_object *g = json_get(delta, name);
+  if (g == NULL) {
+    g = json_object_new_object();
+    json_object_object_add(delta, name, g);
+  }
+  return g;
+}
+
+static int add_flag(json_object *delta, const struct update_flag *f, const char *arg) {
+  if (f->group == NULL)
+    return cli_usage("update: --%s: Intel RDT needs the intelrdt plugin, which is not installed",
+                     f->name);
+  json_object *v;
+  if (f->kind == STR) {
+    v = json_object_new_string(arg);
+  } else {
+    char *end = NULL;
+    long long n = f->kind == SIZE ? berth_parse_size(arg) : strtoll(arg, &end, 10);
+    /* -1 means "unlimited" for sizes and counts alike (runc). */
+    if (strcmp(arg, "-1") == 0)
+      n = -1;
+    else if ((f->kind == SIZE && n < 0) || (f->kind == INT && (end == arg || *end != '\0')))
+      return cli_usage("update: --%s: invalid value %s", f->name, arg);
+    v = json_object_new_int64(n);
+  }
+  json_object_object_add(group(delta, f->group), f->key, v);
+  return 0;
+}
+
+static int read_resources(const char *path, json_object **out, struct berth_error *err) {
+  _cleanup_free_ char *text = NULL;
+  int r;
+  if (strcmp(path, "-") == 0) {
+    r = read_all(STDIN_FILENO, &text, NULL);
+    if (r < 0)
+      return berth_error(err, -r, "update: read resources from stdin");
+  } else if ((r = read_file_at(AT_FDCWD, path, &text, err)) < 0) {
+    return berth_error_prefix(err, "update: --resources");
+  }
+  r = berth_spec_parse(text, "update: --resources", out, err);
+  if (r == 0 && !json_object_is_type(*out, json_type_object))
+    return berth_error(err, 0, "update: --resources: not a JSON object");
+  return r;
+}
+
+int cmd_update(struct berth_globals *g, int argc, char **argv) {
+  struct option opts[NFLAGS + 2];
+  for (size_t i = 0; i < NFLAGS; i++)
+    opts[i] = (struct option){flags[i].name, required_argument, NULL, (int)(i + 256)};
+  opts[NFLAGS] = (struct option){"resources", required_argument, NULL, 'r'};
+  opts[NFLAGS + 1] = (struct option){NULL, 0, NULL, 0};
+  _cleanup_error_ struct berth_error err = {0};
+  _cleanup_json_ json_object *delta = json_object_new_object();
+  const char *resources = NULL;
+  int c;
+  while ((c = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
+    if (c == 'r')
+      resources = optarg;
+    else if (c >= 256 && c < 256 + (int)NFLAGS) {
+      if (add_flag(delta, &flags[c - 256], optarg) != 0)
+        return 1;
+    } else
+      return cli_usage("update: invalid option");
+  }
+  const char *id = cli_one_id(argc, argv, "update");
+  if (id == NULL)
+    return 1;
+  if (resources != NULL) {
+    json_object_put(delta);
+    delta = NULL;
+    if (read_resources(resources, &delta, &err) < 0)
+      return cli_fail(&err);
+  }
+  _cleanup_close_ int root_fd = -1;
+  _cleanup_container_ struct berth_container *container = NULL;
+  if (cli_load(g, id, &root_fd, &container, &err) < 0 ||
+      berth_container_update(container, delta, &err) < 0)
+    return cli_fail(&err);
+  return 0;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "resources.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cgroup.h"
+#include "cleanup.h"
+#include "json_util.h"
+#include "spec.h"
+
+long long berth_parse_size(const char *text) {
+  char *end = NULL;
+  errno = 0;
+  double n = strtod(text, &end);
+  if (end == text || errno != 0 || n < 0)
+    return -1;
+  static const char units[] = "bkmgtp";
+  const char *u = *end ? strchr(units, tolower((unsigned char)*end)) : units;
+  if (u == NULL)
+    return -1;
+  if (*end && end[1] != '\0' && strcasecmp(end + 1, "b") != 0 && strcasecmp(end + 1, "ib") != 0)
+    return -1;
+  for (long i = 0; i < u - units; i++)
+    n *= 1024;
+  return (long long)n;
+}
+
+/* Objects merge key by key (update --memory keeps the cpu limits); anything else replaces. */
+static void merge(json_object *into, json_object *delta) {
+  json_object_object_foreach(delta, key, value) {
+    json_object *old = json_get(into, key);
+    if (old != NULL && json_object_is_type(old, json_type_object) &&
+        json_object_is_type(value, json_type_object) && strcmp(key, "unified") != 0)
+      merge(old, value);
+    else
+      json_object_object_add(into, key, json_object_get(value));
+  }
+}
+
+static json_object *linux_resources(json_object *spec) {
+  json_object *linux_obj = json_get(spec, "linux");
+  json_object *res = json_get(linux_obj, "resources");
+  if (res == NULL) {
+    res = json_object_new_object();
+    json_object_object_add(linux_obj, "resources", res);
+  }
+  return res;
+}
+
+int berth_container_update(struct berth_container *c, json_object *delta, struct berth_error *err) {
+  if (c->cg.plugin == NULL)
+    return berth_error(err, 0, "update %s: the container has no cgroup (cgroup driver \"%s\")",
+                       c->id, c->cg.driver);
+  enum berth_status s = berth_container_status(c);
+  if (s == BERTH_STOPPED)
+    return berth_error(err, 0, "update %s: the container is stopped", c->id);
+  /* Validate the merged config as create would have. */
+  json_object *spec = NULL;
+  if (json_object_deep_copy(c->spec, &spec, NULL) < 0)
+    return berth_error(err, ENOMEM, "update %s", c->id);
+  _cleanup_json_ json_object *owned = spec;
+  merge(linux_resources(spec), delta);
+  int r = berth_spec_validate(spec, err);
+  if (r < 0)
+    return berth_error_prefix(err, "update %s", c->id);
+  /* Device rules go in whole, completed with the defaults, as at create. */
+  _cleanup_json_ json_object *apply = NULL;
+  json_object_deep_copy(delta, &apply, NULL);
+  if (json_get(delta, "devices") != NULL) {
+    _cleanup_json_ json_object *full = berth_cgroup_resources(spec);
+    json_object_object_add(apply, "devices", json_object_get(json_get(full, "devices")));
+  }
+  r = berth_cgroup_apply(&c->cg, apply, err);
+  if (r < 0)
+    return berth_error_prefix(err, "update %s", c->id);
+  json_object_object_add(c->state, "config", json_object_get(spec));
+  c->spec = spec;
+  return berth_state_write(c->dir_fd, c->state, err);
+}
