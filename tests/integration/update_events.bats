@@ -1,0 +1,76 @@
+#!/usr/bin/env bats
+# update, events and features as engines use them.
+
+load helpers
+
+cg() { echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c {print $3}' /proc/"$PID"/cgroup)"; }
+
+start() {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  PID=$(state_field "$ID" pid)
+}
+
+@test "update with runc's flags changes the cgroup and the saved config" {
+  start
+  berth update --memory 64m --memory-reservation 32M --cpu-shares 300 --cpu-quota 20000 \
+    --cpu-period 100000 --pids-limit 25 --cpuset-cpus 0 "$ID"
+  [ "$(cat "$(cg memory)/memory.limit_in_bytes")" = 67108864 ]
+  [ "$(cat "$(cg memory)/memory.soft_limit_in_bytes")" = 33554432 ]
+  [ "$(cat "$(cg cpu)/cpu.shares")" = 300 ]
+  [ "$(cat "$(cg cpu)/cpu.cfs_quota_us")" = 20000 ]
+  [ "$(cat "$(cg pids)/pids.max")" = 25 ]
+  [ "$(cat "$(cg cpuset)/cpuset.cpus")" = 0 ]
+  jq -e '.config.linux.resources.memory.limit == 67108864 and .config.linux.resources.pids.limit == 25' \
+    "$ROOT/$ID/state.json"
+}
+
+@test "update --resources takes a LinuxResources file or stdin and keeps what it does not name" {
+  start
+  berth update --pids-limit 30 "$ID"
+  echo '{"memory": {"limit": 50331648}}' > "$TEST_TMP/res.json"
+  berth update --resources "$TEST_TMP/res.json" "$ID"
+  [ "$(cat "$(cg memory)/memory.limit_in_bytes")" = 50331648 ]
+  echo '{"cpu": {"shares": 700}}' | berth update -r - "$ID"
+  [ "$(cat "$(cg cpu)/cpu.shares")" = 700 ]
+  jq -e '.config.linux.resources.pids.limit == 30 and .config.linux.resources.memory.limit == 50331648' \
+    "$ROOT/$ID/state.json"
+}
+
+@test "update refuses bad values and containers without a cgroup, changing nothing" {
+  start
+  run berth update --memory lots "$ID"
+  [ "$status" -eq 1 ] && [[ "$output" == *"--memory: invalid value lots"* ]]
+  echo '{"pids": {"limit": "many"}}' > "$TEST_TMP/bad.json"
+  run berth update -r "$TEST_TMP/bad.json" "$ID"
+  [ "$status" -eq 1 ] && [[ "$output" == *"pids.limit: must be an integer"* ]]
+  [ "$(cat "$(cg pids)/pids.max")" = max ]
+  "$BERTH" --root "$ROOT" --cgroup-driver=none run -d -b "$BUNDLE" "$ID-none"
+  run berth update --memory 64m "$ID-none"
+  [ "$status" -eq 1 ] && [[ "$output" == *'has no cgroup (cgroup driver "none")'* ]]
+}
+
+@test "events --stats prints one stats event in runc's shape" {
+  start
+  run berth events --stats "$ID"
+  [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 1 ]
+  jq -e --arg id "$ID" '.type == "stats" and .id == $id and .data.pids.current >= 1
+                        and .data.memory.usage.usage > 0 and .data.cpu.usage.total > 0' <<<"$output"
+}
+
+@test "events streams stats at the interval until the container stops" {
+  start
+  ( sleep 1.2; berth kill "$ID" KILL ) &
+  run timeout 10 "$BERTH" --root "$ROOT" events --interval 300ms "$ID"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -ge 2 ]
+  jq -e '.type == "stats"' <<<"${lines[0]}"
+}
+
+@test "features lists the OCI surface and the loadable plugins with their ABI" {
+  run berth features
+  [ "$status" -eq 0 ]
+  jq -e '.ociVersionMax == "1.1.0" and (.hooks | index("createRuntime")) and (.linux.namespaces | index("time"))
+         and .linux.cgroup.v1 == true and (.mountOptions | index("rro"))' <<<"$output"
+  jq -e '."org.berth".plugins[] | select(.name == "cgroup-v1") | .loadable and .abi == "1.0" and .kind == "cgroup"' <<<"$output"
+}
