@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -86,11 +88,72 @@ static int write_map(pid_t pid, const char *file, json_object *maps, struct bert
   return write_file_at(AT_FDCWD, path, text, err);
 }
 
+/* An unprivileged user may write one mapping of its own id, nothing more. */
+static bool own_id_only(json_object *maps, unsigned own) {
+  if (maps == NULL || json_object_array_length(maps) != 1)
+    return false;
+  json_object *m = json_object_array_get_idx(maps, 0);
+  return json_get_int(m, "hostID", -1) == own && json_get_int(m, "size", 0) == 1;
+}
+
+/* newuidmap/newgidmap (setuid, from shadow's uidmap) write what /etc/subuid allows. */
+static int run_id_helper(const char *helper, pid_t pid, json_object *maps,
+                         struct berth_error *err) {
+  size_t n = json_object_array_length(maps);
+  char *argv[3 + 3 * n], numbers[1 + 3 * n][24];
+  argv[0] = (char *)helper;
+  snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)pid);
+  argv[1] = numbers[0];
+  static const char *const keys[] = {"containerID", "hostID", "size"};
+  for (size_t i = 0; i < 3 * n; i++) {
+    json_object *m = json_object_array_get_idx(maps, i / 3);
+    snprintf(numbers[1 + i], sizeof(numbers[1 + i]), "%lld",
+             (long long)json_get_int(m, keys[i % 3], 0));
+    argv[2 + i] = numbers[1 + i];
+  }
+  argv[2 + 3 * n] = NULL;
+  pid_t child = fork();
+  if (child < 0)
+    return berth_error(err, errno, "fork %s", helper);
+  if (child == 0) {
+    execvp(helper, argv);
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+    ;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    return berth_error(err, 0,
+                       "%s %d failed (exit %d): is %s installed (package uidmap) and "
+                       "does /etc/sub%cid allow the mappings?",
+                       helper, (int)pid, WIFEXITED(status) ? WEXITSTATUS(status) : -1, helper,
+                       helper[3] == 'u' ? 'u' : 'g');
+  return 0;
+}
+
 int berth_write_id_maps(pid_t pid, json_object *spec, struct berth_error *err) {
   json_object *linux_obj = json_get(spec, "linux");
-  int r = write_map(pid, "uid_map", json_get_array(linux_obj, "uidMappings"), err);
-  if (r == 0)
-    r = write_map(pid, "gid_map", json_get_array(linux_obj, "gidMappings"), err);
+  json_object *uids = json_get_array(linux_obj, "uidMappings");
+  json_object *gids = json_get_array(linux_obj, "gidMappings");
+  int r;
+  if (geteuid() == 0) {
+    r = write_map(pid, "uid_map", uids, err);
+    if (r == 0)
+      r = write_map(pid, "gid_map", gids, err);
+  } else if (own_id_only(uids, geteuid()) && own_id_only(gids, getegid())) {
+    /* Without CAP_SETGID in our namespace the kernel wants setgroups denied first. */
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+    r = write_file_at(AT_FDCWD, path, "deny", err);
+    if (r == 0)
+      r = write_map(pid, "uid_map", uids, err);
+    if (r == 0)
+      r = write_map(pid, "gid_map", gids, err);
+  } else {
+    r = run_id_helper("newuidmap", pid, uids, err);
+    if (r == 0)
+      r = run_id_helper("newgidmap", pid, gids, err);
+  }
   return r < 0 ? berth_error_prefix(err, "user namespace") : 0;
 }
 

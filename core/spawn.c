@@ -69,6 +69,13 @@ static void enter_bundle(struct child_args *a) {
     child_fail(a->sync_fd, errno, "chdir to the bundle");
 }
 
+/* Once in the container's pid namespace, its processes must not ptrace us or open our /proc
+ * files (CVE-2016-9962). Not before our id maps are written, though: a non-dumpable process's
+ * /proc files belong to root, and an unprivileged parent could not write them any more. */
+static void make_undumpable(void) {
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 /* Slow path (namespaces joined by path, or a time namespace): runc's order — join, then
  * a new user namespace (the parent writes its maps), then the other new namespaces, then
  * fork so the init lands in the new pid/time namespace. */
@@ -92,6 +99,7 @@ static void join_and_unshare(struct child_args *a) {
       child_fail(a->sync_fd, errno, "unshare the user namespace");
     berth_sync_send_type(a->sync_fd, "maps", NULL);
     wait_byte(a->sync_fd, 'M');
+    make_undumpable();
     become_ns_root(a->sync_fd);
   }
   if (unshare(flags & ~(CLONE_NEWUSER | CLONE_NEWCGROUP)) < 0)
@@ -127,13 +135,14 @@ static int move_fd_above(int fd, int floor) {
 }
 
 static void __attribute__((noreturn)) child_main(struct child_args *a) {
-  /* Once in the container's pid namespace, its processes must not ptrace us (CVE-2016-9962). */
-  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (!(a->ns->new_flags & CLONE_NEWUSER))
+    make_undumpable();
   if (!a->cfg->exec)
     enter_bundle(a);
   if (!a->fast)
     join_and_unshare(a);
   wait_byte(a->sync_fd, 'G');
+  make_undumpable();
   if (a->fast && (a->ns->new_flags & CLONE_NEWUSER))
     become_ns_root(a->sync_fd);
   /* After the parent moved us: the cgroup namespace's root is the container's cgroup. */

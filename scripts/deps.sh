@@ -2,7 +2,7 @@
 # Install what berth needs on Debian 12: `deps.sh build` or `deps.sh test`.
 set -euo pipefail
 build_pkgs=(cmake gcc make pkg-config libjson-c-dev libseccomp-dev busybox-static)
-test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3)
+test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3 uidmap)
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
 missing=()

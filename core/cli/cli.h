@@ -18,6 +18,8 @@ struct berth_globals {
   bool systemd_cgroup;
   bool debug;
   bool rootless;
+  bool rootless_set; /* --rootless true|false, not auto */
+  bool root_set;     /* --root given */
 };
 
 /* Each returns the process exit status. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "init.h"
@@ -76,6 +77,7 @@ static int parse_globals(int argc, char **argv, struct berth_globals *g) {
     switch (c) {
     case OPT_ROOT:
       g->root = optarg;
+      g->root_set = true;
       break;
     case OPT_LOG:
       g->log_path = optarg;
@@ -94,7 +96,11 @@ static int parse_globals(int argc, char **argv, struct berth_globals *g) {
       g->systemd_cgroup = true;
       break;
     case OPT_ROOTLESS:
-      g->rootless = strcmp(optarg, "true") == 0;
+      if (strcmp(optarg, "true") == 0 || strcmp(optarg, "false") == 0)
+        g->rootless = strcmp(optarg, "true") == 0;
+      else if (strcmp(optarg, "auto") != 0)
+        return cli_usage("--rootless: %s is not true, false or auto", optarg), -1;
+      g->rootless_set = strcmp(optarg, "auto") != 0;
       break;
     case OPT_CRIU:
       break;
@@ -111,6 +117,22 @@ static int parse_globals(int argc, char **argv, struct berth_globals *g) {
   return optind;
 }
 
+/* runc's --rootless=auto: an unprivileged caller is rootless, and keeps its state in its
+ * runtime directory rather than /run. */
+static void apply_rootless_defaults(struct berth_globals *g) {
+  static char root[4096];
+  if (!g->rootless_set)
+    g->rootless = geteuid() != 0;
+  if (g->root_set || geteuid() == 0)
+    return;
+  const char *xdg = getenv("XDG_RUNTIME_DIR");
+  if (xdg != NULL && *xdg == '/')
+    snprintf(root, sizeof(root), "%s/berth", xdg);
+  else
+    snprintf(root, sizeof(root), "/tmp/berth-%u", (unsigned)geteuid());
+  g->root = root;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "init") == 0)
     return berth_init_main();
@@ -122,6 +144,7 @@ int main(int argc, char **argv) {
     return first == -3 ? print_help() : (print_help(), 1);
   if (first < 0)
     return 1;
+  apply_rootless_defaults(&g);
   bool json = strcmp(g.log_format, "json") == 0;
   if (!json && strcmp(g.log_format, "text") != 0)
     return cli_usage("--log-format: unknown format %s (text or json)", g.log_format);

@@ -1,7 +1,9 @@
 # Shared by the integration suites: a busybox rootfs per file, a bundle and a private
 # --root per test, and a teardown that removes every container the test made.
 
-berth() { "$BERTH" --root "$ROOT" "$@"; }
+# BERTH_TEST_DRIVER=v1|v2|systemd|none (set by the VM tier, tests/vm) selects the cgroup
+# driver of every container the suites make; unset, berth picks it (auto).
+berth() { "$BERTH" --root "$ROOT" ${BERTH_TEST_DRIVER:+--cgroup-driver="$BERTH_TEST_DRIVER"} "$@"; }
 
 setup_file() {
   export ROOTFS_DIR
@@ -37,6 +39,7 @@ config() {
   local tmp
   tmp=$(mktemp)
   jq "$@" "$BUNDLE/config.json" > "$tmp" && mv "$tmp" "$BUNDLE/config.json"
+  chmod 644 "$BUNDLE/config.json" # mktemp's 0600 would hide it from a rootless user
 }
 
 # args sh -c 'echo hi': the container's command.
