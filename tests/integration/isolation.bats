@@ -162,3 +162,21 @@ start_sleeper() {
   # 0 1 2 and the fd ls opens for the directory
   [ "$output" = 4 ]
 }
+
+@test "a time namespace shifts the container's clocks by linux.timeOffsets" {
+  config '.linux.namespaces += [{"type": "time"}]
+          | .linux.timeOffsets = {"boottime": {"secs": 864000, "nanosecs": 0}}'
+  args sh -c 'echo $$; cut -d. -f1 /proc/uptime'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] && [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" -ge 864000 ]
+  [ "$(cut -d. -f1 /proc/uptime)" -lt 864000 ]
+}
+
+@test "domainname is set in the container's uts namespace" {
+  config '.domainname = "example.org"'
+  args cat /proc/sys/kernel/domainname
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$output" = example.org ]
+  [ "$(cat /proc/sys/kernel/domainname)" != example.org ]
+}
