@@ -117,10 +117,27 @@ static int open_console(struct creation *c, int *fd, struct berth_error *err) {
   return *fd < 0 ? *fd : 0;
 }
 
+/* systemd socket activation passes through, as runc does: the container's process sees the
+ * sockets at 3.. and is told so as pid 1 of its namespace. */
+static void pass_listen_fds(struct creation *c) {
+  if (c->o->listen_fds <= 0)
+    return;
+  json_object *env = json_get_array(json_get(c->spec, "process"), "env");
+  if (env == NULL) {
+    env = json_object_new_array();
+    json_object_object_add(json_get(c->spec, "process"), "env", env);
+  }
+  char text[32];
+  snprintf(text, sizeof(text), "LISTEN_FDS=%d", c->o->listen_fds);
+  json_object_array_add(env, json_object_new_string(text));
+  json_object_array_add(env, json_object_new_string("LISTEN_PID=1"));
+}
+
 static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   int r = berth_validate_id(c->o->id, err);
   if (r < 0 || (r = resolve_bundle(c, err)) < 0)
     return r;
+  pass_listen_fds(c);
   c->root_fd = berth_root_open(c->o->root, true, err);
   if (c->root_fd < 0)
     return c->root_fd;
@@ -144,7 +161,7 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
                                   .bundle = c->bundle,
                                   .no_pivot = c->o->no_pivot,
                                   .no_new_keyring = c->o->no_new_keyring,
-                                  .preserve_fds = c->o->preserve_fds,
+                                  .preserve_fds = c->o->listen_fds + c->o->preserve_fds,
                                   .fifo_fd = fifo_fd,
                                   .console_fd = console_fd,
                                   .cg = &c->cg};

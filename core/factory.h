@@ -19,6 +19,7 @@ struct berth_create_options {
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
+  int listen_fds; /* socket activation: fds 3.. passed first, with LISTEN_FDS/LISTEN_PID=1 */
   const char *console_socket; /* --console-socket: where the pty master goes */
   int console_fd;             /* or an fd to send it on (`run` in the foreground); else -1 */
 };

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "factory.h"
@@ -68,6 +69,10 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
       return cli_usage("%s: invalid option", run ? "run" : "create");
     }
   }
+  /* LISTEN_FDS counts only when it was meant for us (LISTEN_PID is our pid). */
+  const char *listen_pid = getenv("LISTEN_PID"), *listen_fds = getenv("LISTEN_FDS");
+  if (listen_pid != NULL && listen_fds != NULL && atoi(listen_pid) == getpid())
+    o->listen_fds = atoi(listen_fds) > 0 ? atoi(listen_fds) : 0;
   o->id = cli_one_id(argc, argv, run ? "run" : "create");
   return o->id != NULL ? 0 : 1;
 }
