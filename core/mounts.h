@@ -87,4 +87,8 @@ struct berth_mountinfo {
 int berth_mountinfo_read(struct berth_mountinfo **out, size_t *n, struct berth_error *err);
 void berth_mountinfo_free(struct berth_mountinfo *table, size_t n);
 
+/* tmpcopyup: copy the tree under src_dir into dst_dir (depth starts at 0); on failure the
+ * path that failed is left in failed. */
+int berth_copy_tree(int src_dir, int dst_dir, int depth, char *failed, size_t size);
+
 #endif

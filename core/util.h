@@ -8,6 +8,8 @@
 
 #include "error.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Write all of buf, retrying on EINTR and short writes; -errno on failure. */
 int write_all(int fd, const void *buf, size_t len);
 /* Read until EOF into a NUL-terminated malloc()ed buffer; -errno on failure. */
