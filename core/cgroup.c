@@ -228,6 +228,12 @@ int berth_cgroup_destroy(struct berth_cgroup_backend *cg, struct berth_error *er
   return CALL_OP(cg, destroy, err, err);
 }
 
+int berth_cgroup_fd(struct berth_cgroup_backend *cg) {
+  if (cg->plugin == NULL || cg->handle == NULL || cg->plugin->cgroup->cgroup_fd == NULL)
+    return -1;
+  return cg->plugin->cgroup->cgroup_fd(cg->handle);
+}
+
 void berth_cgroup_release(struct berth_cgroup_backend *cg) {
   if (cg->plugin != NULL && cg->handle != NULL)
     cg->plugin->cgroup->release(cg->handle);

@@ -39,6 +39,8 @@ int berth_cgroup_pids(struct berth_cgroup_backend *cg, berth_pid_fn fn, void *da
 int berth_cgroup_stats(struct berth_cgroup_backend *cg, char **json, struct berth_error *err);
 int berth_cgroup_destroy(struct berth_cgroup_backend *cg, struct berth_error *err);
 void berth_cgroup_release(struct berth_cgroup_backend *cg);
+/* The plugin's cgroup directory fd for clone3(CLONE_INTO_CGROUP), or -1. Owned by the plugin. */
+int berth_cgroup_fd(struct berth_cgroup_backend *cg);
 /* linux.resources completed with runc's default device rules and linux.devices. */
 json_object *berth_cgroup_resources(json_object *spec);
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -28,11 +29,28 @@ struct child_args {
   struct berth_namespaces *ns;
   int exe_fd;
   int sync_fd;
-  bool fast;    /* all namespaces created by clone itself */
-  int mntns_fd; /* a mount namespace to join, left to init (see join_and_unshare) */
+  bool fast;      /* all namespaces created by clone itself */
+  int mntns_fd;   /* a mount namespace to join, left to init (see join_and_unshare) */
+  bool in_cgroup; /* clone3 placed the child in its cgroup already */
 };
 
-static pid_t clone_process(int flags) {
+/* With a cgroup fd (cgroup v2), clone3(CLONE_INTO_CGROUP) creates the child inside its
+ * cgroup: no window where it runs (or allocates) elsewhere, and no write to cgroup.procs.
+ * Falls back to clone() where clone3 or the flag is missing. */
+static pid_t clone_process(int flags, int cgroup_fd, bool *in_cgroup) {
+  *in_cgroup = false;
+  if (cgroup_fd >= 0) {
+    struct clone_args args = {.flags = (uint64_t)(unsigned)flags | CLONE_INTO_CGROUP,
+                              .exit_signal = SIGCHLD,
+                              .cgroup = (uint64_t)cgroup_fd};
+    pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+    if (pid >= 0) {
+      *in_cgroup = true;
+      return pid;
+    }
+    if (errno != ENOSYS && errno != E2BIG && errno != EINVAL)
+      return -1;
+  }
   return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
@@ -252,7 +270,7 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
     if (*init_pid != child)
       waitpid(child, NULL, 0);
   }
-  if (r == 0)
+  if (r == 0 && !a->in_cgroup)
     r = berth_cgroup_enter(cfg->cg, *init_pid, err);
   if (r < 0)
     return r;
@@ -289,7 +307,9 @@ int berth_spawn_init(const struct berth_spawn_config *cfg, pid_t *pid, struct be
   struct child_args a = {
       .cfg = cfg, .ns = &ns, .exe_fd = exe_fd, .sync_fd = child_fd, .mntns_fd = -1};
   a.fast = ns.join_count == 0 && !(ns.new_flags & CLONE_NEWTIME);
-  pid_t child = clone_process(a.fast ? (ns.new_flags & ~CLONE_NEWCGROUP) : 0);
+  int cgroup_fd = a.fast ? berth_cgroup_fd(cfg->cg) : -1;
+  pid_t child =
+      clone_process(a.fast ? (ns.new_flags & ~CLONE_NEWCGROUP) : 0, cgroup_fd, &a.in_cgroup);
   if (child == 0) {
     close(parent_fd);
     child_main(&a);
