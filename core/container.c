@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hooks.h"
 #include "namespaces.h"
 #include "util.h"
 
@@ -24,19 +25,26 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
       openat(c->dir_fd, BERTH_FIFO_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return berth_error(err, errno, "start %s: open %s", c->id, BERTH_FIFO_FILE);
+  /* After its byte, init keeps the fifo open until its execve: EOF means the container's
+   * process runs (startContainer hooks done), or init died. */
+  bool released = false;
   for (;;) {
     struct pollfd p = {.fd = fd, .events = POLLIN};
     int n = poll(&p, 1, 100);
     if (n < 0 && errno != EINTR)
       return berth_error(err, errno, "start %s: wait on %s", c->id, BERTH_FIFO_FILE);
     char byte;
-    if (n > 0 && (p.revents & POLLIN) && read(fd, &byte, 1) == 1)
+    ssize_t got = n > 0 && (p.revents & (POLLIN | POLLHUP)) ? read(fd, &byte, 1) : -1;
+    if (got == 1)
+      released = true;
+    else if (got == 0 && released)
       break;
-    if (!process_alive(c->pid))
+    else if ((got == 0 || !process_alive(c->pid)) && !released)
       return berth_error(err, 0, "start %s: the container's init exited before start", c->id);
   }
   if (unlinkat(c->dir_fd, BERTH_FIFO_FILE, 0) < 0)
     return berth_error(err, errno, "start %s: remove %s", c->id, BERTH_FIFO_FILE);
+  berth_container_hooks_warn(c, "poststart", BERTH_RUNNING);
   return 0;
 }
 
@@ -101,8 +109,10 @@ int berth_container_delete(int root_fd, struct berth_container *c, bool force,
   int r = kill_everything(c, s, err);
   if (r == 0)
     r = berth_cgroup_destroy(&c->cg, err);
-  if (r == 0)
+  if (r == 0) {
+    berth_container_hooks_warn(c, "poststop", BERTH_STOPPED);
     r = berth_state_dir_remove(root_fd, c->id, err);
+  }
   return r;
 }
 

@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "console.h"
+#include "hooks.h"
 #include "id.h"
 #include "json_util.h"
 #include "spawn.h"
@@ -33,6 +34,7 @@ struct creation {
   char rootfs[PATH_MAX];
   struct berth_cgroup_backend cg;
   bool cgroup_made;
+  bool spawned; /* hooks may have run */
 };
 
 static int resolve_bundle(struct creation *c, struct berth_error *err) {
@@ -165,6 +167,7 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
                                   .fifo_fd = fifo_fd,
                                   .console_fd = console_fd,
                                   .cg = &c->cg};
+  c->spawned = true;
   r = berth_spawn_init(&sc, pid, err);
   if (r < 0)
     return r;
@@ -188,6 +191,13 @@ static void undo(struct creation *c, pid_t pid) {
   }
   if (c->cgroup_made)
     berth_cgroup_destroy(&c->cg, &ignored);
+  /* The runtime spec (and runc) go on to delete after a failed create: poststop hooks may
+   * undo what earlier hooks set up (a createRuntime hook's network, say). */
+  if (c->spawned) {
+    _cleanup_json_ json_object *state =
+        berth_hook_state(c->spec, c->o->id, "stopped", 0, c->bundle);
+    berth_hooks_run_warn(c->spec, "poststop", state, NULL);
+  }
   if (c->dir_made)
     berth_state_dir_remove(c->root_fd, c->o->id, &ignored);
 }

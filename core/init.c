@@ -15,6 +15,7 @@
 
 #include "cleanup.h"
 #include "console.h"
+#include "hooks.h"
 #include "json_util.h"
 #include "namespaces.h"
 #include "process.h"
@@ -94,8 +95,10 @@ static int setup_terminal(json_object *process, int console_fd, bool dev_console
   return r;
 }
 
+/* *hook_state: the state for createContainer and startContainer (the parent's, with the
+ * init's host pid), when the spec has hooks. */
 static int build_container(json_object *boot, const struct init_channels *ch,
-                           struct berth_error *err) {
+                           json_object **hook_state, struct berth_error *err) {
   int sync_fd = ch->sync_fd;
   json_object *spec = json_get(boot, "spec");
   json_object *process = json_get(spec, "process");
@@ -111,6 +114,11 @@ static int build_container(json_object *boot, const struct init_channels *ch,
       r = berth_sync_recv(sync_fd, &reply, err);
     if (r < 0)
       return r == -ECONNRESET ? berth_error(err, 0, "parent gone during hooks") : r;
+    /* In our namespaces but still on the host's view of the filesystem, with the rootfs
+     * as cwd: runc's prepareRootfs. */
+    *hook_state = json_object_get(json_get(reply, "state"));
+    if ((r = berth_hooks_run(spec, "createContainer", *hook_state, rootfs, err)) < 0)
+      return r;
   }
   if ((r = berth_rootfs_pivot(rootfs, json_get_bool(boot, "no_pivot", false), err)) < 0 ||
       (r = setup_terminal(process, ch->console_fd, true, err)) < 0 ||
@@ -144,11 +152,13 @@ static void report_error(int sync_fd, const char *msg) {
   json_object_put(o);
 }
 
-/* Blocks until `berth start` opens the fifo for reading. */
+/* Blocks until `berth start` opens the fifo for reading. Our end stays open until execve
+ * closes it: start reads to EOF, so it returns (and runs poststart) only once the
+ * startContainer hooks ran and the container's process is exec'd, or we died (runc too). */
 static int wait_for_start(int fifo_fd, struct berth_error *err) {
   char path[64];
   snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo_fd);
-  _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return berth_error(err, errno, "open exec.fifo");
   if (write(fd, "0", 1) != 1)
@@ -167,8 +177,9 @@ static int run(struct init_channels *ch, struct berth_error *err) {
   int r = berth_sync_recv(ch->sync_fd, &boot, err);
   if (r < 0)
     return r == -ECONNRESET ? berth_error(err, 0, "no bootstrap from the parent") : r;
+  _cleanup_json_ json_object *hook_state = NULL;
   bool exec_mode = json_get_bool(boot, "exec", false);
-  r = exec_mode ? prepare_exec(boot, ch, err) : build_container(boot, ch, err);
+  r = exec_mode ? prepare_exec(boot, ch, err) : build_container(boot, ch, &hook_state, err);
   if (r < 0)
     return r;
   json_object *process = json_path(boot, "spec", "process", NULL);
@@ -186,6 +197,12 @@ static int run(struct init_channels *ch, struct berth_error *err) {
   ch->sync_fd = -1;
   if (ch->fifo_fd >= 0 && (r = wait_for_start(ch->fifo_fd, err)) < 0)
     return r;
+  if (hook_state != NULL) {
+    json_object_object_add(hook_state, "status", json_object_new_string("created"));
+    r = berth_hooks_run(json_get(boot, "spec"), "startContainer", hook_state, NULL, err);
+    if (r < 0)
+      return r;
+  }
   json_object *args = json_get(process, "args");
   size_t argc = json_object_array_length(args);
   char *argv[argc + 1];

@@ -52,12 +52,14 @@ static void write_log_line(int level, const char *msg) {
     json_object_object_add(o, "level", json_object_new_string(name));
     json_object_object_add(o, "msg", json_object_new_string(msg));
     json_object_object_add(o, "time", json_object_new_string(when));
-    n = asprintf(&line, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+    n = asprintf(
+        &line, "%s\n",
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(o);
   } else {
     json_object *quoted = json_object_new_string(msg);
     n = asprintf(&line, "time=\"%s\" level=%s msg=%s\n", when, name,
-                 json_object_to_json_string(quoted));
+                 json_object_to_json_string_ext(quoted, JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(quoted);
   }
   if (n > 0)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "hooks.h"
 #include "json_util.h"
 #include "log.h"
 #include "namespaces.h"
@@ -231,8 +232,28 @@ static int await_init_pid(int sync_fd, pid_t child, json_object *spec, pid_t *in
   }
 }
 
-/* After bootstrap: log lines, hooks (later), then "ready" or a structured error. */
-static int await_ready(int sync_fd, struct berth_error *err) {
+/* Init waits before pivot_root, its mounts done: prestart then createRuntime run here, in
+ * the runtime's namespaces, with the init's pid in the state (a CNI plugin finds
+ * /proc/PID/ns/net through it) and in the bundle as cwd (runc's create runs there). The
+ * reply carries the state to init for its createContainer and startContainer hooks. */
+static int run_creation_hooks(const struct berth_spawn_config *cfg, pid_t init_pid, int sync_fd,
+                              struct berth_error *err) {
+  _cleanup_json_ json_object *state =
+      berth_hook_state(cfg->spec, cfg->id, "creating", init_pid, cfg->bundle);
+  int r = berth_hooks_run(cfg->spec, "prestart", state, cfg->bundle, err);
+  if (r == 0)
+    r = berth_hooks_run(cfg->spec, "createRuntime", state, cfg->bundle, err);
+  if (r < 0)
+    return r;
+  _cleanup_json_ json_object *done = json_object_new_object();
+  json_object_object_add(done, "type", json_object_new_string("hooks-done"));
+  json_object_object_add(done, "state", json_object_get(state));
+  return berth_sync_send(sync_fd, done, err);
+}
+
+/* After bootstrap: log lines, hooks, then "ready" or a structured error. */
+static int await_ready(const struct berth_spawn_config *cfg, pid_t init_pid, int sync_fd,
+                       struct berth_error *err) {
   for (;;) {
     _cleanup_json_ json_object *msg = NULL;
     int r = berth_sync_recv(sync_fd, &msg, err);
@@ -251,7 +272,7 @@ static int await_ready(int sync_fd, struct berth_error *err) {
       berth_log((int)json_get_int(msg, "level", BERTH_LOG_DEBUG), "init: %s",
                 json_get_str(msg, "msg"));
     else if (strcmp(type, "hooks") == 0) {
-      r = berth_sync_send_type(sync_fd, "hooks-done", err);
+      r = run_creation_hooks(cfg, init_pid, sync_fd, err);
       if (r < 0)
         return r;
     } else
@@ -279,7 +300,7 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
   if (r < 0)
     return berth_error(err, -r, "start init");
   r = berth_sync_send(sync_fd, boot, err);
-  return r < 0 ? r : await_ready(sync_fd, err);
+  return r < 0 ? r : await_ready(cfg, *init_pid, sync_fd, err);
 }
 
 static void kill_and_reap(pid_t child, pid_t init_pid) {

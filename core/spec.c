@@ -370,6 +370,23 @@ static int check_linux(json_object *spec, struct berth_error *err) {
   return r < 0 ? r : check_sysctl(spec, err);
 }
 
+/* The runtime spec: a hook's timeout, when given, MUST be greater than zero. */
+static int check_hooks(json_object *spec, struct berth_error *err) {
+  json_object *kinds = json_get(spec, "hooks");
+  if (kinds == NULL)
+    return 0;
+  json_object_object_foreach(kinds, kind, list) {
+    size_t n = json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+    for (size_t i = 0; i < n; i++) {
+      json_object *timeout =
+          json_get_type(json_object_array_get_idx(list, i), "timeout", json_type_int);
+      if (timeout != NULL && json_object_get_int64(timeout) <= 0)
+        return berth_error(err, 0, "hooks.%s[%zu].timeout: must be greater than zero", kind, i);
+    }
+  }
+  return 0;
+}
+
 int berth_spec_validate(json_object *spec, struct berth_error *err) {
   if (!json_object_is_type(spec, json_type_object))
     return berth_error(err, 0, "config.json: not a JSON object");
@@ -379,7 +396,7 @@ int berth_spec_validate(json_object *spec, struct berth_error *err) {
   if (json_get(spec, "linux") == NULL)
     return berth_error(err, 0, "linux: required on Linux");
   r = check_process(spec, err);
-  if (r < 0)
+  if (r < 0 || (r = check_hooks(spec, err)) < 0)
     return r;
   return check_linux(spec, err);
 }

@@ -395,6 +395,14 @@ static void test_spec_requires_hook_path(void **state) {
   assert_invalid(full_with("hooks.prestart.0.path", NULL), "hooks.prestart[0].path: ", "required");
 }
 
+static void test_spec_refuses_hook_timeout_not_above_zero(void **state) {
+  assert_invalid(full_with("hooks.prestart.0.timeout", "0"),
+                 "hooks.prestart[0].timeout: ", "must be greater than zero");
+  assert_invalid(full_with("hooks.prestart.0.timeout", "-1"),
+                 "hooks.prestart[0].timeout: ", "must be greater than zero");
+  assert_valid(full_with("hooks.prestart.0.timeout", "null"));
+}
+
 static void test_spec_requires_device_path(void **state) {
   assert_invalid(full_with("linux.devices.1.path", NULL), "linux.devices[1].path: ", "required");
 }
@@ -748,6 +756,7 @@ int main(void) {
       cmocka_unit_test(test_spec_requires_rlimit_limits),
       cmocka_unit_test(test_spec_requires_mapping_size),
       cmocka_unit_test(test_spec_requires_hook_path),
+      cmocka_unit_test(test_spec_refuses_hook_timeout_not_above_zero),
       cmocka_unit_test(test_spec_requires_device_path),
       cmocka_unit_test(test_spec_treats_null_as_missing),
       cmocka_unit_test(test_spec_names_mount_index_of_wrong_type),
