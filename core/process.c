@@ -185,9 +185,14 @@ char **berth_process_env(json_object *process) {
   return envp;
 }
 
-static bool executable(const char *path) {
+/* 0 when PATH is a file we may execute, else the errno to report: stat's, or EACCES for a
+ * directory or a file without execute bits, as Go's exec.LookPath tells runc (engines map
+ * "permission denied" to exit 126, "no such file" to 127). Never a stale errno. */
+static int executable(const char *path) {
   struct stat st;
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 0111);
+  if (stat(path, &st) < 0)
+    return errno;
+  return S_ISREG(st.st_mode) && (st.st_mode & 0111) ? 0 : EACCES;
 }
 
 int berth_process_find_executable(json_object *process, char **envp, char **path,
@@ -195,8 +200,9 @@ int berth_process_find_executable(json_object *process, char **envp, char **path
   const char *arg0 =
       json_object_get_string(json_object_array_get_idx(json_get(process, "args"), 0));
   if (strchr(arg0, '/') != NULL) {
-    if (!executable(arg0))
-      return berth_error(err, errno ? errno : EACCES, "exec: \"%s\"", arg0);
+    int r = executable(arg0);
+    if (r != 0)
+      return berth_error(err, r, "exec: \"%s\"", arg0);
     *path = strdup(arg0);
     return 0;
   }
@@ -207,7 +213,7 @@ int berth_process_find_executable(json_object *process, char **envp, char **path
     char *candidate = NULL;
     if (asprintf(&candidate, "%s/%s", *dir ? dir : ".", arg0) < 0)
       return berth_error(err, ENOMEM, "exec: \"%s\"", arg0);
-    if (executable(candidate)) {
+    if (executable(candidate) == 0) {
       *path = candidate;
       return 0;
     }

@@ -97,7 +97,11 @@ expect_refusal() { # expect_refusal "message part" create args...
 
 @test "a process that cannot be executed fails create, not start" {
   args /bin/nonexistent
-  expect_refusal 'exec: "/bin/nonexistent"' create -b "$BUNDLE" "$ID"
+  expect_refusal 'exec: "/bin/nonexistent": No such file or directory' create -b "$BUNDLE" "$ID"
+  args /etc/passwd # not executable: EACCES as runc, so engines report 126 rather than 127
+  expect_refusal 'exec: "/etc/passwd": Permission denied' create -b "$BUNDLE" "$ID"
+  args /tmp
+  expect_refusal 'exec: "/tmp": Permission denied' create -b "$BUNDLE" "$ID"
   args nonexistent-cmd
   expect_refusal 'exec: "nonexistent-cmd": executable file not found in $PATH' create -b "$BUNDLE" "$ID"
   assert_nothing_left "$ID"
