@@ -82,6 +82,7 @@ int berth_exec(struct berth_container *c, json_object *process, const struct ber
   struct berth_spawn_config sc = {.id = c->id,
                                   .spec = spec,
                                   .exec = true,
+                                  .container_pid = c->pid,
                                   .bundle = json_get_str(c->state, "bundle"),
                                   .preserve_fds = o->preserve_fds,
                                   .fifo_fd = -1,

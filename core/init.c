@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "berth_seccomp.h"
 #include "cleanup.h"
 #include "console.h"
 #include "hooks.h"
@@ -187,9 +188,17 @@ static int run(struct init_channels *ch, struct berth_error *err) {
   _cleanup_free_ char *exe = NULL;
   if (envp == NULL)
     return berth_error(err, ENOMEM, "environment");
-  if ((r = berth_process_become(process, !user_ns_denies_setgroups(), err)) < 0 ||
+  /* runc's order: without no_new_privs, loading the filter needs CAP_SYS_ADMIN, so it comes
+   * before the capabilities are dropped; with it, as close to execve as possible, so the
+   * profile has fewer of our system calls to allow, yet before "ready", so that a failure
+   * fails create (or exec). */
+  json_object *seccomp = json_path(boot, "spec", "linux", "seccomp", NULL);
+  bool nnp = json_get_bool(process, "noNewPrivileges", false);
+  if ((!nnp && (r = berth_seccomp_init(seccomp, ch->sync_fd, err)) < 0) ||
+      (r = berth_process_become(process, !user_ns_denies_setgroups(), err)) < 0 ||
       (r = berth_process_no_new_privileges(process, err)) < 0 ||
-      (r = berth_process_find_executable(process, envp, &exe, err)) < 0)
+      (r = berth_process_find_executable(process, envp, &exe, err)) < 0 ||
+      (nnp && (r = berth_seccomp_init(seccomp, ch->sync_fd, err)) < 0))
     return r;
   if ((r = berth_sync_send_type(ch->sync_fd, "ready", err)) < 0)
     return r;

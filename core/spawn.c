@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "berth_seccomp.h"
 #include "cleanup.h"
 #include "hooks.h"
 #include "json_util.h"
@@ -268,6 +269,12 @@ static int await_ready(const struct berth_spawn_config *cfg, pid_t init_pid, int
       return 0;
     if (strcmp(type, "error") == 0)
       return berth_error(err, 0, "%s", json_get_str(msg, "msg"));
+    if (strcmp(type, "seccomp") == 0) {
+      r = berth_seccomp_send_to_listener(cfg, init_pid, (int)json_get_int(msg, "fd", -1), err);
+      if (r < 0 || (r = berth_sync_send_type(sync_fd, "seccomp-done", err)) < 0)
+        return r;
+      continue;
+    }
     if (strcmp(type, "log") == 0)
       berth_log((int)json_get_int(msg, "level", BERTH_LOG_DEBUG), "init: %s",
                 json_get_str(msg, "msg"));

@@ -24,6 +24,8 @@ struct berth_spawn_config {
   int fifo_fd;    /* O_PATH fd of exec.fifo */
   int console_fd; /* where init sends the pty master when process.terminal, else -1 */
   struct berth_cgroup_backend *cg;
+  /* exec: the container's init, for the state sent to a seccomp agent. */
+  pid_t container_pid;
 };
 
 /* On success *pid is the container's init (host pid), blocked on exec.fifo. On failure

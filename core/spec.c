@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "berth_seccomp.h"
 #include "cleanup.h"
 #include "json_util.h"
 #include "util.h"
@@ -391,7 +392,7 @@ int berth_spec_validate(json_object *spec, struct berth_error *err) {
   if (!json_object_is_type(spec, json_type_object))
     return berth_error(err, 0, "config.json: not a JSON object");
   int r = check_object(spec, top, "", err);
-  if (r < 0)
+  if (r < 0 || (r = berth_seccomp_validate(json_path(spec, "linux", "seccomp", NULL), err)) < 0)
     return r;
   if (json_get(spec, "linux") == NULL)
     return berth_error(err, 0, "linux: required on Linux");
