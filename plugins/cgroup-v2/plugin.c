@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The entry point and the ops table of cgroup-v2.so. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "cgv2.h"
+
+#define CGV2_VERSION "0.1.0"
+
+const struct berth_host_api *cgv2_host;
+
+static const struct berth_cgroup_ops cgroup_v2_ops = {
+    .struct_size = sizeof(struct berth_cgroup_ops),
+    .create = cgv2_create,
+    .load = cgv2_load,
+    .save = cgv2_save,
+    .enter = cgv2_enter,
+    .apply = cgv2_apply,
+    .freeze = cgv2_freeze,
+    .is_frozen = cgv2_is_frozen,
+    .get_pids = cgv2_get_pids,
+    .stats = cgv2_stats,
+    .destroy = cgv2_destroy,
+    .release = cgv2_release,
+    .cgroup_fd = cgv2_cgroup_fd,
+};
+
+static const struct berth_plugin cgroup_v2_plugin = {
+    .magic = BERTH_PLUGIN_MAGIC,
+    .abi_major = BERTH_ABI_MAJOR,
+    .abi_minor = BERTH_ABI_MINOR,
+    .struct_size = sizeof(struct berth_plugin),
+    .kind = BERTH_PLUGIN_KIND_CGROUP,
+    .name = "cgroup-v2",
+    .version = CGV2_VERSION,
+    .capabilities = BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS | BERTH_CGROUP_CAP_UNIFIED,
+    .requires = BERTH_HOST_FEATURES_1_0,
+    .cgroup = &cgroup_v2_ops,
+};
+
+/* The host must lend at least the 1.0 services this plugin calls. */
+static bool host_usable(const struct berth_host_api *host) {
+  return host != NULL && host->abi_major == BERTH_ABI_MAJOR &&
+         host->struct_size >= offsetof(struct berth_host_api, log) + sizeof(host->log) &&
+         host->error != NULL && host->log != NULL;
+}
+
+BERTH_PLUGIN_EXPORT const struct berth_plugin *
+berth_plugin_entry(const struct berth_host_api *host) {
+  if (!host_usable(host))
+    return NULL;
+  cgv2_host = host;
+
+  /* Refuse a host without a cgroup2 mount. Whether it is the host's main hierarchy
+   * (unified, not hybrid) is the core's call when it picks a driver. */
+  _cleanup_unified_ struct unified u = {0};
+  struct failure f = {0};
+  if (discover_unified(&u, &f) < 0) {
+    host->log(BERTH_LOG_INFO, "cgroup-v2: %s: %s", f.msg, strerror(f.errnum));
+    return NULL;
+  }
+  return &cgroup_v2_plugin;
+}
