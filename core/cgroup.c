@@ -24,7 +24,7 @@ static const struct {
     {"none", NULL},
 };
 
-static bool unified_host(void) {
+bool berth_cgroup_unified_host(void) {
   struct statfs st;
   return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
 }
@@ -40,7 +40,7 @@ static bool systemd_path(const char *path) {
 static const char *auto_driver(bool systemd_flag, const char *cgroups_path) {
   if (systemd_flag || systemd_path(cgroups_path))
     return "systemd";
-  return unified_host() ? "v2" : "v1";
+  return berth_cgroup_unified_host() ? "v2" : "v1";
 }
 
 static int check_host(const char *driver, struct berth_error *err) {
@@ -49,7 +49,7 @@ static int check_host(const char *driver, struct berth_error *err) {
     return berth_error(err, 0,
                        "cgroup driver \"systemd\": systemd is not running on this host "
                        "(no /run/systemd/system)");
-  if (strcmp(driver, "v2") == 0 && !unified_host())
+  if (strcmp(driver, "v2") == 0 && !berth_cgroup_unified_host())
     return berth_error(err, 0,
                        "cgroup driver \"v2\": /sys/fs/cgroup is not a cgroup2 mount on this "
                        "host (legacy or hybrid layout); use --cgroup-driver=v1");
@@ -78,7 +78,7 @@ int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec
   if (driver == NULL || strcmp(driver, "auto") == 0)
     driver = auto_driver(systemd_flag, path);
   else if (strcmp(driver, "cgroupfs") == 0) /* crun's --cgroup-manager=cgroupfs */
-    driver = unified_host() ? "v2" : "v1";
+    driver = berth_cgroup_unified_host() ? "v2" : "v1";
   else if (strcmp(driver, "disabled") == 0) /* crun's --cgroup-manager=disabled */
     driver = "none";
   if (strcmp(driver, "systemd") != 0 && systemd_path(path))
@@ -149,13 +149,19 @@ json_object *berth_cgroup_resources(json_object *spec) {
     json_object_array_add(rules, json_object_get(json_object_array_get_idx(spec_rules, i)));
   for (size_t i = 0; i < sizeof(default_device_rules) / sizeof(default_device_rules[0]); i++)
     json_object_array_add(rules, json_tokener_parse(default_device_rules[i]));
-  /* A device the spec creates in /dev is usable too. */
+  /* A device the spec creates in /dev is usable too. The devices cgroup knows only block
+   * and character devices: a FIFO ("p") needs no rule, an unbuffered character device ("u")
+   * is a "c" there. */
   json_object *devices = json_get_array(json_get(spec, "linux"), "devices");
   for (size_t i = 0; devices != NULL && i < json_object_array_length(devices); i++) {
     json_object *d = json_object_array_get_idx(devices, i);
+    const char *type = json_get_str(d, "type");
+    if (type == NULL || strcmp(type, "p") == 0)
+      continue;
     json_object *rule = json_object_new_object();
     json_object_object_add(rule, "allow", json_object_new_boolean(1));
-    json_object_object_add(rule, "type", json_object_new_string(json_get_str(d, "type")));
+    json_object_object_add(rule, "type",
+                           json_object_new_string(strcmp(type, "u") == 0 ? "c" : type));
     json_object_object_add(rule, "major", json_object_new_int64(json_get_int(d, "major", 0)));
     json_object_object_add(rule, "minor", json_object_new_int64(json_get_int(d, "minor", 0)));
     json_object_object_add(rule, "access", json_object_new_string("rwm"));

@@ -18,6 +18,9 @@ struct berth_cgroup_backend {
   struct berth_cgroup *handle;       /* NULL for "none" or before create/load */
 };
 
+/* Whether /sys/fs/cgroup is the cgroup2 hierarchy (a unified host). */
+bool berth_cgroup_unified_host(void);
+
 /* Resolve --cgroup-driver (auto|v1|v2|systemd|none, NULL = auto) against the spec and the
  * host, then load the plugin. */
 int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec,

@@ -55,8 +55,10 @@ static int32_t signal_one(pid_t pid, void *data) {
 
 int berth_container_kill(struct berth_container *c, int sig, bool all, struct berth_error *err) {
   enum berth_status s = berth_container_status(c);
+  /* runc's words: containerd's shim reads "container not running" as a process that has
+   * already exited (NotFound), anything else as a failed kill. */
   if (s == BERTH_STOPPED && !all)
-    return berth_error(err, 0, "container %s is not running", c->id);
+    return berth_error(err, 0, "kill %s: container not running", c->id);
   if (all && c->cg.plugin != NULL) {
     int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
     if (r < 0)

@@ -86,6 +86,10 @@ static int prepare_root(json_object *spec, const char *rootfs, struct berth_erro
   char buf[64];
   if (root_propagation(spec, &propagation, err) < 0)
     return -err->code;
+  /* An unbindable tree would refuse the rootfs's bind onto itself: keep it rslave until
+   * berth_rootfs_finish makes the new root unbindable. */
+  if (propagation & MS_UNBINDABLE)
+    propagation = MS_SLAVE | MS_REC;
   if (mount(NULL, "/", NULL, propagation, NULL) < 0)
     return berth_error(err, errno, "make the mount tree %s",
                        berth_mount_flags_string(propagation, buf, sizeof(buf)));
@@ -306,8 +310,9 @@ int berth_rootfs_finish(json_object *spec, struct berth_error *err) {
     return berth_error_prefix(err, "root.readonly");
   if (protect_paths(spec, root_fd, err) < 0)
     return -err->code;
-  /* Shared propagation only now: a shared root would have made pivot_root fail. */
-  if ((propagation & MS_SHARED) && mount(NULL, "/", NULL, propagation, NULL) < 0)
+  /* Shared and unbindable only now: a shared root would have made pivot_root fail, an
+   * unbindable one the rootfs's self bind. */
+  if ((propagation & (MS_SHARED | MS_UNBINDABLE)) && mount(NULL, "/", NULL, propagation, NULL) < 0)
     return berth_error(err, errno, "linux.rootfsPropagation: make / %s",
                        berth_mount_flags_string(propagation, buf, sizeof(buf)));
   return 0;

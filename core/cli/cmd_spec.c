@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cli.h"
 #include "json_util.h"
 #include "util.h"
@@ -39,7 +40,7 @@ static const char default_spec[] =
     "\"options\":[" NO_DEV ",\"relatime\",\"ro\"]}],"
     "\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]},"
     "\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"network\"},{\"type\":\"ipc\"},"
-    "{\"type\":\"uts\"},{\"type\":\"mount\"},{\"type\":\"cgroup\"}],"
+    "{\"type\":\"uts\"},{\"type\":\"mount\"}],"
     "\"maskedPaths\":[\"/proc/acpi\",\"/proc/asound\",\"/proc/kcore\",\"/proc/keys\","
     "\"/proc/latency_stats\",\"/proc/timer_list\",\"/proc/timer_stats\",\"/proc/sched_debug\","
     "\"/sys/firmware\",\"/proc/scsi\"],"
@@ -56,17 +57,33 @@ static json_object *id_map(unsigned id) {
   return list;
 }
 
+static json_object *namespace_entry(const char *type) {
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "type", json_object_new_string(type));
+  return o;
+}
+
+/* runc's Example: a cgroup namespace only on a unified host. On cgroup v1 runc leaves it out
+ * (the container then sees its cgroup paths as the host names them), and so do we, so that a
+ * bundle made by `berth spec` runs the same under both. */
+static void add_cgroup_namespace(json_object *spec) {
+  if (berth_cgroup_unified_host())
+    json_object_array_add(json_get(json_get(spec, "linux"), "namespaces"),
+                          namespace_entry("cgroup"));
+}
+
 /* runc's ToRootless: a user namespace mapping the caller, no network namespace, /sys bound
  * from the host, no gid= mount options, no cgroup resources. */
 static void make_rootless(json_object *spec) {
   json_object *linux_obj = json_get(spec, "linux");
+  json_object *old = json_get(linux_obj, "namespaces");
   json_object *ns = json_object_new_array();
-  static const char *const kept[] = {"pid", "ipc", "uts", "mount", "cgroup", "user"};
-  for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "type", json_object_new_string(kept[i]));
-    json_object_array_add(ns, o);
+  for (size_t i = 0; i < json_object_array_length(old); i++) {
+    const char *type = json_get_str(json_object_array_get_idx(old, i), "type");
+    if (strcmp(type, "network") != 0 && strcmp(type, "user") != 0)
+      json_object_array_add(ns, namespace_entry(type));
   }
+  json_object_array_add(ns, namespace_entry("user"));
   json_object_object_add(linux_obj, "namespaces", ns);
   json_object_object_add(linux_obj, "uidMappings", id_map(geteuid()));
   json_object_object_add(linux_obj, "gidMappings", id_map(getegid()));
@@ -103,6 +120,7 @@ int cmd_spec(struct berth_globals *g, int argc, char **argv) {
   }
   _cleanup_error_ struct berth_error err = {0};
   _cleanup_json_ json_object *spec = json_tokener_parse(default_spec);
+  add_cgroup_namespace(spec);
   if (rootless)
     make_rootless(spec);
   _cleanup_close_ int dir = open(bundle, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -11,6 +11,8 @@ start_sleeper() {
 }
 
 @test "the container's init lives in its own namespaces" {
+  # `berth spec` (as runc's) asks for a cgroup namespace only on a unified host.
+  config '.linux.namespaces |= map(select(.type != "cgroup")) + [{"type": "cgroup"}]'
   start_sleeper
   for ns in pid net ipc uts mnt cgroup; do
     [ "$(readlink /proc/$PID/ns/$ns)" != "$(readlink /proc/self/ns/$ns)" ]
@@ -99,6 +101,21 @@ start_sleeper() {
   args stat -c '%t:%T %a %u:%g' /dev/fuse
   run berth run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ] && [ "$output" = "a:e5 660 5:6" ]
+}
+
+@test "linux.devices may hold a FIFO and an unbuffered (\"u\") device, which the devices cgroup does not know" {
+  config '.linux.devices = [{"path": "/dev/fifo0", "type": "p", "fileMode": 432},
+                            {"path": "/dev/unbuffered", "type": "u", "major": 1, "minor": 3}]'
+  args sh -c 'test -p /dev/fifo0 && stat -c "%a" /dev/fifo0 && test -c /dev/unbuffered && echo x > /dev/unbuffered && echo written'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] && [ "${lines[0]}" = 660 ] && [ "${lines[1]}" = written ]
+}
+
+@test "rootfsPropagation unbindable makes the container's root unbindable" {
+  config '.linux.rootfsPropagation = "unbindable"'
+  args sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] && [[ "$output" == *" unbindable "* ]]
 }
 
 @test "sysctl values are written in the container's namespaces" {

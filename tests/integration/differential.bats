@@ -1,0 +1,397 @@
+#!/usr/bin/env bats
+# berth against Debian's runc: the same bundle through both runtimes, the same command on
+# each, and the results compared where an engine (containerd's shim, CRI-O and podman
+# through conmon, Docker) could tell the two apart: exit statuses, the state JSON, the
+# pid file, the JSON log line, and the few phrases engines look for in an error (they get
+# no other channel; the quotes are below). A difference that no engine can notice is
+# tolerated and says why next to the check that tolerates it.
+#
+# runc runs with its own --root under the test's directory and its default cgroupfs driver;
+# berth with the default driver (cgroup v1 on this host), as the other suites. The two
+# containers get different IDs so that their cgroups (/ID in each hierarchy) never meet.
+
+load helpers
+
+RUNC=$(command -v runc || echo /usr/sbin/runc)
+
+# helpers.bash's teardown, kept so that ours can run it after removing runc's containers.
+eval "helpers_$(declare -f teardown)"
+
+setup() {
+  [ -x "$RUNC" ] || skip "runc is not installed (scripts/deps.sh test installs it)"
+  TEST_TMP=$(mktemp -d /tmp/berth-it.XXXXXX)
+  chmod 755 "$TEST_TMP"
+  ROOT=$TEST_TMP/root
+  BUNDLE=$TEST_TMP/bundle
+  ID="t$$-${BATS_TEST_NUMBER}"
+  mkdir -p "$BUNDLE"
+  # runc refuses a rootfs reached through a symlink; mktemp's directory is not one.
+  jq --arg root "$ROOTFS_DIR/rootfs" '.root.path = $root | .process.args = ["sleep", "100"]' \
+    "$ROOTFS_DIR/config.json" > "$BUNDLE/config.json"
+}
+
+teardown() {
+  if [ -d "$TEST_TMP/runc-root" ]; then
+    for id in $(runc_cmd list -q 2>/dev/null); do runc_cmd delete -f "$id" >/dev/null 2>&1 || true; done
+  fi
+  helpers_teardown
+}
+
+runc_cmd() { "$RUNC" --root "$TEST_TMP/runc-root" "$@"; }
+
+# The container ID each runtime uses for this test.
+cid() { echo "$ID-${1:0:1}"; }
+
+# on ENGINE ARGS...: the command on one runtime, @ID standing for its container ID; stdio
+# to files, never to a pipe that a detached container would hold open.
+on() {
+  local engine=$1 id
+  id=$(cid "$engine")
+  shift
+  local args=("${@//@ID/$id}")
+  if [ "$engine" = berth ]; then
+    berth "${args[@]}"
+  else
+    runc_cmd "${args[@]}"
+  fi </dev/null >"$TEST_TMP/$engine.out" 2>&1
+}
+
+# both ARGS...: the command on runc, then on berth; sets r_status/r_output, b_status/b_output.
+both() {
+  r_status=0
+  on runc "$@" || r_status=$?
+  r_output=$(cat "$TEST_TMP/runc.out")
+  b_status=0
+  on berth "$@" || b_status=$?
+  b_output=$(cat "$TEST_TMP/berth.out")
+}
+
+# same_status [WANT]: both exited alike (and with WANT when given).
+same_status() {
+  if [ "$b_status" -ne "$r_status" ] || [ "${1:-$r_status}" -ne "$r_status" ]; then
+    echo "berth exited $b_status ($b_output), runc $r_status ($r_output); want ${1:-the same}"
+    return 1
+  fi
+}
+
+# The phrases engines search a runtime's error for; each must be in both messages or in
+# neither.
+#  - containerd, pkg/process/utils.go checkKillError (case-sensitive): "container not
+#    running" makes a kill of an exited process "already finished" (NotFound) rather than
+#    an error that fails the task's Kill; "does not exist" makes it "no such container".
+#  - Docker, daemon translateContainerdStartErr (lower-cased), and podman's
+#    getOCIRuntimeError: "executable file not found" / "no such file or directory" are
+#    exit 127, "permission denied" is exit 126; podman's UpdateContainerStatus treats a
+#    failing `state` with "does not exist" as a removed container.
+same_phrases() {
+  local phrase r b
+  for phrase in "container not running" "does not exist"; do
+    r=0 b=0
+    [[ "$r_output" == *"$phrase"* ]] && r=1
+    [[ "$b_output" == *"$phrase"* ]] && b=1
+    [ "$r" = "$b" ] || { echo "\"$phrase\": runc ($r_output) vs berth ($b_output)"; return 1; }
+  done
+  for phrase in "executable file not found" "no such file or directory" "permission denied"; do
+    r=0 b=0
+    grep -qiF "$phrase" <<<"$r_output" && r=1
+    grep -qiF "$phrase" <<<"$b_output" && b=1
+    [ "$r" = "$b" ] || { echo "\"$phrase\": runc ($r_output) vs berth ($b_output)"; return 1; }
+  done
+}
+
+state_of() { on "$1" state @ID && cat "$TEST_TMP/$1.out"; }
+
+# The state JSON as an engine reads it (go-runc's Container, CRI-O's and the OCI State):
+# what each field means rather than its value where values must differ (the IDs, the pid
+# numbers, the creation time). Tolerated: "owner" (runc's `state` prints "" and `list`
+# prints the user, berth prints the user in both; it is not an OCI field and go-runc does
+# not read it) and empty "annotations" (runc omits {}, berth prints it; both decode to an
+# empty map).
+normal_state() {
+  jq -S --arg id "$(cid "$1")" '
+    del(.owner)
+    | if .annotations == {} then del(.annotations) else . end
+    | .id |= (if . == $id then "ID" else . end)
+    | .pid |= (if . > 0 then "a live pid" else . end)
+    | .created |= (if test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$")
+                   then "RFC 3339 UTC" else . end)'
+}
+
+same_state() {
+  local r b
+  r=$(state_of runc | normal_state runc) || { echo "runc state failed"; return 1; }
+  b=$(state_of berth | normal_state berth) || { echo "berth state failed"; return 1; }
+  [ "$r" = "$b" ] || { diff <(echo "$r") <(echo "$b"); return 1; }
+  [ -z "${1:-}" ] || [ "$(jq -r .status <<<"$b")" = "$1" ] || { echo "status not $1: $b"; return 1; }
+}
+
+wait_stopped() {
+  local engine
+  for engine in runc berth; do
+    for _ in $(seq 100); do
+      [ "$(state_of "$engine" | jq -r .status)" = stopped ] && break
+      sleep 0.1
+    done
+  done
+}
+
+@test "state: the same fields and values through created, running and stopped" {
+  config '.annotations = {"org.example/key": "value", "empty": ""}'
+  both create -b "$BUNDLE" @ID
+  same_status 0
+  same_state created
+  both start @ID
+  same_status 0
+  same_state running
+  both kill @ID KILL
+  same_status 0
+  wait_stopped
+  same_state stopped
+  [ "$(state_of berth | jq .pid)" = 0 ]
+  both delete @ID
+  same_status 0
+  both state @ID
+  same_status 1
+  same_phrases
+}
+
+@test "state: paused, and a relative rootfs and bundle resolved alike" {
+  config '.root.path = "rootfs"'
+  mkdir "$TEST_TMP/b2"
+  cp "$BUNDLE/config.json" "$TEST_TMP/b2/"
+  cp -a "$ROOTFS_DIR/rootfs" "$TEST_TMP/b2/rootfs"
+  cd "$TEST_TMP"
+  both run -d -b b2 @ID
+  same_status 0
+  same_state running
+  [ "$(state_of berth | jq -r .bundle)" = "$TEST_TMP/b2" ]
+  [ "$(state_of berth | jq -r .rootfs)" = "$TEST_TMP/b2/rootfs" ]
+  both pause @ID
+  same_status 0
+  same_state paused
+  both delete @ID
+  same_status 1
+  both resume @ID
+  same_status 0
+  same_state running
+  both delete -f @ID
+  same_status 0
+}
+
+@test "state and every command of an unknown container fail alike" {
+  for cmd in state start "kill" pause resume delete ps; do
+    both $cmd nosuch
+    same_status 1
+    same_phrases
+  done
+  # runc's exec reports every failure, this one too, as 255.
+  both exec nosuch true
+  same_status 255
+  same_phrases
+  both delete --force nosuch
+  same_status 0
+  both delete -f nosuch
+  same_status 0
+}
+
+@test "run exits with the container's status" {
+  for code in 0 3 255 300; do
+    config --arg c "exit $code" '.process.args = ["sh", "-c", $c]'
+    both run -b "$BUNDLE" @ID
+    same_status $((code % 256))
+  done
+}
+
+@test "run reports a container killed by SIGKILL as 137" {
+  local engine pid rc
+  for engine in runc berth; do
+    if [ "$engine" = berth ]; then
+      "$BERTH" --root "$ROOT" run -b "$BUNDLE" "$(cid berth)" </dev/null >/dev/null 2>&1 &
+    else
+      runc_cmd run -b "$BUNDLE" "$(cid runc)" </dev/null >/dev/null 2>&1 &
+    fi
+    pid=$!
+    for _ in $(seq 100); do
+      [ "$(state_of "$engine" 2>/dev/null | jq -r .status)" = running ] && break
+      sleep 0.1
+    done
+    on "$engine" kill @ID KILL
+    rc=0
+    wait "$pid" || rc=$?
+    [ "$rc" -eq 137 ] || { echo "$engine run exited $rc"; return 1; }
+  done
+}
+
+@test "run of a missing or non-executable command fails alike and says why" {
+  # Docker and podman turn the message into the container's exit code (127 / 126).
+  for cmd in /nonexistent nosuchcommand /etc/passwd /tmp; do
+    config --arg c "$cmd" '.process.args = [$c]'
+    both run -b "$BUNDLE" @ID
+    same_status 1
+    same_phrases
+    both delete -f @ID
+  done
+}
+
+@test "kill: known signals are delivered, unknown ones fail in both" {
+  config '.process.args = ["sh", "-c", "trap \"\" USR1 HUP; while :; do sleep 0.1; done"]'
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  for sig in SIGUSR1 usr1 HUP 10 TERM; do
+    both kill @ID "$sig"
+    same_status 0
+  done
+  # Tolerated, as no engine sends them: berth knows RTMIN+N/RTMAX-N names that runc 1.1
+  # refuses, and refuses signal 0 that runc passes to kill(2).
+  for sig in SIGNOPE 99 65; do
+    both kill @ID "$sig"
+    [ "$r_status" -ne 0 ] && [ "$b_status" -ne 0 ] || { echo "kill $sig: runc $r_status, berth $b_status"; return 1; }
+  done
+  same_state running
+  both kill @ID KILL
+  same_status 0
+  wait_stopped
+  # A kill that comes after the container exited: containerd needs "container not running".
+  both kill @ID KILL
+  same_status 1
+  same_phrases
+  both kill @ID TERM
+  same_status 1
+  same_phrases
+  # kill --all of a stopped container is no error in either.
+  both kill --all @ID KILL
+  same_status 0
+}
+
+@test "delete: a running container needs --force, a created or stopped one does not" {
+  both run -d -b "$BUNDLE" @ID
+  both delete @ID
+  same_status 1
+  same_state running
+  both delete --force @ID
+  same_status 0
+  both state @ID
+  same_status 1
+  both create -b "$BUNDLE" @ID
+  same_status 0
+  both delete @ID
+  same_status 0
+  config '.process.args = ["true"]'
+  both run -d -b "$BUNDLE" @ID
+  wait_stopped
+  both delete @ID
+  same_status 0
+}
+
+@test "start: only a created container starts" {
+  both create -b "$BUNDLE" @ID
+  both start @ID
+  same_status 0
+  both start @ID
+  same_status 1
+  both kill @ID KILL
+  wait_stopped
+  both start @ID
+  same_status 1
+  both pause @ID
+  same_status 1
+  both resume @ID
+  same_status 1
+}
+
+@test "create: an existing ID, a terminal without a console socket, fail alike" {
+  both create -b "$BUNDLE" @ID
+  same_status 0
+  both create -b "$BUNDLE" @ID
+  same_status 1
+  config '.process.terminal = true'
+  both create -b "$BUNDLE" @ID-tty
+  same_status 1
+}
+
+@test "pid files hold the bare pid, as go-runc's ReadPidFile parses it" {
+  both create --pid-file "$TEST_TMP/@ID.pid" -b "$BUNDLE" @ID
+  same_status 0
+  grep -qxE '[0-9]+' "$TEST_TMP/$(cid runc).pid"
+  cmp <(tr -d 0-9 <"$TEST_TMP/$(cid runc).pid") <(tr -d 0-9 <"$TEST_TMP/$(cid berth).pid")
+  [ "$(cat "$TEST_TMP/$(cid berth).pid")" = "$(state_of berth | jq .pid)" ]
+  both exec -d --pid-file "$TEST_TMP/@ID.exec.pid" @ID sleep 10
+  same_status 0
+  cmp <(tr -d 0-9 <"$TEST_TMP/$(cid runc).exec.pid") <(tr -d 0-9 <"$TEST_TMP/$(cid berth).exec.pid")
+}
+
+@test "--log-format json: the last line is the error containerd reports" {
+  both --log "$TEST_TMP/@ID.log" --log-format json kill nosuch KILL
+  same_status 1
+  for engine in runc berth; do
+    tail -n 1 "$TEST_TMP/$(cid "$engine").log" |
+      jq -e '.level == "error" and (.msg | contains("does not exist")) and (.time | type == "string")'
+  done
+}
+
+@test "exec: the process's status, 137 for SIGKILL, 255 when it cannot run" {
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  both exec @ID sh -c 'exit 7'
+  same_status 7
+  both exec @ID sh -c 'kill -KILL $$'
+  same_status 137
+  for cmd in /nonexistent nosuchcommand /etc/passwd /tmp; do
+    both exec @ID "$cmd"
+    same_status 255
+    same_phrases
+  done
+  both pause @ID
+  both exec @ID true
+  same_status 255
+  both resume @ID
+  both kill @ID KILL
+  wait_stopped
+  both exec @ID true
+  same_status 255
+}
+
+@test "exec into a created container runs, as in runc" {
+  both create -b "$BUNDLE" @ID
+  both exec @ID sh -c 'exit 5'
+  same_status 5
+  same_state created
+}
+
+@test "list --format json: null when empty, then the same objects" {
+  both list --format json
+  same_status 0
+  [ "$r_output" = null ] && [ "$b_output" = null ]
+  both create -b "$BUNDLE" @ID-a
+  both run -d -b "$BUNDLE" @ID-b
+  both list --format json
+  same_status 0
+  # Every field as in `state`, "owner" included (runc's list fills it in).
+  shape='map({id: (.id | sub("-[rb]-"; "-")), status, pid: (.pid > 0), bundle, rootfs, owner,
+              keys: keys}) | sort_by(.id)'
+  [ "$(jq -S "$shape" <<<"$r_output")" = "$(jq -S "$shape" <<<"$b_output")" ]
+  both list -q
+  [ "$(sort <<<"$r_output" | sed 's/-r-/-/')" = "$(sort <<<"$b_output" | sed 's/-b-/-/')" ]
+  # Tolerated: `list`'s table pads its columns differently (engines read --format json), and
+  # `ps --format json` of a stopped container prints null in runc and [] in berth (both
+  # decode to an empty []int in go-runc).
+}
+
+@test "spec: runc's default config, the hostname apart" {
+  # Engines write their own config.json, but a bundle made with `spec` must run the same
+  # container under both: namespaces included (runc adds a cgroup namespace only on a
+  # unified host, which changes what the workload sees in /proc/self/cgroup on v1).
+  mkdir "$TEST_TMP/r" "$TEST_TMP/b"
+  "$RUNC" spec -b "$TEST_TMP/r"
+  berth spec -b "$TEST_TMP/b"
+  diff <(jq -S '.hostname = "H"' "$TEST_TMP/r/config.json") \
+    <(jq -S '.hostname = "H"' "$TEST_TMP/b/config.json")
+  [ "$(jq -r .hostname "$TEST_TMP/b/config.json")" = berth ]
+  mkdir "$TEST_TMP/r-rootless" "$TEST_TMP/b-rootless"
+  "$RUNC" spec --rootless -b "$TEST_TMP/r-rootless"
+  berth spec --rootless -b "$TEST_TMP/b-rootless"
+  diff <(jq -S '.hostname = "H"' "$TEST_TMP/r-rootless/config.json") \
+    <(jq -S '.hostname = "H"' "$TEST_TMP/b-rootless/config.json")
+  both spec -b "$TEST_TMP/b"
+  same_status 1
+}
