@@ -10,6 +10,7 @@
 #include "console.h"
 #include "factory.h"
 #include "json_util.h"
+#include "lsm.h"
 #include "spawn.h"
 #include "spec.h"
 
@@ -79,6 +80,8 @@ int berth_exec(struct berth_container *c, json_object *process, const struct ber
   _cleanup_json_ json_object *spec = exec_spec(c, process);
   if (spec == NULL)
     return berth_error(err, ENOMEM, "exec in %s", c->id);
+  if ((r = berth_lsm_check(spec, err)) < 0)
+    return r;
   struct berth_spawn_config sc = {.id = c->id,
                                   .spec = spec,
                                   .exec = true,

@@ -18,6 +18,7 @@
 #include "hooks.h"
 #include "id.h"
 #include "json_util.h"
+#include "lsm.h"
 #include "spawn.h"
 #include "spec.h"
 #include "state.h"
@@ -137,7 +138,7 @@ static void pass_listen_fds(struct creation *c) {
 
 static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   int r = berth_validate_id(c->o->id, err);
-  if (r < 0 || (r = resolve_bundle(c, err)) < 0)
+  if (r < 0 || (r = resolve_bundle(c, err)) < 0 || (r = berth_lsm_check(c->spec, err)) < 0)
     return r;
   pass_listen_fds(c);
   c->root_fd = berth_root_open(c->o->root, true, err);

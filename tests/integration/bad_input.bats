@@ -86,6 +86,24 @@ expect_refusal() { # expect_refusal "message part" create args...
   assert_nothing_left "$ID"
 }
 
+@test "an AppArmor profile or SELinux label that no plugin applies is refused, never dropped" {
+  config '.process.apparmorProfile = "berth-test"'
+  expect_refusal 'process.apparmorProfile "berth-test": plugin apparmor.so not installed' \
+    create -b "$BUNDLE" "$ID"
+  config 'del(.process.apparmorProfile) | .process.selinuxLabel = "system_u:system_r:container_t:s0"'
+  expect_refusal 'process.selinuxLabel "system_u:system_r:container_t:s0": plugin selinux.so' \
+    create -b "$BUNDLE" "$ID"
+  config 'del(.process.selinuxLabel) | .linux.mountLabel = "system_u:object_r:container_file_t:s0"'
+  expect_refusal 'linux.mountLabel "system_u:object_r:container_file_t:s0": plugin selinux.so' \
+    create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+  config 'del(.linux.mountLabel)'
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  run berth exec --apparmor berth-test "$ID" true
+  [ "$status" -eq 255 ] && [[ "$output" == *'process.apparmorProfile "berth-test": plugin apparmor.so'* ]]
+}
+
 @test "a plugin of the wrong ABI is refused with the file named" {
   mkdir -m 755 "$TEST_TMP/plugins"
   # A cgroup-v1.so that is some other shared object: no entry symbol.
