@@ -14,6 +14,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -64,14 +67,21 @@ static bool has_all(const char *options, const char *controllers) {
 /* The host mount of a hierarchy: cgroup2, or the v1 mount holding all the controllers. */
 static const struct berth_mountinfo *find_hierarchy(const struct cgroup_job *job,
                                                     const char *controllers) {
+  const struct berth_mountinfo *found = NULL;
   for (size_t i = 0; i < job->n; i++) {
     const struct berth_mountinfo *e = &job->table[i];
-    if (*controllers == '\0'
-            ? strcmp(e->fstype, "cgroup2") == 0
-            : strcmp(e->fstype, "cgroup") == 0 && has_all(e->super_options, controllers))
-      return e;
+    if (*controllers != '\0') {
+      if (strcmp(e->fstype, "cgroup") == 0 && has_all(e->super_options, controllers))
+        return e;
+      continue;
+    }
+    /* cgroup2 may be mounted twice (a hybrid host's /sys/fs/cgroup/unified, and cgroup2 over
+     * /sys/fs/cgroup in a private namespace): the one at /sys/fs/cgroup is what we see. */
+    if (strcmp(e->fstype, "cgroup2") == 0 &&
+        (found == NULL || strcmp(e->mountpoint, "/sys/fs/cgroup") == 0))
+      found = e;
   }
-  return NULL;
+  return found;
 }
 
 /* Bind the host directory of init's own cgroup in hierarchy e onto dst. */
@@ -203,15 +213,19 @@ static int mount_v2(const struct cgroup_job *job, int dst, const char *path,
   return take_fd(&fd);
 }
 
-/* The path of the v2 line "0::PATH", or NULL when a v1 hierarchy is listed. */
-static const char *v2_only_path(const char *own) {
-  const char *v2 = NULL;
-  for (const char *line = own; *line != '\0'; line += strcspn(line, "\n"), line += *line == '\n') {
-    if (strncmp(line, "0::", 3) != 0)
-      return NULL;
-    v2 = line + 3;
-  }
-  return v2;
+/* What /sys/fs/cgroup is for us decides, not which hierarchies the kernel has: a private
+ * mount namespace may show cgroup2 there on a hybrid host. */
+static bool unified_view(void) {
+  struct statfs st;
+  return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;
+}
+
+/* The path of the "0::PATH" line, or NULL. */
+static const char *v2_path(const char *own) {
+  for (const char *line = own; *line != '\0'; line += strcspn(line, "\n"), line += *line == '\n')
+    if (strncmp(line, "0::", 3) == 0)
+      return line + 3;
+  return NULL;
 }
 
 int berth_mount_cgroup(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
@@ -223,7 +237,7 @@ int berth_mount_cgroup(const struct berth_mount_context *ctx, const struct berth
   _cleanup_close_ int dst = berth_safe_open(ctx->root_fd, m->destination, BERTH_SAFE_MKDIR, err);
   if (dst < 0)
     return berth_error_prefix(err, "mount %s (mounts[%zu]): destination", m->destination, m->index);
-  const char *v2 = v2_only_path(job.own);
+  const char *v2 = unified_view() ? v2_path(job.own) : NULL;
   if (v2 == NULL)
     return mount_v1(&job, dst, err);
   _cleanup_free_ char *path = strndup(v2, strcspn(v2, "\n"));
