@@ -176,12 +176,16 @@ int berth_cgroup_create(struct berth_cgroup_backend *cg, const char *id, json_ob
   if (cg->plugin == NULL)
     return 0;
   _cleanup_json_ json_object *res = berth_cgroup_resources(spec);
+  json_object *annotations = json_get(spec, "annotations");
   struct berth_cgroup_request req = {
       .struct_size = sizeof(req),
       .flags = rootless ? BERTH_CGROUP_REQ_ROOTLESS : 0,
       .container_id = id,
       .cgroups_path = json_get_str(json_get(spec, "linux"), "cgroupsPath"),
       .resources_json = json_object_to_json_string_ext(res, JSON_C_TO_STRING_PLAIN),
+      .annotations_json = annotations != NULL
+                              ? json_object_to_json_string_ext(annotations, JSON_C_TO_STRING_PLAIN)
+                              : NULL,
   };
   int r = cg->plugin->cgroup->create(&req, &cg->handle, err);
   return r < 0 ? berth_error_prefix(err, "cgroup driver \"%s\"", cg->driver) : 0;

@@ -24,7 +24,7 @@ extern "C" {
 
 #define BERTH_PLUGIN_MAGIC 0x42525448u /* "BRTH" */
 #define BERTH_ABI_MAJOR 1u
-#define BERTH_ABI_MINOR 0u
+#define BERTH_ABI_MINOR 1u /* 1.1: berth_cgroup_request.annotations_json */
 
 /* The one symbol a plugin exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
@@ -68,6 +68,9 @@ struct berth_cgroup_request {
   const char *container_id;   /* validated ID */
   const char *cgroups_path;   /* linux.cgroupsPath or NULL */
   const char *resources_json; /* linux.resources as JSON text, or NULL */
+  /* Since 1.1: the spec's annotations object as JSON text, or NULL (cgroup-systemd reads
+   * org.systemd.property.* from it). A plugin reads it only when struct_size covers it. */
+  const char *annotations_json;
 };
 #define BERTH_CGROUP_REQ_ROOTLESS 0x1u
 

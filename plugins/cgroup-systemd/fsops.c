@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What the files do better than systemd: freeze and thaw through cgroup.freeze (v2) or the
+ * v1 freezer (runc uses systemd's FreezeUnit on new systemd; the file is what every systemd
+ * has), the process list and the stats, all through the fs core. */
+#include "helpers.h"
+#include "sd.h"
+
+int32_t cgsd_freeze(struct berth_cgroup *cg, int32_t frozen, struct berth_error *err) {
+  if (cg->v2 != NULL)
+    return cgv2_freeze(cg->v2, frozen, err);
+  if (cg->v1 != NULL)
+    return cgv1_freeze(cg->v1, frozen, err);
+  return no_fs_handle(cg, frozen ? "freeze" : "thaw", err);
+}
+
+int32_t cgsd_is_frozen(struct berth_cgroup *cg, int32_t *frozen, struct berth_error *err) {
+  *frozen = 0;
+  if (cg->v2 != NULL)
+    return cgv2_is_frozen(cg->v2, frozen, err);
+  if (cg->v1 != NULL)
+    return cgv1_is_frozen(cg->v1, frozen, err);
+  return 0; /* no cgroup: never paused */
+}
+
+int32_t cgsd_get_pids(struct berth_cgroup *cg, berth_pid_fn fn, void *data,
+                      struct berth_error *err) {
+  if (cg->v2 != NULL)
+    return cgv2_get_pids(cg->v2, fn, data, err);
+  if (cg->v1 != NULL)
+    return cgv1_get_pids(cg->v1, fn, data, err);
+  return no_fs_handle(cg, "list processes", err);
+}
+
+int32_t cgsd_stats(struct berth_cgroup *cg, char **stats_json, struct berth_error *err) {
+  *stats_json = NULL;
+  if (cg->v2 != NULL)
+    return cgv2_stats(cg->v2, stats_json, err);
+  if (cg->v1 != NULL)
+    return cgv1_stats(cg->v1, stats_json, err);
+  return no_fs_handle(cg, "read stats", err);
+}

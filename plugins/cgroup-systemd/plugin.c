@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The entry point and the ops table of cgroup-systemd.so. */
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "sd.h"
+
+#define CGSD_VERSION "0.1.0"
+
+const struct berth_host_api *cgsd_host;
+/* The fs cores report through these. */
+const struct berth_host_api *cgv1_host;
+const struct berth_host_api *cgv2_host;
+
+static const struct berth_cgroup_ops cgroup_systemd_ops = {
+    .struct_size = sizeof(struct berth_cgroup_ops),
+    .create = cgsd_create,
+    .load = cgsd_load,
+    .save = cgsd_save,
+    .enter = cgsd_enter,
+    .apply = cgsd_apply,
+    .freeze = cgsd_freeze,
+    .is_frozen = cgsd_is_frozen,
+    .get_pids = cgsd_get_pids,
+    .stats = cgsd_stats,
+    .destroy = cgsd_destroy,
+    .release = cgsd_release,
+    .cgroup_fd = cgsd_cgroup_fd,
+};
+
+static struct berth_plugin cgroup_systemd_plugin = {
+    .magic = BERTH_PLUGIN_MAGIC,
+    .abi_major = BERTH_ABI_MAJOR,
+    .abi_minor = BERTH_ABI_MINOR,
+    .struct_size = sizeof(struct berth_plugin),
+    .kind = BERTH_PLUGIN_KIND_CGROUP,
+    .name = "cgroup-systemd",
+    .version = CGSD_VERSION,
+    .capabilities = BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS,
+    .requires = BERTH_HOST_FEATURES_1_0,
+    .cgroup = &cgroup_systemd_ops,
+};
+
+/* The host must lend at least the 1.0 services this plugin calls. */
+static bool host_usable(const struct berth_host_api *host) {
+  return host != NULL && host->abi_major == BERTH_ABI_MAJOR &&
+         host->struct_size >= offsetof(struct berth_host_api, log) + sizeof(host->log) &&
+         host->error != NULL && host->log != NULL;
+}
+
+/* Whether systemd runs is the core's check (/run/systemd/system) when it picks the driver:
+ * `berth features` can then list this plugin as loadable on any host. */
+BERTH_PLUGIN_EXPORT const struct berth_plugin *
+berth_plugin_entry(const struct berth_host_api *host) {
+  if (!host_usable(host))
+    return NULL;
+  cgsd_host = cgv1_host = cgv2_host = host;
+  if (unified_host())
+    cgroup_systemd_plugin.capabilities |= BERTH_CGROUP_CAP_UNIFIED;
+  return &cgroup_systemd_plugin;
+}

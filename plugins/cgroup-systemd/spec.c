@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Typed reads of the OCI JSON, with messages that name the member. */
+#include <string.h>
+
+#include "helpers.h"
+#include "sd.h"
+
+static int member(json_object *o, const char *key, const char *where, json_type type,
+                  const char *type_name, json_object **out, struct berth_error *err) {
+  *out = NULL;
+  json_object *v = json_get(o, key);
+  if (v == NULL) /* absent or null */
+    return 0;
+  if (!json_object_is_type(v, type))
+    return cg_error(err, EINVAL, "%s.%s: expected %s", where, key, type_name);
+  *out = v;
+  return 0;
+}
+
+int spec_int(json_object *o, const char *key, const char *where, int64_t *out, bool *set,
+             struct berth_error *err) {
+  json_object *v;
+  *set = false;
+  int r = member(o, key, where, json_type_int, "an integer", &v, err);
+  if (r < 0 || v == NULL)
+    return r;
+  *out = json_object_get_int64(v);
+  /* json-c keeps integers above INT64_MAX as uint64 and clamps get_int64. */
+  if (*out == INT64_MAX && json_object_get_uint64(v) > (uint64_t)INT64_MAX)
+    return cg_error(err, ERANGE, "%s.%s: %llu is out of range", where, key,
+                    (unsigned long long)json_object_get_uint64(v));
+  *set = true;
+  return 0;
+}
+
+int spec_uint(json_object *o, const char *key, const char *where, uint64_t *out, bool *set,
+              struct berth_error *err) {
+  json_object *v;
+  *set = false;
+  int r = member(o, key, where, json_type_int, "an integer", &v, err);
+  if (r < 0 || v == NULL)
+    return r;
+  if (json_object_get_int64(v) < 0)
+    return cg_error(err, ERANGE, "%s.%s: must not be negative", where, key);
+  *out = json_object_get_uint64(v);
+  *set = true;
+  return 0;
+}
+
+int spec_string(json_object *o, const char *key, const char *where, const char **out,
+                struct berth_error *err) {
+  json_object *v;
+  *out = NULL;
+  int r = member(o, key, where, json_type_string, "a string", &v, err);
+  if (r == 0 && v != NULL)
+    *out = json_object_get_string(v);
+  return r;
+}
+
+int spec_object(json_object *o, const char *key, const char *where, json_object **out,
+                struct berth_error *err) {
+  return member(o, key, where, json_type_object, "an object", out, err);
+}
+
+int spec_array(json_object *o, const char *key, const char *where, json_object **out,
+               struct berth_error *err) {
+  return member(o, key, where, json_type_array, "an array", out, err);
+}
+
+int parse_json_object(const char *text, const char *what, json_object **out,
+                      struct berth_error *err) {
+  *out = NULL;
+  if (text == NULL || text[0] == '\0')
+    return 0;
+  enum json_tokener_error jerr = json_tokener_success;
+  json_object *o = json_tokener_parse_verbose(text, &jerr);
+  if (o == NULL && jerr != json_tokener_success)
+    return cg_error(err, EINVAL, "%s: %s", what, json_tokener_error_desc(jerr));
+  if (o != NULL && !json_object_is_type(o, json_type_object)) {
+    json_object_put(o);
+    return cg_error(err, EINVAL, "%s: not a JSON object", what);
+  }
+  *out = o;
+  return 0;
+}
