@@ -164,7 +164,9 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   json_object *plugin_list = plugins();
   json_object_object_add(f, "linux", linux_features(plugin_list));
   json_object *berth = json_object_new_object();
-  json_object_object_add(berth, "pluginAbi", json_object_new_string("1.0"));
+  char abi[32];
+  snprintf(abi, sizeof(abi), "%u.%u", BERTH_ABI_MAJOR, BERTH_ABI_MINOR);
+  json_object_object_add(berth, "pluginAbi", json_object_new_string(abi));
   json_object_object_add(berth, "pluginPath", json_object_new_string(berth_plugin_search_path()));
   json_object_object_add(berth, "plugins", plugin_list);
   json_object *annotations = json_object_new_object();

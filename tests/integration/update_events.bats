@@ -72,5 +72,6 @@ start() {
   [ "$status" -eq 0 ]
   jq -e '.ociVersionMax == "1.1.0" and (.hooks | index("createRuntime")) and (.linux.namespaces | index("time"))
          and .linux.cgroup.v1 == true and (.mountOptions | index("rro"))' <<<"$output"
-  jq -e '."org.berth".plugins[] | select(.name == "cgroup-v1") | .loadable and .abi == "1.0" and .kind == "cgroup"' <<<"$output"
+  jq -e '."org.berth" as $b | $b.plugins | map(select(.name == "cgroup-v1")) | length == 1
+         and .[0].loadable and .[0].abi == $b.pluginAbi and .[0].kind == "cgroup"' <<<"$output"
 }
