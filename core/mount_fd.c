@@ -29,6 +29,23 @@ int berth_mount_on_fd(const char *source, int dst_fd, const char *fstype, unsign
   return 0;
 }
 
+int berth_bind_readonly(int fd) {
+  _cleanup_close_ int tree =
+      open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+  if (tree < 0)
+    return -errno;
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+  if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 ||
+      move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return -errno;
+  return 0;
+}
+
+int berth_set_readonly(int mnt_fd) {
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+  return mount_setattr(mnt_fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0 ? -errno : 0;
+}
+
 int berth_bind_fd(int src_fd, int dst_fd, unsigned long flags) {
   struct berth_fd_path source;
   return berth_mount_on_fd(berth_fd_path(&source, src_fd), dst_fd, NULL, MS_BIND | (flags & MS_REC),

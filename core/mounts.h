@@ -63,6 +63,12 @@ int berth_mount_on_fd(const char *source, int dst_fd, const char *fstype, unsign
                       const char *data);
 /* Bind src_fd onto dst_fd (recursively with MS_REC in flags). */
 int berth_bind_fd(int src_fd, int dst_fd, unsigned long flags);
+/* A read-only bind of what fd holds (with its submounts), put on top of it: open_tree +
+ * mount_setattr + move_mount, which need no /proc and leave every other flag (locked ones in a
+ * user namespace too) as it was. -errno; -ENOSYS before Linux 5.12. */
+int berth_bind_readonly(int fd);
+/* Make the mount whose root mnt_fd is read-only, touching nothing else. -errno. */
+int berth_set_readonly(int mnt_fd);
 /* After a mount on old_fd (which path resolved to): resolve path again and return the fd of the
  * new mount's root, refusing when path no longer leads onto the new mount (a race). */
 int berth_mount_reopen(int root_fd, const char *path, int old_fd, struct berth_error *err);

@@ -203,6 +203,9 @@ int berth_rootfs_pivot(const char *rootfs, bool no_pivot, struct berth_error *er
 /* A bind remount sets the per-mount flags to exactly what it is given: keep nosuid, nodev,
  * noexec and the atime setting that the mount has (in a user namespace they may be locked). */
 static int remount_read_only(int fd, struct berth_error *err) {
+  int r = berth_set_readonly(fd);
+  if (r != -ENOSYS)
+    return r < 0 ? berth_error(err, -r, "make read-only") : 0;
   struct statfs st;
   if (fstatfs(fd, &st) < 0)
     return berth_error(err, errno, "statfs");
@@ -233,6 +236,11 @@ static int readonly_path(int root_fd, size_t i, const char *path, struct berth_e
   int r = open_listed_path(root_fd, "readonlyPaths", i, path, &fd, err);
   if (r < 0 || fd < 0)
     return r;
+  r = berth_bind_readonly(fd);
+  if (r != -ENOSYS)
+    return r < 0 ? berth_error(err, -r, "linux.readonlyPaths[%zu] (%s): bind read-only", i, path)
+                 : 0;
+  /* Before Linux 5.12: bind, then remount (through /proc/self/fd). */
   if (berth_bind_fd(fd, fd, MS_REC) < 0)
     return berth_error(err, errno, "linux.readonlyPaths[%zu] (%s): bind", i, path);
   _cleanup_close_ int mnt = berth_mount_reopen(root_fd, path, fd, err);

@@ -207,3 +207,21 @@ start_sleeper() {
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "1 1" ] && [ "${lines[1]}" = activated ] && [ "${lines[2]}" = preserved ]
 }
+
+@test "CVE-2019-5736: the host's berth cannot be written through the init's /proc/PID/exe" {
+  args sleep 100
+  berth create -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  run python3 - "$pid" "$BERTH" "$ROOT" "$ID" <<'PY'
+import os, subprocess, sys
+pid, berth, root, cid = sys.argv[1:]
+fd = os.open(f"/proc/{pid}/exe", os.O_PATH)   # taken while init is still berth
+subprocess.run([berth, "--root", root, "start", cid], check=True)
+try:
+    os.open(f"/proc/self/fd/{fd}", os.O_WRONLY)
+    print("writable")
+except OSError as e:
+    print(e.strerror)
+PY
+  [ "$output" = "Read-only file system" ]
+}
