@@ -25,7 +25,8 @@ static volatile pid_t child;
 
 static void on_alarm(int sig) {
   (void)sig;
-  if (child > 0) kill(child, SIGKILL);
+  if (child > 0)
+    kill(child, SIGKILL);
 }
 
 int main(int argc, char **argv) {
@@ -57,11 +58,13 @@ int main(int argc, char **argv) {
     _exit(127);
   }
   child = pid;
-  if (timeout) alarm(timeout);
+  if (timeout)
+    alarm(timeout);
   int status;
   struct rusage ru;
   pid_t r;
-  do r = wait4(pid, &status, 0, &ru);
+  do
+    r = wait4(pid, &status, 0, &ru);
   while (r < 0 && errno == EINTR);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   alarm(0);

@@ -124,7 +124,7 @@ static int annotation_property(const char *key, const char *text, struct unit_pr
 int annotation_properties(const char *annotations_json, struct unit_properties *out,
                           struct berth_error *err) {
   _cleanup_json_ json_object *annotations = NULL;
-  int r = parse_json_object(annotations_json, "annotations", &annotations, err);
+  int r = cgc_parse_object(annotations_json, "annotations", &annotations, err);
   if (r < 0 || annotations == NULL)
     return r;
   json_object_object_foreach(annotations, key, value) {

@@ -19,7 +19,8 @@ static uint64_t current_cpu_period(const struct berth_cgroup *cg) {
   _cleanup_free_ char *text = NULL;
   char quota[32];
   uint64_t period = 0;
-  if (read_file(file, &text) < 0 || sscanf(text, "%31s %" SCNu64, quota, &period) != 2)
+  if (cgc_read_file(file, PROC_FILE_MAX, &text) < 0 ||
+      sscanf(text, "%31s %" SCNu64, quota, &period) != 2)
     return 0;
   return period;
 }
@@ -45,7 +46,7 @@ static int set_properties(struct berth_cgroup *cg, const struct unit_properties 
 
 int32_t cgsd_apply(struct berth_cgroup *cg, const char *resources_json, struct berth_error *err) {
   _cleanup_json_ json_object *resources = NULL;
-  int r = parse_json_object(resources_json, "linux.resources", &resources, err);
+  int r = cgc_parse_object(resources_json, "linux.resources", &resources, err);
   if (r < 0 || resources == NULL)
     return r;
   if (cg->v1 == NULL && cg->v2 == NULL)

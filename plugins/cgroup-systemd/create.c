@@ -17,17 +17,6 @@ static const char *request_annotations(const struct berth_cgroup_request *req) {
              : NULL;
 }
 
-static int check_request(const struct berth_cgroup_request *req, struct berth_cgroup **out,
-                         struct berth_error *err) {
-  if (req == NULL || out == NULL)
-    return cg_error(err, EINVAL, "create cgroup: no request");
-  if (req->struct_size <
-      offsetof(struct berth_cgroup_request, resources_json) + sizeof(req->resources_json))
-    return cg_error(err, EINVAL, "create cgroup: request of %u bytes is too small",
-                    req->struct_size);
-  return 0;
-}
-
 static int copy_request(struct berth_cgroup *cg, const struct berth_cgroup_request *req,
                         struct berth_error *err) {
   const char *annotations = request_annotations(req);
@@ -60,7 +49,7 @@ static int check_unit_free(struct berth_cgroup *cg, struct berth_error *err) {
 /* The properties enter will send, built once now so that a bad value fails create. */
 static int check_translation(struct berth_cgroup *cg, struct berth_error *err) {
   _cleanup_json_ json_object *resources = NULL;
-  int r = parse_json_object(cg->resources_json, "linux.resources", &resources, err);
+  int r = cgc_parse_object(cg->resources_json, "linux.resources", &resources, err);
   if (r < 0)
     return r;
   _cleanup_free_ char *proc_devices = NULL;
@@ -72,7 +61,7 @@ static int check_translation(struct berth_cgroup *cg, struct berth_error *err) {
 
 int32_t cgsd_create(const struct berth_cgroup_request *req, struct berth_cgroup **out,
                     struct berth_error *err) {
-  int r = check_request(req, out, err);
+  int r = cgc_check_request(req, out, err);
   if (r < 0)
     return r;
   bool rootless = req->flags & BERTH_CGROUP_REQ_ROOTLESS;

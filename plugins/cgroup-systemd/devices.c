@@ -33,7 +33,7 @@ struct emulator {
 static int device_number(json_object *rule, const char *key, const char *where, int64_t *out,
                          struct berth_error *err) {
   bool set = false;
-  int r = spec_int(rule, key, where, out, &set, err);
+  int r = cgc_spec_i64(rule, key, where, out, &set, err);
   if (r < 0)
     return r;
   if (!set)
@@ -53,8 +53,8 @@ static int parse_rule(json_object *rule, size_t i, struct dev_rule *out, struct 
     return cg_error(err, EINVAL, "%s.allow: expected a boolean", where);
   const char *type = NULL, *access = NULL;
   int r;
-  if ((r = spec_string(rule, "type", where, &type, err)) < 0 ||
-      (r = spec_string(rule, "access", where, &access, err)) < 0 ||
+  if ((r = cgc_spec_str(rule, "type", where, &type, err)) < 0 ||
+      (r = cgc_spec_str(rule, "access", where, &access, err)) < 0 ||
       (r = device_number(rule, "major", where, &out->major, err)) < 0 ||
       (r = device_number(rule, "minor", where, &out->minor, err)) < 0)
     return r;

@@ -15,11 +15,11 @@ static int verify_pid(struct berth_cgroup *cg, pid_t pid, struct berth_error *er
   char file[64];
   snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
   _cleanup_free_ char *text = NULL;
-  int r = read_file(file, &text);
+  int r = cgc_read_file(file, PROC_FILE_MAX, &text);
   if (r < 0)
     return cg_error(err, -r, "unit %s: check where pid %d is: read %s", cg->names.unit, (int)pid,
                     file);
-  _cleanup_free_ char *where = proc_cgroup_of(text, cg->unified);
+  _cleanup_free_ char *where = cgc_proc_cgroup_of(text, cg->unified);
   if (where == NULL || strcmp(where, cg->cgroup) != 0)
     return cg_error(err, EIO,
                     "unit %s: systemd reported it started, but pid %d is in cgroup %s, not in "
@@ -165,7 +165,7 @@ static void rollback(struct berth_cgroup *cg) {
 
 static int start(struct berth_cgroup *cg, pid_t pid, struct berth_error *err) {
   _cleanup_json_ json_object *resources = NULL;
-  int r = parse_json_object(cg->resources_json, "linux.resources", &resources, err);
+  int r = cgc_parse_object(cg->resources_json, "linux.resources", &resources, err);
   if (r < 0 || (r = conn_open(&cg->conn, cg->rootless, err)) < 0)
     return r;
   _cleanup_free_ char *proc_devices = NULL;

@@ -3,21 +3,18 @@
  * cgroups systemd made for the unit, for everything systemd has no property for (the files
  * themselves, the freezer, the process list, stats).
  *
- * Both cores call their own handle `struct berth_cgroup` and share many internal names
- * (read_at, walk_path ...). CMakeLists.txt links each into one relocatable object whose only
- * global symbols are those listed in fscore-v1.syms and fscore-v2.syms, so that neither can
- * bind to the other's, and this header names their handles apart. Pointers to structures
- * share one representation (C11 6.2.5), so the calls are the cores' own. */
+ * Both cores call their own handle `struct berth_cgroup` and share internal names
+ * (apply_memory, write_setting ...; what they have in common is berth-plugin-common's).
+ * CMakeLists.txt links each into one relocatable object whose only global symbols are those
+ * listed in fscore-v1.syms and fscore-v2.syms, so that neither can bind to the other's, and
+ * this header names their handles apart. Pointers to structures share one representation
+ * (C11 6.2.5), so the calls are the cores' own. */
 #ifndef SD_FSCORE_H
 #define SD_FSCORE_H
 
 #include <berth/plugin.h>
 #include <stdbool.h>
 #include <stdint.h>
-
-/* Each core reports through its host pointer; cgroup-systemd sets both to its own. */
-extern const struct berth_host_api *cgv1_host;
-extern const struct berth_host_api *cgv2_host;
 
 /* cgroup-v1-core: plugins/cgroup-v1 (every v1 hierarchy, and cgroup2 on a hybrid host). */
 struct cgv1_cgroup;

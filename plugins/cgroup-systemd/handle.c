@@ -27,7 +27,7 @@ void cgsd_release(struct berth_cgroup *cg) {
 
 void host_facts_init(struct berth_cgroup *cg, struct host_facts *facts, char **proc_devices) {
   /* Without /proc/devices, "c 136:* rwm" has no systemd name: the rule is left to the fs core. */
-  if (read_file("/proc/devices", proc_devices) < 0)
+  if (cgc_read_file("/proc/devices", PROC_FILE_MAX, proc_devices) < 0)
     *proc_devices = NULL;
   *facts = (struct host_facts){.unified = cg->unified,
                                .systemd_version = cg->systemd_version,

@@ -8,11 +8,6 @@
 
 #define CGSD_VERSION "0.1.0"
 
-const struct berth_host_api *cgsd_host;
-/* The fs cores report through these. */
-const struct berth_host_api *cgv1_host;
-const struct berth_host_api *cgv2_host;
-
 static const struct berth_cgroup_ops cgroup_systemd_ops = {
     .struct_size = sizeof(struct berth_cgroup_ops),
     .create = cgsd_create,
@@ -42,20 +37,12 @@ static struct berth_plugin cgroup_systemd_plugin = {
     .cgroup = &cgroup_systemd_ops,
 };
 
-/* The host must lend at least the 1.0 services this plugin calls. */
-static bool host_usable(const struct berth_host_api *host) {
-  return host != NULL && host->abi_major == BERTH_ABI_MAJOR &&
-         host->struct_size >= offsetof(struct berth_host_api, log) + sizeof(host->log) &&
-         host->error != NULL && host->log != NULL;
-}
-
 /* Whether systemd runs is the core's check (/run/systemd/system) when it picks the driver:
  * `berth features` can then list this plugin as loadable on any host. */
 BERTH_PLUGIN_EXPORT const struct berth_plugin *
 berth_plugin_entry(const struct berth_host_api *host) {
-  if (!host_usable(host))
+  if (!cgc_init_host(host, "cgroup-systemd"))
     return NULL;
-  cgsd_host = cgv1_host = cgv2_host = host;
   if (unified_host())
     cgroup_systemd_plugin.capabilities |= BERTH_CGROUP_CAP_UNIFIED;
   return &cgroup_systemd_plugin;

@@ -39,9 +39,9 @@ static int memory_properties(json_object *memory, const struct host_facts *facts
   int64_t limit = 0, reservation = 0, swap = 0;
   bool has_limit, has_reservation, has_swap;
   int r;
-  if ((r = spec_int(memory, "limit", w, &limit, &has_limit, err)) < 0 ||
-      (r = spec_int(memory, "reservation", w, &reservation, &has_reservation, err)) < 0 ||
-      (r = spec_int(memory, "swap", w, &swap, &has_swap, err)) < 0)
+  if ((r = cgc_spec_i64(memory, "limit", w, &limit, &has_limit, err)) < 0 ||
+      (r = cgc_spec_i64(memory, "reservation", w, &reservation, &has_reservation, err)) < 0 ||
+      (r = cgc_spec_i64(memory, "swap", w, &swap, &has_swap, err)) < 0)
     return r;
   uint64_t value = 0;
   if (limit != 0) {
@@ -126,11 +126,11 @@ static int cpu_properties(json_object *cpu, const struct host_facts *facts,
   bool has_shares, has_period, has_quota;
   const char *cpus = NULL, *mems = NULL;
   int r;
-  if ((r = spec_uint(cpu, "shares", w, &shares, &has_shares, err)) < 0 ||
-      (r = spec_int(cpu, "quota", w, &quota, &has_quota, err)) < 0 ||
-      (r = spec_uint(cpu, "period", w, &period, &has_period, err)) < 0 ||
-      (r = spec_string(cpu, "cpus", w, &cpus, err)) < 0 ||
-      (r = spec_string(cpu, "mems", w, &mems, err)) < 0)
+  if ((r = cgc_spec_u64(cpu, "shares", w, &shares, &has_shares, err)) < 0 ||
+      (r = cgc_spec_i64(cpu, "quota", w, &quota, &has_quota, err)) < 0 ||
+      (r = cgc_spec_u64(cpu, "period", w, &period, &has_period, err)) < 0 ||
+      (r = cgc_spec_str(cpu, "cpus", w, &cpus, err)) < 0 ||
+      (r = cgc_spec_str(cpu, "mems", w, &mems, err)) < 0)
     return r;
   if (shares != 0 && facts->unified)
     ADD(props_add_u64(out, "CPUWeight", cgv2_cpu_shares_to_weight(shares)));
@@ -147,7 +147,7 @@ static int pids_properties(json_object *pids, struct unit_properties *out,
                            struct berth_error *err) {
   int64_t limit = 0;
   bool set = false;
-  int r = spec_int(pids, "limit", "linux.resources.pids", &limit, &set, err);
+  int r = cgc_spec_i64(pids, "limit", "linux.resources.pids", &limit, &set, err);
   if (r < 0 || !set)
     return r;
   /* 0 and below: no limit, as the cgroup-v1 and cgroup-v2 plugins write "max". */
@@ -159,7 +159,7 @@ static int blkio_properties(json_object *blkio, const struct host_facts *facts,
                             struct unit_properties *out, struct berth_error *err) {
   uint64_t weight = 0;
   bool set = false;
-  int r = spec_uint(blkio, "weight", "linux.resources.blockIO", &weight, &set, err);
+  int r = cgc_spec_u64(blkio, "weight", "linux.resources.blockIO", &weight, &set, err);
   if (r < 0 || weight == 0)
     return r;
   if (facts->unified)
@@ -274,12 +274,12 @@ int resources_properties(json_object *resources, const struct host_facts *facts,
   const char *w = "linux.resources";
   json_object *devices, *memory, *cpu, *pids, *blkio, *unified;
   int r;
-  if ((r = spec_array(resources, "devices", w, &devices, err)) < 0 ||
-      (r = spec_object(resources, "memory", w, &memory, err)) < 0 ||
-      (r = spec_object(resources, "cpu", w, &cpu, err)) < 0 ||
-      (r = spec_object(resources, "pids", w, &pids, err)) < 0 ||
-      (r = spec_object(resources, "blockIO", w, &blkio, err)) < 0 ||
-      (r = spec_object(resources, "unified", w, &unified, err)) < 0)
+  if ((r = cgc_spec_array(resources, "devices", w, &devices, err)) < 0 ||
+      (r = cgc_spec_object(resources, "memory", w, &memory, err)) < 0 ||
+      (r = cgc_spec_object(resources, "cpu", w, &cpu, err)) < 0 ||
+      (r = cgc_spec_object(resources, "pids", w, &pids, err)) < 0 ||
+      (r = cgc_spec_object(resources, "blockIO", w, &blkio, err)) < 0 ||
+      (r = cgc_spec_object(resources, "unified", w, &unified, err)) < 0)
     return r;
   if ((r = device_properties(devices, facts, out, err)) < 0 ||
       (r = memory_properties(memory, facts, out, err)) < 0 ||

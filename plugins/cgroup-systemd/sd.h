@@ -12,15 +12,8 @@
 #include <sys/types.h>
 #include <systemd/sd-bus.h>
 
+#include "cgc.h"
 #include "fscore.h"
-
-/* The host's services, set once by berth_plugin_entry. */
-extern const struct berth_host_api *cgsd_host;
-
-#define cg_error(err, errnum, ...) cgsd_host->error((err), (errnum), __VA_ARGS__)
-#define log_debug(...) cgsd_host->log(BERTH_LOG_DEBUG, __VA_ARGS__)
-#define log_info(...) cgsd_host->log(BERTH_LOG_INFO, __VA_ARGS__)
-#define log_warn(...) cgsd_host->log(BERTH_LOG_WARN, __VA_ARGS__)
 
 /* Every D-Bus method call, and the connection's authentication, is bounded (runc #3904: a
  * systemd or dbus-daemon that stops answering hung runc forever). */
@@ -138,28 +131,10 @@ uint8_t *cpuset_bits(const char *list, size_t *n, const char **why);
  * lower-case letter before it becomes "...USec" in microseconds (annotations.c). */
 int annotation_properties(const char *annotations_json, struct unit_properties *out,
                           struct berth_error *err);
-/* The typed reads of the OCI JSON the translation needs (spec.c); absent or null members leave
- * *set false. */
-int spec_int(json_object *o, const char *key, const char *where, int64_t *out, bool *set,
-             struct berth_error *err);
-int spec_uint(json_object *o, const char *key, const char *where, uint64_t *out, bool *set,
-              struct berth_error *err);
-int spec_string(json_object *o, const char *key, const char *where, const char **out,
-                struct berth_error *err);
-int spec_object(json_object *o, const char *key, const char *where, json_object **out,
-                struct berth_error *err);
-int spec_array(json_object *o, const char *key, const char *where, json_object **out,
-               struct berth_error *err);
-int parse_json_object(const char *text, const char *what, json_object **out,
-                      struct berth_error *err);
-
 /* ---- /proc (procfs.c) ---- */
 
-/* The cgroup of pid in the hierarchy systemd tracks units in: "0::" on a unified host, the
- * name=systemd line else (malloc()ed, from /proc/PID/cgroup text; NULL when absent). */
-char *proc_cgroup_of(const char *proc_cgroup_text, bool unified);
-/* Read a whole small file (/proc/...); -errno. */
-int read_file(const char *path, char **out);
+/* What the plugin reads of a /proc or control file at most (cgc_read_file). */
+#define PROC_FILE_MAX (1 << 20)
 /* Mount point of cgroup2 (unified) or of the name=systemd v1 hierarchy, from
  * /proc/self/mountinfo. -errno. */
 int hierarchy_mount(bool unified, char **out);

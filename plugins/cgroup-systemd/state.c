@@ -123,7 +123,7 @@ static int load_fs(struct berth_cgroup *cg, json_object *state, struct berth_err
 
 int32_t cgsd_load(const char *state_json, struct berth_cgroup **out, struct berth_error *err) {
   _cleanup_json_ json_object *state = NULL;
-  int r = parse_json_object(state_json, "load cgroup state", &state, err);
+  int r = cgc_parse_object(state_json, "load cgroup state", &state, err);
   if (r < 0)
     return r;
   if (state == NULL)

@@ -1,72 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Reading and writing cgroup control files through the cgroup's directory fd. */
-#include <ctype.h>
-#include <fcntl.h>
+/* Reading and writing a hierarchy's control files, with messages naming file, value and
+ * cgroup directory. */
 #include <inttypes.h>
 #include <string.h>
 
 #include "cgv1.h"
 #include "helpers.h"
 
-/* Control files report st_size 0: read until EOF. */
-int read_at(int dirfd, const char *name, char **out) {
-  _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return -errno;
-  size_t cap = 4096, len = 0;
-  _cleanup_free_ char *buf = malloc(cap);
-  if (buf == NULL)
-    return -ENOMEM;
-  for (;;) {
-    if (cap - len < 2) {
-      char *bigger = realloc(buf, cap * 2);
-      if (bigger == NULL)
-        return -ENOMEM;
-      buf = bigger;
-      cap *= 2;
-    }
-    ssize_t n = read(fd, buf + len, cap - len - 1);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return -errno;
-    if (n == 0)
-      break;
-    len += (size_t)n;
-  }
-  buf[len] = '\0';
-  *out = steal_pointer(&buf);
-  return 0;
-}
-
-int write_at(int dirfd, const char *name, const char *value) {
-  _cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return -errno;
-  size_t len = strlen(value);
-  /* cgroup files take one value per write(); a short write is an error. */
-  ssize_t n = write(fd, value, len);
-  if (n < 0)
-    return -errno;
-  return (size_t)n == len ? 0 : -EIO;
-}
-
-bool exists_at(int dirfd, const char *name) {
-  return faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-char *trim(char *s) {
-  while (isspace((unsigned char)*s))
-    s++;
-  size_t n = strlen(s);
-  while (n > 0 && isspace((unsigned char)s[n - 1]))
-    s[--n] = '\0';
-  return s;
-}
-
 int read_setting(const struct cgroup_dir *d, const char *name, char **out,
                  struct berth_error *err) {
-  int r = read_at(d->fd, name, out);
+  int r = cgc_read_at(d->fd, name, out);
   if (r < 0)
     return cg_error(err, -r, "read %s in %s", name, d->path);
   return 0;
@@ -78,7 +21,7 @@ int read_u64_setting(const struct cgroup_dir *d, const char *name, uint64_t *out
   int r = read_setting(d, name, &buf, err);
   if (r < 0)
     return r;
-  char *value = trim(buf), *end = NULL;
+  char *value = cgc_trim(buf), *end = NULL;
   if (strcmp(value, "max") == 0) {
     *out = UINT64_MAX;
     return 0;
@@ -92,7 +35,7 @@ int read_u64_setting(const struct cgroup_dir *d, const char *name, uint64_t *out
 
 int write_entry(const struct cgroup_dir *d, const char *name, const char *value,
                 struct berth_error *err) {
-  int r = write_at(d->fd, name, value);
+  int r = cgc_write_at(d->fd, name, value);
   if (r < 0)
     return cg_error(err, -r, "write %s=%s in %s", name, value, d->path);
   log_debug("cgroup-v1: %s/%s=%s", d->path, name, value);
@@ -102,7 +45,7 @@ int write_entry(const struct cgroup_dir *d, const char *name, const char *value,
 int write_setting(const struct cgroup_dir *d, const char *name, const char *value,
                   struct berth_error *err) {
   _cleanup_free_ char *current = NULL;
-  if (read_at(d->fd, name, &current) == 0 && strcmp(trim(current), value) == 0)
+  if (cgc_read_at(d->fd, name, &current) == 0 && strcmp(cgc_trim(current), value) == 0)
     return 0;
   return write_entry(d, name, value, err);
 }

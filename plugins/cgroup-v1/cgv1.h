@@ -11,29 +11,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The host's services, set once by berth_plugin_entry. */
-extern const struct berth_host_api *cgv1_host;
-
-#define cg_error(err, errnum, ...) cgv1_host->error((err), (errnum), __VA_ARGS__)
-#define log_debug(...) cgv1_host->log(BERTH_LOG_DEBUG, __VA_ARGS__)
-#define log_warn(...) cgv1_host->log(BERTH_LOG_WARN, __VA_ARGS__)
+#include "cgc.h"
 
 /* A kernel has at most 16 v1 controllers; named hierarchies and cgroup2 come on top. */
 #define MAX_HIERARCHIES 32
 /* The key of the cgroup2 hierarchy in the saved state and in lookups. */
 #define UNIFIED_KEY "unified"
-
-/* A failure whose reporting the caller decides on (rootless mode ignores permission errors,
- * so those must not reach the host's error object, which keeps the first message set). */
-struct failure {
-  int errnum;
-  char msg[PATH_MAX + 256];
-};
-int set_failure(struct failure *f, int errnum, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-int raise_failure(struct berth_error *err, const struct failure *f);
-/* EPERM, EACCES, EROFS: what runc ignores for rootless containers. */
-bool is_permission_error(int errnum);
 
 /* One mounted hierarchy as berth sees it (hierarchy.c). */
 struct hierarchy {
@@ -50,33 +33,9 @@ void hierarchies_clear(struct hierarchies *hs);
 #define _cleanup_hierarchies_ __attribute__((cleanup(hierarchies_clear)))
 /* Reads /proc/self/mountinfo and /proc/self/cgroup. Failures go to f (the entry point has no
  * error object to fill). */
-int discover_hierarchies(struct hierarchies *hs, struct failure *f);
+int discover_hierarchies(struct hierarchies *hs, struct cgc_failure *f);
 /* How many v1 (not cgroup2) hierarchies hs holds. */
 size_t count_v1(const struct hierarchies *hs);
-/* Is name one of the comma-separated controllers? */
-bool has_controller(const char *controllers, const char *name);
-/* O_DIRECTORY fd of a hierarchy's mount point, checked to be a cgroup file system. */
-int open_mount(const char *mountpoint, bool unified, struct failure *f);
-
-/* Lexical path handling (cgpath.c). */
-/* runc's CleanPath: drop ".", "" and ".." that would climb above the root. The result has
- * no leading '/'; *absolute reports whether the input had one. NULL on ENOMEM. */
-char *clean_path(const char *path, bool *absolute);
-/* "a" + "/" + "b", skipping empty parts. NULL on ENOMEM. */
-char *join_path(const char *a, const char *b);
-/* A directory visited by walk_path: parentfd is -1 for the mount point itself. */
-typedef int (*walk_visit_fn)(int parentfd, int fd, const char *path, bool leaf, void *data,
-                             struct failure *f);
-struct walk {
-  bool create;         /* mkdir missing components */
-  walk_visit_fn visit; /* optional, run on every directory below the mount point */
-  void *data;
-  size_t created; /* out: trailing components this walk made */
-};
-/* Open rel (clean, relative) below mountfd one component at a time with O_NOFOLLOW; on
- * failure remove what this walk created. Returns the leaf fd or -errno (f says where). */
-int walk_path(int mountfd, const char *mountpoint, const char *rel, struct walk *w,
-              struct failure *f);
 
 /* One cgroup of the container, in one hierarchy. */
 struct cgroup_dir {
@@ -105,12 +64,8 @@ struct cgroup_dir *find_dir(struct berth_cgroup *cg, const char *controller);
 int need_dir(struct berth_cgroup *cg, const char *controller, const char *what,
              struct cgroup_dir **out, struct berth_error *err);
 
-/* Files inside a cgroup directory (cgfile.c). Raw variants return -errno, no message. */
-int read_at(int dirfd, const char *name, char **out);
-int write_at(int dirfd, const char *name, const char *value);
-bool exists_at(int dirfd, const char *name);
-char *trim(char *s);
-/* With messages naming file, value and directory. */
+/* Files inside a cgroup directory (cgfile.c), with messages naming file, value and
+ * directory. */
 int read_setting(const struct cgroup_dir *d, const char *name, char **out, struct berth_error *err);
 /* "max" reads as UINT64_MAX. */
 int read_u64_setting(const struct cgroup_dir *d, const char *name, uint64_t *out,
@@ -127,37 +82,18 @@ struct cpuset_request {
   const char *cpus; /* requested for the leaf, or NULL */
   const char *mems;
 };
-/* walk_visit_fn: fill empty cpuset.cpus/mems from the parent (runc ensureParent). */
-int cpuset_visit(int parentfd, int fd, const char *path, bool leaf, void *data, struct failure *f);
+/* cgc_visit_fn: fill empty cpuset.cpus/mems from the parent (runc ensureParent). */
+int cpuset_visit(int parentfd, int fd, const char *path, bool leaf, void *data,
+                 struct cgc_failure *f);
 /* Refill the chain from the mount point down to d (after ENOSPC moving a task). */
-int cpuset_refill(const struct cgroup_dir *d, struct failure *f);
+int cpuset_refill(const struct cgroup_dir *d, struct cgc_failure *f);
 
 /* Freezer (freezer.c). */
 /* Raw: *frozen = FROZEN or FREEZING; -errno when freezer.state cannot be read. */
 int read_freezer_state(int fd, bool *frozen);
 
-/* Processes (pids.c). */
-/* > 0 when the cgroup or a descendant holds a process, 0 when not, -errno on failure. */
-int has_processes(int fd, int depth);
-
 /* Resources (resources.c and res_*.c). */
-/* linux.resources text to a JSON object; NULL text or "{}"-like input may give *out NULL. */
-int parse_resources(const char *text, json_object **out, struct berth_error *err);
 int apply_resources(struct berth_cgroup *cg, json_object *resources, struct berth_error *err);
-/* Typed access to the OCI JSON; `where` names the object for messages. Absent or null
- * members leave *set false (or *out NULL) and succeed. */
-int spec_i64(json_object *o, const char *key, const char *where, int64_t *out, bool *set,
-             struct berth_error *err);
-int spec_u64(json_object *o, const char *key, const char *where, uint64_t *out, bool *set,
-             struct berth_error *err);
-int spec_bool(json_object *o, const char *key, const char *where, bool *out,
-              struct berth_error *err);
-int spec_str(json_object *o, const char *key, const char *where, const char **out,
-             struct berth_error *err);
-int spec_object(json_object *o, const char *key, const char *where, json_object **out,
-                struct berth_error *err);
-int spec_array(json_object *o, const char *key, const char *where, json_object **out,
-               struct berth_error *err);
 int apply_cpuset(struct berth_cgroup *cg, json_object *cpu, struct berth_error *err);
 int apply_devices(struct berth_cgroup *cg, json_object *devices, struct berth_error *err);
 int apply_memory(struct berth_cgroup *cg, json_object *memory, struct berth_error *err);
@@ -167,11 +103,6 @@ int apply_blkio(struct berth_cgroup *cg, json_object *blkio, struct berth_error 
 int apply_hugetlb(struct berth_cgroup *cg, json_object *limits, struct berth_error *err);
 int apply_network(struct berth_cgroup *cg, json_object *network, struct berth_error *err);
 int apply_rdma(struct berth_cgroup *cg, json_object *rdma, struct berth_error *err);
-
-/* Removal (destroy.c): rmdir a cgroup and its sub-cgroups, retrying EBUSY for ~1 s. */
-int remove_cgroup(struct cgroup_dir *d, struct failure *f);
-/* Undo create(): remove the d->created trailing directories of d->path. */
-void remove_created(struct cgroup_dir *d);
 
 /* The ops (one file each). */
 int32_t cgv1_create(const struct berth_cgroup_request *req, struct berth_cgroup **out,

@@ -11,23 +11,23 @@
 /* The path below each mount point: absolute cgroupsPath from the mount's root, relative
  * from berth's own cgroup there (runc's GetOwnCgroupPath). */
 static char *relative_to_mount(const struct hierarchy *h, const char *inner, bool absolute) {
-  return absolute ? strdup(inner) : join_path(h->own, inner);
+  return absolute ? strdup(inner) : cgc_join_path(h->own, inner);
 }
 
 /* Refuse a cgroup that exists and holds processes or is frozen. */
 static int check_existing(const struct hierarchy *h, const char *rel, bool rootless,
                           struct berth_error *err) {
-  struct failure f;
-  _cleanup_close_ int mountfd = open_mount(h->mountpoint, h->unified, &f);
+  struct cgc_failure f;
+  _cleanup_close_ int mountfd = cgc_open_mount(h->mountpoint, h->unified, &f);
   if (mountfd < 0)
-    return raise_failure(err, &f);
-  struct walk w = {.create = false};
-  _cleanup_close_ int fd = walk_path(mountfd, h->mountpoint, rel, &w, &f);
-  if (fd == -ENOENT || (fd < 0 && rootless && is_permission_error(-fd)))
+    return cgc_raise_failure(err, &f);
+  struct cgc_walk w = {.create = false};
+  _cleanup_close_ int fd = cgc_walk_path(mountfd, h->mountpoint, rel, &w, &f);
+  if (fd == -ENOENT || (fd < 0 && rootless && cgc_is_permission_error(-fd)))
     return 0;
   if (fd < 0)
-    return raise_failure(err, &f);
-  int r = has_processes(fd, 0);
+    return cgc_raise_failure(err, &f);
+  int r = cgc_has_processes(fd, 0);
   if (r < 0)
     return cg_error(err, -r, "read cgroup.procs in %s/%s", h->mountpoint, rel);
   if (r > 0)
@@ -45,20 +45,20 @@ static int check_existing(const struct hierarchy *h, const char *rel, bool rootl
 /* mkdir -p the cgroup in one hierarchy and add it to the handle. */
 static int make_cgroup(struct berth_cgroup *cg, const struct hierarchy *h, const char *rel,
                        struct cpuset_request *cpuset, struct berth_error *err) {
-  struct failure f;
-  _cleanup_close_ int mountfd = open_mount(h->mountpoint, h->unified, &f);
+  struct cgc_failure f;
+  _cleanup_close_ int mountfd = cgc_open_mount(h->mountpoint, h->unified, &f);
   if (mountfd < 0)
-    return raise_failure(err, &f);
-  bool is_cpuset = !h->unified && has_controller(h->controllers, "cpuset");
-  struct walk w = {.create = true, .visit = is_cpuset ? cpuset_visit : NULL, .data = cpuset};
-  _cleanup_close_ int fd = walk_path(mountfd, h->mountpoint, rel, &w, &f);
-  if (fd < 0 && cg->rootless && is_permission_error(-fd)) {
+    return cgc_raise_failure(err, &f);
+  bool is_cpuset = !h->unified && cgc_has_controller(h->controllers, "cpuset");
+  struct cgc_walk w = {.create = true, .visit = is_cpuset ? cpuset_visit : NULL, .data = cpuset};
+  _cleanup_close_ int fd = cgc_walk_path(mountfd, h->mountpoint, rel, &w, &f);
+  if (fd < 0 && cg->rootless && cgc_is_permission_error(-fd)) {
     log_debug("cgroup-v1: rootless: skipping %s: %s: %s", h->controllers, f.msg,
               strerror(f.errnum));
     return 0;
   }
   if (fd < 0)
-    return raise_failure(err, &f);
+    return cgc_raise_failure(err, &f);
 
   struct cgroup_dir *d = &cg->dirs[cg->n];
   d->fd = take_fd(&fd);
@@ -66,7 +66,7 @@ static int make_cgroup(struct berth_cgroup *cg, const struct hierarchy *h, const
   d->unified = h->unified;
   d->controllers = strdup(h->controllers);
   d->mountpoint = strdup(h->mountpoint);
-  d->path = join_path(h->mountpoint, rel);
+  d->path = cgc_join_path(h->mountpoint, rel);
   cg->n++;
   if (d->controllers == NULL || d->mountpoint == NULL || d->path == NULL)
     return cg_error(err, ENOMEM, "create cgroup %s/%s", h->mountpoint, rel);
@@ -75,36 +75,25 @@ static int make_cgroup(struct berth_cgroup *cg, const struct hierarchy *h, const
 
 static void rollback(struct berth_cgroup *cg) {
   for (size_t i = cg->n; i-- > 0;)
-    remove_created(&cg->dirs[i]);
+    cgc_remove_created(&cg->dirs[i].fd, cg->dirs[i].path, &cg->dirs[i].created);
 }
 
 /* cpuset.cpus/mems must be set before a task can join; the leaf gets the requested ones. */
 static int requested_cpuset(json_object *resources, struct cpuset_request *out,
                             struct berth_error *err) {
   json_object *cpu = NULL;
-  int r = spec_object(resources, "cpu", "linux.resources", &cpu, err);
+  int r = cgc_spec_object(resources, "cpu", "linux.resources", &cpu, err);
   if (r < 0)
     return r;
-  r = spec_str(cpu, "cpus", "linux.resources.cpu", &out->cpus, err);
+  r = cgc_spec_str(cpu, "cpus", "linux.resources.cpu", &out->cpus, err);
   if (r < 0)
     return r;
-  return spec_str(cpu, "mems", "linux.resources.cpu", &out->mems, err);
-}
-
-static int check_request(const struct berth_cgroup_request *req, struct berth_cgroup **out,
-                         struct berth_error *err) {
-  if (req == NULL || out == NULL)
-    return cg_error(err, EINVAL, "create cgroup: no request");
-  if (req->struct_size <
-      offsetof(struct berth_cgroup_request, resources_json) + sizeof(req->resources_json))
-    return cg_error(err, EINVAL, "create cgroup: request of %u bytes is too small",
-                    req->struct_size);
-  return 0;
+  return cgc_spec_str(cpu, "mems", "linux.resources.cpu", &out->mems, err);
 }
 
 int32_t cgv1_create(const struct berth_cgroup_request *req, struct berth_cgroup **out,
                     struct berth_error *err) {
-  int r = check_request(req, out, err);
+  int r = cgc_check_request(req, out, err);
   if (r < 0)
     return r;
   const char *path = req->cgroups_path != NULL && req->cgroups_path[0] != '\0' ? req->cgroups_path
@@ -112,7 +101,7 @@ int32_t cgv1_create(const struct berth_cgroup_request *req, struct berth_cgroup 
   if (path == NULL || path[0] == '\0')
     return cg_error(err, EINVAL, "create cgroup: neither cgroupsPath nor a container ID");
   bool absolute;
-  _cleanup_free_ char *inner = clean_path(path, &absolute);
+  _cleanup_free_ char *inner = cgc_clean_path(path, &absolute);
   if (inner == NULL)
     return cg_error(err, ENOMEM, "create cgroup %s", path);
   /* "." or "/" would be berth's own cgroup or a hierarchy's root: never the container's. */
@@ -121,7 +110,7 @@ int32_t cgv1_create(const struct berth_cgroup_request *req, struct berth_cgroup 
                     absolute ? "the root cgroup" : "berth's own cgroup");
 
   _cleanup_json_ json_object *resources = NULL;
-  r = parse_resources(req->resources_json, &resources, err);
+  r = cgc_parse_object(req->resources_json, "linux.resources", &resources, err);
   if (r < 0)
     return r;
   struct cpuset_request cpuset = {0};
@@ -130,13 +119,13 @@ int32_t cgv1_create(const struct berth_cgroup_request *req, struct berth_cgroup 
     return r;
 
   _cleanup_hierarchies_ struct hierarchies hs = {0};
-  struct failure f;
+  struct cgc_failure f;
   if (discover_hierarchies(&hs, &f) < 0)
-    return raise_failure(err, &f);
+    return cgc_raise_failure(err, &f);
   bool rootless = req->flags & BERTH_CGROUP_REQ_ROOTLESS;
   bool have_devices = false;
   for (size_t i = 0; i < hs.n; i++)
-    have_devices |= !hs.list[i].unified && has_controller(hs.list[i].controllers, "devices");
+    have_devices |= !hs.list[i].unified && cgc_has_controller(hs.list[i].controllers, "devices");
   /* As runc: device isolation is not optional. */
   if (!have_devices)
     return cg_error(err, ENODEV, "create cgroup %s: the devices cgroup controller is not mounted",

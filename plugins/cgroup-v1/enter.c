@@ -11,7 +11,7 @@
 static int write_pid(const struct cgroup_dir *d, const char *pid) {
   int r = 0;
   for (int i = 0; i < 5; i++) {
-    r = write_at(d->fd, "cgroup.procs", pid);
+    r = cgc_write_at(d->fd, "cgroup.procs", pid);
     if (r != -EINVAL)
       return r;
     struct timespec ts = {.tv_nsec = 30 * 1000000};
@@ -28,13 +28,13 @@ static int enter_one(struct berth_cgroup *cg, struct cgroup_dir *d, const char *
   int r = write_pid(d, pid);
   /* An empty cpuset.cpus/mems somewhere up the tree (made by someone else meanwhile, or
    * emptied by CPU hotplug) refuses tasks with ENOSPC: refill from the parents, retry. */
-  if (r == -ENOSPC && !d->unified && has_controller(d->controllers, "cpuset")) {
-    struct failure f;
+  if (r == -ENOSPC && !d->unified && cgc_has_controller(d->controllers, "cpuset")) {
+    struct cgc_failure f;
     if (cpuset_refill(d, &f) < 0)
-      return raise_failure(err, &f);
+      return cgc_raise_failure(err, &f);
     r = write_pid(d, pid);
   }
-  if (r < 0 && cg->rootless && is_permission_error(-r)) {
+  if (r < 0 && cg->rootless && cgc_is_permission_error(-r)) {
     log_debug("cgroup-v1: rootless: not joining %s: %s", d->path, strerror(-r));
     return 0;
   }

@@ -14,10 +14,10 @@ static void sleep_us(long us) {
 
 static int read_state(int fd, char **state) {
   _cleanup_free_ char *buf = NULL;
-  int r = read_at(fd, "freezer.state", &buf);
+  int r = cgc_read_at(fd, "freezer.state", &buf);
   if (r < 0)
     return r;
-  *state = strdup(trim(buf));
+  *state = strdup(cgc_trim(buf));
   return *state != NULL ? 0 : -ENOMEM;
 }
 
@@ -46,12 +46,12 @@ static int freezer_dir(struct berth_cgroup *cg, struct cgroup_dir **out, struct 
 static int freeze(struct cgroup_dir *d, struct berth_error *err) {
   for (int i = 0; i < 1000; i++) {
     if (i % 50 == 49) {
-      write_at(d->fd, "freezer.state", "THAWED");
+      cgc_write_at(d->fd, "freezer.state", "THAWED");
       sleep_us(10000);
     }
-    int r = write_at(d->fd, "freezer.state", "FROZEN");
+    int r = cgc_write_at(d->fd, "freezer.state", "FROZEN");
     if (r < 0) {
-      write_at(d->fd, "freezer.state", "THAWED");
+      cgc_write_at(d->fd, "freezer.state", "THAWED");
       return cg_error(err, -r, "write freezer.state=FROZEN in %s", d->path);
     }
     if (i % 25 == 24)
@@ -59,7 +59,7 @@ static int freeze(struct cgroup_dir *d, struct berth_error *err) {
     _cleanup_free_ char *state = NULL;
     r = read_state(d->fd, &state);
     if (r < 0) {
-      write_at(d->fd, "freezer.state", "THAWED");
+      cgc_write_at(d->fd, "freezer.state", "THAWED");
       return cg_error(err, -r, "read freezer.state in %s", d->path);
     }
     if (strcmp(state, "FROZEN") == 0) {
@@ -68,11 +68,11 @@ static int freeze(struct cgroup_dir *d, struct berth_error *err) {
       return 0;
     }
     if (strcmp(state, "FREEZING") != 0) {
-      write_at(d->fd, "freezer.state", "THAWED");
+      cgc_write_at(d->fd, "freezer.state", "THAWED");
       return cg_error(err, EIO, "freeze %s: unexpected freezer.state %s", d->path, state);
     }
   }
-  write_at(d->fd, "freezer.state", "THAWED");
+  cgc_write_at(d->fd, "freezer.state", "THAWED");
   return cg_error(err, ETIMEDOUT, "freeze %s: still FREEZING after 1000 attempts, thawed it",
                   d->path);
 }

@@ -24,7 +24,7 @@ void cgv1_release(struct berth_cgroup *cg) {
 
 struct cgroup_dir *find_dir(struct berth_cgroup *cg, const char *controller) {
   for (size_t i = 0; i < cg->n; i++)
-    if (has_controller(cg->dirs[i].controllers, controller))
+    if (cgc_has_controller(cg->dirs[i].controllers, controller))
       return &cg->dirs[i];
   return NULL;
 }

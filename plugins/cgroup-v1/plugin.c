@@ -8,8 +8,6 @@
 
 #define CGV1_VERSION "0.1.0"
 
-const struct berth_host_api *cgv1_host;
-
 static const struct berth_cgroup_ops cgroup_v1_ops = {
     .struct_size = sizeof(struct berth_cgroup_ops),
     .create = cgv1_create,
@@ -39,22 +37,14 @@ static const struct berth_plugin cgroup_v1_plugin = {
     .cgroup = &cgroup_v1_ops,
 };
 
-/* The host must lend at least the 1.0 services this plugin calls. */
-static bool host_usable(const struct berth_host_api *host) {
-  return host != NULL && host->abi_major == BERTH_ABI_MAJOR &&
-         host->struct_size >= offsetof(struct berth_host_api, log) + sizeof(host->log) &&
-         host->error != NULL && host->log != NULL;
-}
-
 BERTH_PLUGIN_EXPORT const struct berth_plugin *
 berth_plugin_entry(const struct berth_host_api *host) {
-  if (!host_usable(host))
+  if (!cgc_init_host(host, "cgroup-v1"))
     return NULL;
-  cgv1_host = host;
 
   /* Refuse a host without v1 hierarchies: a pure cgroup2 host needs cgroup-v2.so. */
   _cleanup_hierarchies_ struct hierarchies hs = {0};
-  struct failure f = {0};
+  struct cgc_failure f = {0};
   if (discover_hierarchies(&hs, &f) < 0) {
     host->log(BERTH_LOG_ERROR, "cgroup-v1: %s: %s", f.msg, strerror(f.errnum));
     return NULL;

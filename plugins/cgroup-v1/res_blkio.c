@@ -25,12 +25,12 @@ struct blkio_request {
 static int parse_blkio(json_object *blkio, struct blkio_request *q, struct berth_error *err) {
   const char *w = "linux.resources.blockIO";
   int r;
-  if ((r = spec_u64(blkio, "weight", w, &q->weight, &q->has_weight, err)) < 0 ||
-      (r = spec_u64(blkio, "leafWeight", w, &q->leaf_weight, &q->has_leaf_weight, err)) < 0 ||
-      (r = spec_array(blkio, "weightDevice", w, &q->weight_device, err)) < 0)
+  if ((r = cgc_spec_u64(blkio, "weight", w, &q->weight, &q->has_weight, err)) < 0 ||
+      (r = cgc_spec_u64(blkio, "leafWeight", w, &q->leaf_weight, &q->has_leaf_weight, err)) < 0 ||
+      (r = cgc_spec_array(blkio, "weightDevice", w, &q->weight_device, err)) < 0)
     return r;
   for (size_t i = 0; i < N_THROTTLES; i++)
-    if ((r = spec_array(blkio, throttles[i][0], w, &q->throttle[i], err)) < 0)
+    if ((r = cgc_spec_array(blkio, throttles[i][0], w, &q->throttle[i], err)) < 0)
       return r;
   q->has_weight &= q->weight != 0;
   q->has_leaf_weight &= q->leaf_weight != 0;
@@ -54,9 +54,9 @@ static int device_value(json_object *entry, const char *where, const char *key, 
   int r;
   if (!json_object_is_type(entry, json_type_object))
     return cg_error(err, EINVAL, "%s: expected an object", where);
-  if ((r = spec_u64(entry, "major", where, &major, &has_major, err)) < 0 ||
-      (r = spec_u64(entry, "minor", where, &minor, &has_minor, err)) < 0 ||
-      (r = spec_u64(entry, key, where, &value, set, err)) < 0)
+  if ((r = cgc_spec_u64(entry, "major", where, &major, &has_major, err)) < 0 ||
+      (r = cgc_spec_u64(entry, "minor", where, &minor, &has_minor, err)) < 0 ||
+      (r = cgc_spec_u64(entry, key, where, &value, set, err)) < 0)
     return r;
   if (!has_major || !has_minor)
     return cg_error(err, EINVAL, "%s: major and minor are required", where);
@@ -116,7 +116,7 @@ int apply_blkio(struct berth_cgroup *cg, json_object *blkio, struct berth_error 
   if ((r = need_dir(cg, "blkio", "blockIO limits", &d, err)) < 0)
     return r;
   /* CFQ's files when they exist, else BFQ's (kernels >= 5.0 dropped CFQ). */
-  bool cfq = exists_at(d->fd, "blkio.weight");
+  bool cfq = cgc_exists_at(d->fd, "blkio.weight");
   const char *weight_file = cfq ? "blkio.weight" : "blkio.bfq.weight";
   const char *weight_device_file = cfq ? "blkio.weight_device" : "blkio.bfq.weight_device";
   char value[24];

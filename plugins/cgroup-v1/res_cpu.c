@@ -10,8 +10,8 @@
 int apply_cpuset(struct berth_cgroup *cg, json_object *cpu, struct berth_error *err) {
   const char *w = "linux.resources.cpu", *cpus, *mems;
   int r;
-  if ((r = spec_str(cpu, "cpus", w, &cpus, err)) < 0 ||
-      (r = spec_str(cpu, "mems", w, &mems, err)) < 0)
+  if ((r = cgc_spec_str(cpu, "cpus", w, &cpus, err)) < 0 ||
+      (r = cgc_spec_str(cpu, "mems", w, &mems, err)) < 0)
     return r;
   bool want_cpus = cpus != NULL && cpus[0] != '\0', want_mems = mems != NULL && mems[0] != '\0';
   if (!want_cpus && !want_mems)
@@ -23,32 +23,6 @@ int apply_cpuset(struct berth_cgroup *cg, json_object *cpu, struct berth_error *
     return r;
   if (want_mems && (r = write_setting(d, "cpuset.mems", mems, err)) < 0)
     return r;
-  return 0;
-}
-
-struct cpu_request {
-  uint64_t shares, period, rt_period, burst;
-  int64_t quota, rt_runtime, idle;
-  bool has_shares, has_period, has_rt_period, has_burst, has_quota, has_rt_runtime, has_idle;
-};
-
-static int parse_cpu(json_object *cpu, struct cpu_request *q, struct berth_error *err) {
-  const char *w = "linux.resources.cpu";
-  int r;
-  if ((r = spec_u64(cpu, "shares", w, &q->shares, &q->has_shares, err)) < 0 ||
-      (r = spec_i64(cpu, "quota", w, &q->quota, &q->has_quota, err)) < 0 ||
-      (r = spec_u64(cpu, "burst", w, &q->burst, &q->has_burst, err)) < 0 ||
-      (r = spec_u64(cpu, "period", w, &q->period, &q->has_period, err)) < 0 ||
-      (r = spec_i64(cpu, "realtimeRuntime", w, &q->rt_runtime, &q->has_rt_runtime, err)) < 0 ||
-      (r = spec_u64(cpu, "realtimePeriod", w, &q->rt_period, &q->has_rt_period, err)) < 0 ||
-      (r = spec_i64(cpu, "idle", w, &q->idle, &q->has_idle, err)) < 0)
-    return r;
-  /* 0 is "not set" in runc for all but burst and idle, where 0 is a value. */
-  q->has_shares &= q->shares != 0;
-  q->has_quota &= q->quota != 0;
-  q->has_period &= q->period != 0;
-  q->has_rt_runtime &= q->rt_runtime != 0;
-  q->has_rt_period &= q->rt_period != 0;
   return 0;
 }
 
@@ -81,14 +55,14 @@ static int set_shares(const struct cgroup_dir *d, uint64_t shares, struct berth_
 
 /* A period shorter than the current one can be refused (EINVAL) while the old quota makes
  * old_quota/new_period exceed the parent's limit: then set the quota first and retry. */
-static int set_quota_and_period(const struct cgroup_dir *d, const struct cpu_request *q,
+static int set_quota_and_period(const struct cgroup_dir *d, const struct cgc_cpu_request *q,
                                 struct berth_error *err) {
   bool period_pending = false;
   int r;
   if (q->has_period) {
     char buf[24];
     snprintf(buf, sizeof(buf), "%" PRIu64, q->period);
-    r = write_at(d->fd, "cpu.cfs_period_us", buf);
+    r = cgc_write_at(d->fd, "cpu.cfs_period_us", buf);
     if (r == -EINVAL && q->has_quota)
       period_pending = true;
     else if (r < 0)
@@ -103,7 +77,7 @@ static int set_quota_and_period(const struct cgroup_dir *d, const struct cpu_req
 
 static int set_optional(const struct cgroup_dir *d, const char *name, bool is_signed, uint64_t u,
                         int64_t s, struct berth_error *err) {
-  if (!exists_at(d->fd, name) && (is_signed ? s : (int64_t)u) == 0) {
+  if (!cgc_exists_at(d->fd, name) && (is_signed ? s : (int64_t)u) == 0) {
     log_debug("cgroup-v1: %s has no %s, not setting it to 0", d->path, name);
     return 0;
   }
@@ -111,8 +85,8 @@ static int set_optional(const struct cgroup_dir *d, const char *name, bool is_si
 }
 
 int apply_cpu(struct berth_cgroup *cg, json_object *cpu, struct berth_error *err) {
-  struct cpu_request q = {0};
-  int r = parse_cpu(cpu, &q, err);
+  struct cgc_cpu_request q;
+  int r = cgc_cpu_request(cpu, &q, err);
   if (r < 0)
     return r;
   if (!q.has_shares && !q.has_quota && !q.has_period && !q.has_burst && !q.has_rt_runtime &&
@@ -132,7 +106,7 @@ int apply_cpu(struct berth_cgroup *cg, json_object *cpu, struct berth_error *err
     return r;
   if (q.has_rt_runtime && (r = write_num(d, "cpu.rt_runtime_us", true, 0, q.rt_runtime, err)) < 0)
     return r;
-  if (q.has_idle && !exists_at(d->fd, "cpu.idle")) {
+  if (q.has_idle && !cgc_exists_at(d->fd, "cpu.idle")) {
     if (q.idle != 0)
       log_warn("cgroup-v1: %s has no cpu.idle (kernel < 5.15): cpu.idle=%" PRId64 " ignored",
                d->path, q.idle);

@@ -21,7 +21,7 @@ static int device_number(json_object *rule, const char *key, const char *where, 
                          size_t size, struct berth_error *err) {
   int64_t n = 0;
   bool set = false;
-  int r = spec_i64(rule, key, where, &n, &set, err);
+  int r = cgc_spec_i64(rule, key, where, &n, &set, err);
   if (r < 0)
     return r;
   if (!set || n == -1) /* null or runc's -1: any */
@@ -44,9 +44,9 @@ static int parse_rule(json_object *rule, size_t index, struct device_rule *out,
   int r;
   if (json_get(rule, "allow") == NULL)
     return cg_error(err, EINVAL, "%s.allow: missing", where);
-  if ((r = spec_bool(rule, "allow", where, &allow, err)) < 0 ||
-      (r = spec_str(rule, "type", where, &type, err)) < 0 ||
-      (r = spec_str(rule, "access", where, &access, err)) < 0 ||
+  if ((r = cgc_spec_bool(rule, "allow", where, &allow, err)) < 0 ||
+      (r = cgc_spec_str(rule, "type", where, &type, err)) < 0 ||
+      (r = cgc_spec_str(rule, "access", where, &access, err)) < 0 ||
       (r = device_number(rule, "major", where, major, sizeof(major), err)) < 0 ||
       (r = device_number(rule, "minor", where, minor, sizeof(minor), err)) < 0)
     return r;

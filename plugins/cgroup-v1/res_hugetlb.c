@@ -1,42 +1,24 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* linux.resources.hugepageLimits: hugetlb.<size>.limit_in_bytes, and the reservation limit
  * (hugetlb.<size>.rsvd.limit_in_bytes, kernel >= 5.7) where it exists, as runc 1.1. */
-#include <inttypes.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cgv1.h"
 #include "helpers.h"
 
-/* "2MB", "1GB": a page size names a file, so nothing but letters and digits. */
-static bool valid_page_size(const char *s) {
-  return s != NULL && s[0] != '\0' && strlen(s) < 16 &&
-         strspn(s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") == strlen(s);
-}
-
 static int set_limit(const struct cgroup_dir *d, json_object *entry, size_t index, bool *rsvd,
                      struct berth_error *err) {
-  char where[64], file[64], value[24];
-  snprintf(where, sizeof(where), "linux.resources.hugepageLimits[%zu]", index);
-  if (!json_object_is_type(entry, json_type_object))
-    return cg_error(err, EINVAL, "%s: expected an object", where);
-  const char *size = NULL;
-  uint64_t limit = 0;
-  bool has_limit = false;
-  int r;
-  if ((r = spec_str(entry, "pageSize", where, &size, err)) < 0 ||
-      (r = spec_u64(entry, "limit", where, &limit, &has_limit, err)) < 0)
+  struct cgc_hugepage_limit limit;
+  char file[64];
+  int r = cgc_hugepage_limit(entry, index, &limit, err);
+  if (r < 0)
     return r;
-  if (!valid_page_size(size))
-    return cg_error(err, EINVAL, "%s.pageSize: \"%s\" is not a page size", where,
-                    size != NULL ? size : "");
-  snprintf(value, sizeof(value), "%" PRIu64, limit);
-  snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", size);
-  if ((r = write_setting(d, file, value, err)) < 0)
+  snprintf(file, sizeof(file), "hugetlb.%s.limit_in_bytes", limit.size);
+  if ((r = write_setting(d, file, limit.value, err)) < 0)
     return r;
-  snprintf(file, sizeof(file), "hugetlb.%s.rsvd.limit_in_bytes", size);
-  *rsvd = *rsvd && exists_at(d->fd, file);
-  return *rsvd ? write_setting(d, file, value, err) : 0;
+  snprintf(file, sizeof(file), "hugetlb.%s.rsvd.limit_in_bytes", limit.size);
+  *rsvd = *rsvd && cgc_exists_at(d->fd, file);
+  return *rsvd ? write_setting(d, file, limit.value, err) : 0;
 }
 
 int apply_hugetlb(struct berth_cgroup *cg, json_object *limits, struct berth_error *err) {

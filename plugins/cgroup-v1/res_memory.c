@@ -19,12 +19,12 @@ struct memory_request {
 static int parse_memory(json_object *m, struct memory_request *q, struct berth_error *err) {
   const char *w = "linux.resources.memory";
   int r;
-  if ((r = spec_i64(m, "limit", w, &q->limit, &q->has_limit, err)) < 0 ||
-      (r = spec_i64(m, "reservation", w, &q->reservation, &q->has_reservation, err)) < 0 ||
-      (r = spec_i64(m, "swap", w, &q->swap, &q->has_swap, err)) < 0 ||
-      (r = spec_i64(m, "kernel", w, &q->kernel, &q->has_kernel, err)) < 0 ||
-      (r = spec_i64(m, "kernelTCP", w, &q->kernel_tcp, &q->has_kernel_tcp, err)) < 0 ||
-      (r = spec_bool(m, "disableOOMKiller", w, &q->disable_oom_killer, err)) < 0)
+  if ((r = cgc_spec_i64(m, "limit", w, &q->limit, &q->has_limit, err)) < 0 ||
+      (r = cgc_spec_i64(m, "reservation", w, &q->reservation, &q->has_reservation, err)) < 0 ||
+      (r = cgc_spec_i64(m, "swap", w, &q->swap, &q->has_swap, err)) < 0 ||
+      (r = cgc_spec_i64(m, "kernel", w, &q->kernel, &q->has_kernel, err)) < 0 ||
+      (r = cgc_spec_i64(m, "kernelTCP", w, &q->kernel_tcp, &q->has_kernel_tcp, err)) < 0 ||
+      (r = cgc_spec_bool(m, "disableOOMKiller", w, &q->disable_oom_killer, err)) < 0)
     return r;
   /* runc reads swappiness as int64: a uint64 of all ones is its -1, "not set". */
   json_object *swappiness = json_get(m, "swappiness");
@@ -32,7 +32,7 @@ static int parse_memory(json_object *m, struct memory_request *q, struct berth_e
       json_object_get_uint64(swappiness) == UINT64_MAX) {
     q->swappiness = -1;
     q->has_swappiness = true;
-  } else if ((r = spec_i64(m, "swappiness", w, &q->swappiness, &q->has_swappiness, err)) < 0) {
+  } else if ((r = cgc_spec_i64(m, "swappiness", w, &q->swappiness, &q->has_swappiness, err)) < 0) {
     return r;
   }
   /* runc treats 0 as "not set" for all of these. */
@@ -59,20 +59,21 @@ static int set_limit(const struct cgroup_dir *d, int64_t limit, struct berth_err
   char buf[24];
   snprintf(buf, sizeof(buf), "%" PRId64, limit);
   _cleanup_free_ char *current = NULL;
-  if (read_at(d->fd, LIMIT, &current) == 0 && strcmp(trim(current), buf) == 0)
+  if (cgc_read_at(d->fd, LIMIT, &current) == 0 && strcmp(cgc_trim(current), buf) == 0)
     return 0;
-  int r = write_at(d->fd, LIMIT, buf);
+  int r = cgc_write_at(d->fd, LIMIT, buf);
   if (r != -EBUSY)
     return r < 0 ? cg_error(err, -r, "write " LIMIT "=%s in %s", buf, d->path) : 0;
   _cleanup_free_ char *usage = NULL, *peak = NULL;
-  read_at(d->fd, "memory.usage_in_bytes", &usage);
-  read_at(d->fd, "memory.max_usage_in_bytes", &peak);
+  cgc_read_at(d->fd, "memory.usage_in_bytes", &usage);
+  cgc_read_at(d->fd, "memory.max_usage_in_bytes", &peak);
   return cg_error(err, EBUSY, "write " LIMIT "=%s in %s (below current usage %s, peak usage %s)",
-                  buf, d->path, usage != NULL ? trim(usage) : "?", peak != NULL ? trim(peak) : "?");
+                  buf, d->path, usage != NULL ? cgc_trim(usage) : "?",
+                  peak != NULL ? cgc_trim(peak) : "?");
 }
 
 static int set_swap(const struct cgroup_dir *d, int64_t swap, struct berth_error *err) {
-  if (!exists_at(d->fd, SWAP_LIMIT))
+  if (!cgc_exists_at(d->fd, SWAP_LIMIT))
     return cg_error(err, ENOENT,
                     "cannot set memory.swap=%" PRId64 ": %s has no " SWAP_LIMIT
                     " (swap accounting is off; boot with swapaccount=1)",
@@ -85,7 +86,7 @@ static int set_swap(const struct cgroup_dir *d, int64_t swap, struct berth_error
 static int set_memory_and_swap(const struct cgroup_dir *d, struct memory_request *q,
                                struct berth_error *err) {
   /* limit -1 with no swap: unlimited swap too, where swap is accounted. */
-  if (q->has_limit && q->limit == -1 && !q->has_swap && exists_at(d->fd, SWAP_LIMIT)) {
+  if (q->has_limit && q->limit == -1 && !q->has_swap && cgc_exists_at(d->fd, SWAP_LIMIT)) {
     q->swap = -1;
     q->has_swap = true;
   }

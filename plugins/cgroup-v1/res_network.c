@@ -10,7 +10,7 @@
 static int set_class_id(struct berth_cgroup *cg, json_object *network, struct berth_error *err) {
   uint64_t id = 0;
   bool set = false;
-  int r = spec_u64(network, "classID", "linux.resources.network", &id, &set, err);
+  int r = cgc_spec_u64(network, "classID", "linux.resources.network", &id, &set, err);
   if (r < 0 || !set)
     return r;
   if (id > UINT32_MAX)
@@ -34,8 +34,8 @@ static int set_priority(const struct cgroup_dir *d, json_object *entry, size_t i
   uint64_t priority = 0;
   bool set = false;
   int r;
-  if ((r = spec_str(entry, "name", where, &name, err)) < 0 ||
-      (r = spec_u64(entry, "priority", where, &priority, &set, err)) < 0)
+  if ((r = cgc_spec_str(entry, "name", where, &name, err)) < 0 ||
+      (r = cgc_spec_u64(entry, "priority", where, &priority, &set, err)) < 0)
     return r;
   /* An interface name: no blanks, no '/', at most IFNAMSIZ-1 bytes. */
   if (name == NULL || name[0] == '\0' || strlen(name) > 15 || strpbrk(name, " \t\n/") != NULL)
@@ -51,7 +51,7 @@ int apply_network(struct berth_cgroup *cg, json_object *network, struct berth_er
   json_object *priorities = NULL;
   int r = set_class_id(cg, network, err);
   if (r == 0)
-    r = spec_array(network, "priorities", "linux.resources.network", &priorities, err);
+    r = cgc_spec_array(network, "priorities", "linux.resources.network", &priorities, err);
   size_t n = priorities != NULL ? json_object_array_length(priorities) : 0;
   if (r < 0 || n == 0)
     return r;

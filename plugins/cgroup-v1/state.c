@@ -44,22 +44,9 @@ int32_t cgv1_save(struct berth_cgroup *cg, char **state_json, struct berth_error
 
 static const struct hierarchy *hierarchy_of(const struct hierarchies *hs, const char *key) {
   for (size_t i = 0; i < hs->n; i++)
-    if (has_controller(hs->list[i].controllers, key))
+    if (cgc_has_controller(hs->list[i].controllers, key))
       return &hs->list[i];
   return NULL;
-}
-
-/* The part of path below mountpoint, when path is clean and strictly below it. */
-static const char *below_mount(const char *path, const char *mountpoint) {
-  size_t n = strlen(mountpoint);
-  if (strncmp(path, mountpoint, n) != 0 || path[n] != '/')
-    return NULL;
-  const char *rel = path + n + 1;
-  bool absolute;
-  _cleanup_free_ char *clean = clean_path(rel, &absolute);
-  if (clean == NULL || absolute || rel[0] == '\0' || strcmp(clean, rel) != 0)
-    return NULL;
-  return rel;
 }
 
 static int load_path(struct berth_cgroup *cg, const struct hierarchies *hs, const char *key,
@@ -72,7 +59,7 @@ static int load_path(struct berth_cgroup *cg, const struct hierarchies *hs, cons
     log_warn("cgroup-v1: load: %s is no longer mounted, ignoring %s", key, path);
     return 0;
   }
-  const char *rel = below_mount(path, h->mountpoint);
+  const char *rel = cgc_below_mount(path, h->mountpoint);
   if (rel == NULL)
     return cg_error(err, EINVAL, "load cgroup state: %s path \"%s\" is not a clean path below %s",
                     key, path, h->mountpoint);
@@ -85,14 +72,14 @@ static int load_path(struct berth_cgroup *cg, const struct hierarchies *hs, cons
                     cg->dirs[i].path);
   }
 
-  struct failure f;
-  _cleanup_close_ int mountfd = open_mount(h->mountpoint, h->unified, &f);
+  struct cgc_failure f;
+  _cleanup_close_ int mountfd = cgc_open_mount(h->mountpoint, h->unified, &f);
   if (mountfd < 0)
-    return raise_failure(err, &f);
-  struct walk w = {.create = false};
-  int fd = walk_path(mountfd, h->mountpoint, rel, &w, &f);
+    return cgc_raise_failure(err, &f);
+  struct cgc_walk w = {.create = false};
+  int fd = cgc_walk_path(mountfd, h->mountpoint, rel, &w, &f);
   if (fd < 0 && fd != -ENOENT)
-    return raise_failure(err, &f);
+    return cgc_raise_failure(err, &f);
   struct cgroup_dir *d = &cg->dirs[cg->n++];
   d->fd = fd < 0 ? -1 : fd; /* gone already: destroy has nothing to do there */
   d->unified = h->unified;
@@ -116,9 +103,9 @@ int32_t cgv1_load(const char *state_json, struct berth_cgroup **out, struct bert
     return cg_error(err, EINVAL, "load cgroup state: no \"paths\" object");
 
   _cleanup_hierarchies_ struct hierarchies hs = {0};
-  struct failure f;
+  struct cgc_failure f;
   if (discover_hierarchies(&hs, &f) < 0)
-    return raise_failure(err, &f);
+    return cgc_raise_failure(err, &f);
   _cleanup_handle_ struct berth_cgroup *cg = handle_new();
   if (cg == NULL)
     return cg_error(err, ENOMEM, "load cgroup state");

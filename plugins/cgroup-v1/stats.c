@@ -22,7 +22,7 @@ static void put_u64(json_object *o, const char *key, uint64_t v) {
 static int read_optional(const struct cgroup_dir *d, const char *name, char **out,
                          struct berth_error *err) {
   *out = NULL;
-  int r = read_at(d->fd, name, out);
+  int r = cgc_read_at(d->fd, name, out);
   if (r == -ENOENT)
     return 0;
   if (r < 0)
@@ -353,7 +353,7 @@ static int add_hugetlb(struct berth_cgroup *cg, json_object *root, struct berth_
       continue;
     snprintf(size, sizeof(size), "%.*s", (int)(len - 8 - strlen(tail)), e->d_name + 8);
     snprintf(name, sizeof(name), "hugetlb.%s.rsvd.usage_in_bytes", size);
-    const char *prefix = exists_at(d->fd, name) ? ".rsvd" : "";
+    const char *prefix = cgc_exists_at(d->fd, name) ? ".rsvd" : "";
     uint64_t usage = 0, max = 0, failcnt = 0;
     int r;
     snprintf(name, sizeof(name), "hugetlb.%s%s.usage_in_bytes", size, prefix);

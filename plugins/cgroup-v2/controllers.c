@@ -30,11 +30,12 @@ int missing_controller(const struct berth_cgroup *cg, const char *file, const ch
   snprintf(controller, sizeof(controller), "%.*s", (int)(n < sizeof(controller) ? n : 0), file);
   _cleanup_free_ char *available = NULL;
   if (file[n] == '.' && strcmp(controller, "cgroup") != 0 &&
-      read_at(cg->fd, "cgroup.controllers", &available) == 0 && !has_word(available, controller))
+      cgc_read_at(cg->fd, "cgroup.controllers", &available) == 0 &&
+      !has_word(available, controller))
     return cg_error(err, ENOENT,
                     "cannot set %s=%s in %s: the %s controller is not enabled there "
                     "(cgroup.controllers: \"%s\")",
-                    file, value, cg->path, controller, trim(available));
+                    file, value, cg->path, controller, cgc_trim(available));
   return cg_error(err, ENOENT, "write %s=%s in %s", file, value, cg->path);
 }
 
@@ -51,17 +52,17 @@ static void missing_in_subtree(const char *available, const char *enabled, char 
  * with processes in it, no delegation) fails later, at the write that needs it. */
 static void enable_in(int parentfd, const char *path) {
   _cleanup_free_ char *available = NULL, *enabled = NULL;
-  if (read_at(parentfd, "cgroup.controllers", &available) < 0 ||
-      read_at(parentfd, "cgroup.subtree_control", &enabled) < 0)
+  if (cgc_read_at(parentfd, "cgroup.controllers", &available) < 0 ||
+      cgc_read_at(parentfd, "cgroup.subtree_control", &enabled) < 0)
     return;
   char missing[128];
   missing_in_subtree(available, enabled, missing, sizeof(missing));
-  if (missing[0] == '\0' || write_at(parentfd, "cgroup.subtree_control", missing) == 0)
+  if (missing[0] == '\0' || cgc_write_at(parentfd, "cgroup.subtree_control", missing) == 0)
     return;
   /* All at once failed: one by one, so that one refusal does not cost the others. */
   char *save = NULL;
   for (char *c = strtok_r(missing, " ", &save); c != NULL; c = strtok_r(NULL, " ", &save)) {
-    int r = write_at(parentfd, "cgroup.subtree_control", c);
+    int r = cgc_write_at(parentfd, "cgroup.subtree_control", c);
     if (r < 0)
       log_debug("cgroup-v2: cannot enable %s for the children of the parent of %s: %s", c + 1, path,
                 strerror(-r));
@@ -70,29 +71,29 @@ static void enable_in(int parentfd, const char *path) {
 
 /* A cgroup below one with processes, or in a threaded subtree, cannot take domain
  * controllers (memory, io, cpu, hugetlb); thread-aware ones still work in threaded mode. */
-static int check_type(int fd, const char *path, bool domain, struct failure *f) {
+static int check_type(int fd, const char *path, bool domain, struct cgc_failure *f) {
   _cleanup_free_ char *buf = NULL;
-  if (read_at(fd, "cgroup.type", &buf) < 0)
+  if (cgc_read_at(fd, "cgroup.type", &buf) < 0)
     return 0; /* the root has none */
-  const char *type = trim(buf);
+  const char *type = cgc_trim(buf);
   if (strcmp(type, "domain invalid") == 0) {
     if (domain)
-      return set_failure(f, EBUSY,
-                         "cannot use cgroup %s with domain controllers: it is in an invalid "
-                         "state (\"domain invalid\": its parent holds processes)",
-                         path);
-    int r = write_at(fd, "cgroup.type", "threaded");
+      return cgc_set_failure(f, EBUSY,
+                             "cannot use cgroup %s with domain controllers: it is in an invalid "
+                             "state (\"domain invalid\": its parent holds processes)",
+                             path);
+    int r = cgc_write_at(fd, "cgroup.type", "threaded");
     if (r < 0)
       log_debug("cgroup-v2: make %s threaded: %s", path, strerror(-r));
   } else if (domain && (strcmp(type, "threaded") == 0 || strcmp(type, "domain threaded") == 0)) {
-    return set_failure(f, EBUSY, "cannot use cgroup %s with domain controllers: it is %s", path,
-                       type);
+    return cgc_set_failure(f, EBUSY, "cannot use cgroup %s with domain controllers: it is %s", path,
+                           type);
   }
   return 0;
 }
 
 int enable_controllers(int parentfd, int fd, const char *path, bool leaf, void *data,
-                       struct failure *f) {
+                       struct cgc_failure *f) {
   const struct enable_request *req = data;
   (void)leaf;
   enable_in(parentfd, path);

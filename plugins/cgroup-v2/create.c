@@ -21,23 +21,23 @@ static char *relative_to_mount(const struct unified *u, const char *inner, bool 
     *slash = '\0';
   else
     parent[0] = '\0';
-  return join_path(parent, inner);
+  return cgc_join_path(parent, inner);
 }
 
 /* Refuse a cgroup that exists and holds processes or is frozen. */
 static int check_existing(const struct unified *u, const char *rel, bool rootless,
                           struct berth_error *err) {
-  struct failure f = {0};
-  _cleanup_close_ int mountfd = open_mount(u->mountpoint, &f);
+  struct cgc_failure f = {0};
+  _cleanup_close_ int mountfd = cgc_open_mount(u->mountpoint, true, &f);
   if (mountfd < 0)
-    return raise_failure(err, &f);
-  struct walk w = {.create = false};
-  _cleanup_close_ int fd = walk_path(mountfd, u->mountpoint, rel, &w, &f);
-  if (fd == -ENOENT || (fd < 0 && rootless && is_permission_error(-fd)))
+    return cgc_raise_failure(err, &f);
+  struct cgc_walk w = {.create = false};
+  _cleanup_close_ int fd = cgc_walk_path(mountfd, u->mountpoint, rel, &w, &f);
+  if (fd == -ENOENT || (fd < 0 && rootless && cgc_is_permission_error(-fd)))
     return 0;
   if (fd < 0)
-    return raise_failure(err, &f);
-  int r = has_processes(fd);
+    return cgc_raise_failure(err, &f);
+  int r = cgc_has_processes(fd, 0);
   if (r < 0)
     return cg_error(err, -r, "read cgroup.procs in %s/%s", u->mountpoint, rel);
   if (r > 0)
@@ -56,19 +56,19 @@ static int check_existing(const struct unified *u, const char *rel, bool rootles
  * cgroupsPath and without limits may go without a cgroup, as runc's ErrRootless. */
 static int make_cgroup(struct berth_cgroup *cg, const struct unified *u, const char *rel,
                        bool may_skip, bool domain, struct berth_error *err) {
-  struct failure f = {0};
-  _cleanup_close_ int mountfd = open_mount(u->mountpoint, &f);
+  struct cgc_failure f = {0};
+  _cleanup_close_ int mountfd = cgc_open_mount(u->mountpoint, true, &f);
   if (mountfd < 0)
-    return raise_failure(err, &f);
+    return cgc_raise_failure(err, &f);
   struct enable_request enable = {.domain = domain};
-  struct walk w = {.create = true, .visit = enable_controllers, .data = &enable};
-  _cleanup_close_ int fd = walk_path(mountfd, u->mountpoint, rel, &w, &f);
-  if (fd < 0 && may_skip && is_permission_error(-fd)) {
+  struct cgc_walk w = {.create = true, .visit = enable_controllers, .data = &enable};
+  _cleanup_close_ int fd = cgc_walk_path(mountfd, u->mountpoint, rel, &w, &f);
+  if (fd < 0 && may_skip && cgc_is_permission_error(-fd)) {
     log_debug("cgroup-v2: rootless: running without a cgroup: %s: %s", f.msg, strerror(f.errnum));
     return 0;
   }
   if (fd < 0)
-    return raise_failure(err, &f);
+    return cgc_raise_failure(err, &f);
   cg->fd = take_fd(&fd);
   cg->created = w.created;
   return 0;
@@ -85,20 +85,9 @@ static int check_not_frozen(const struct berth_cgroup *cg, struct berth_error *e
   return 0;
 }
 
-static int check_request(const struct berth_cgroup_request *req, struct berth_cgroup **out,
-                         struct berth_error *err) {
-  if (req == NULL || out == NULL)
-    return cg_error(err, EINVAL, "create cgroup: no request");
-  if (req->struct_size <
-      offsetof(struct berth_cgroup_request, resources_json) + sizeof(req->resources_json))
-    return cg_error(err, EINVAL, "create cgroup: request of %u bytes is too small",
-                    req->struct_size);
-  return 0;
-}
-
 int32_t cgv2_create(const struct berth_cgroup_request *req, struct berth_cgroup **out,
                     struct berth_error *err) {
-  int r = check_request(req, out, err);
+  int r = cgc_check_request(req, out, err);
   if (r < 0)
     return r;
   bool has_path = req->cgroups_path != NULL && req->cgroups_path[0] != '\0';
@@ -106,7 +95,7 @@ int32_t cgv2_create(const struct berth_cgroup_request *req, struct berth_cgroup 
   if (path == NULL || path[0] == '\0')
     return cg_error(err, EINVAL, "create cgroup: neither cgroupsPath nor a container ID");
   bool absolute;
-  _cleanup_free_ char *inner = clean_path(path, &absolute);
+  _cleanup_free_ char *inner = cgc_clean_path(path, &absolute);
   if (inner == NULL)
     return cg_error(err, ENOMEM, "create cgroup %s", path);
   /* "." or "/" would be the hierarchy's root or berth's parent: never the container's. */
@@ -115,14 +104,14 @@ int32_t cgv2_create(const struct berth_cgroup_request *req, struct berth_cgroup 
                     absolute ? "the root cgroup" : "an existing parent cgroup");
 
   _cleanup_json_ json_object *resources = NULL;
-  if ((r = parse_resources(req->resources_json, &resources, err)) < 0)
+  if ((r = cgc_parse_object(req->resources_json, "linux.resources", &resources, err)) < 0)
     return r;
   bool domain = false, wants = wants_controllers(resources, &domain);
 
   _cleanup_unified_ struct unified u = {0};
-  struct failure f = {0};
+  struct cgc_failure f = {0};
   if (discover_unified(&u, &f) < 0)
-    return raise_failure(err, &f);
+    return cgc_raise_failure(err, &f);
   _cleanup_free_ char *rel = relative_to_mount(&u, inner, absolute);
   if (rel == NULL)
     return cg_error(err, ENOMEM, "create cgroup %s", path);
@@ -132,7 +121,7 @@ int32_t cgv2_create(const struct berth_cgroup_request *req, struct berth_cgroup 
 
   _cleanup_handle_ struct berth_cgroup *cg = handle_new();
   if (cg == NULL || (cg->mountpoint = strdup(u.mountpoint)) == NULL ||
-      (cg->path = join_path(u.mountpoint, rel)) == NULL)
+      (cg->path = cgc_join_path(u.mountpoint, rel)) == NULL)
     return cg_error(err, ENOMEM, "create cgroup %s", path);
   cg->rootless = rootless;
   if ((r = make_cgroup(cg, &u, rel, rootless && !has_path && !wants, domain, err)) < 0)
@@ -140,7 +129,7 @@ int32_t cgv2_create(const struct berth_cgroup_request *req, struct berth_cgroup 
   if (cg->fd >= 0 && (r = check_not_frozen(cg, err)) == 0 && resources != NULL)
     r = apply_resources(cg, resources, err);
   if (r < 0) {
-    remove_created(cg);
+    cgc_remove_created(&cg->fd, cg->path, &cg->created);
     return r;
   }
   *out = steal_pointer(&cg);

@@ -10,23 +10,8 @@
 #include "cgv2.h"
 #include "helpers.h"
 
-#define MAX_NESTING 32
 /* SIGKILLed tasks leave quickly, but exit can wait on I/O: give them this long. */
 #define EMPTY_TIMEOUT_MS 5000
-
-/* Exiting tasks keep a cgroup busy for a moment: retry EBUSY for about a second. */
-static const long retry_delays_ms[] = {10, 20, 40, 80, 100, 150, 200, 200, 200};
-
-static const char *base_name(const char *path) {
-  const char *slash = strrchr(path, '/');
-  return slash != NULL ? slash + 1 : path;
-}
-
-static void sleep_ms(long ms) {
-  struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
-  while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-    ;
-}
 
 static int kill_pid(pid_t pid, void *data) {
   (void)data;
@@ -38,13 +23,13 @@ static int kill_pid(pid_t pid, void *data) {
 /* Without cgroup.kill (kernel < 5.14): freeze, SIGKILL every listed pid, thaw, as runc's
  * signalAllProcesses; frozen, none of them can fork a newcomer meanwhile. */
 static void kill_each(const struct berth_cgroup *cg) {
-  bool frozen = write_at(cg->fd, "cgroup.freeze", "1") == 0 &&
+  bool frozen = cgc_write_at(cg->fd, "cgroup.freeze", "1") == 0 &&
                 wait_event(cg->fd, "frozen", 1, EMPTY_TIMEOUT_MS) == 0;
-  int r = for_each_process(cg->fd, kill_pid, NULL);
+  int r = cgc_for_each_process(cg->fd, 0, kill_pid, NULL);
   if (r < 0)
     log_warn("cgroup-v2: destroy %s: list its processes: %s", cg->path, strerror(-r));
   if (frozen)
-    write_at(cg->fd, "cgroup.freeze", "0");
+    cgc_write_at(cg->fd, "cgroup.freeze", "0");
 }
 
 /* " (pids 12, 34 (zombie) ...)" for the message when the cgroup will not empty. Since
@@ -87,7 +72,7 @@ static int wait_empty(const struct berth_cgroup *cg, struct berth_error *err) {
   int r = wait_event(cg->fd, "populated", 0, EMPTY_TIMEOUT_MS);
   if (r == -ETIMEDOUT) {
     struct pid_text left = {0};
-    for_each_process(cg->fd, list_pid, &left);
+    cgc_for_each_process(cg->fd, 0, list_pid, &left);
     return cg_error(err, EBUSY, "destroy %s: processes are still in it %d ms after SIGKILL%s",
                     cg->path, EMPTY_TIMEOUT_MS, left.text);
   }
@@ -97,10 +82,10 @@ static int wait_empty(const struct berth_cgroup *cg, struct berth_error *err) {
 }
 
 static int kill_all(struct berth_cgroup *cg, struct berth_error *err) {
-  int r = has_processes(cg->fd);
+  int r = cgc_has_processes(cg->fd, 0);
   if (r <= 0)
     return r < 0 ? cg_error(err, -r, "read cgroup.procs in %s", cg->path) : 0;
-  r = write_at(cg->fd, "cgroup.kill", "1");
+  r = cgc_write_at(cg->fd, "cgroup.kill", "1");
   if (r == -ENOENT)
     kill_each(cg);
   else if (r < 0)
@@ -108,53 +93,22 @@ static int kill_all(struct berth_cgroup *cg, struct berth_error *err) {
   return wait_empty(cg, err);
 }
 
-/* rmdir name below parentfd after its sub-cgroups; 0 when it is gone. */
-static int remove_tree(int parentfd, const char *name, int depth) {
-  int fd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0)
-    return errno == ENOENT ? 0 : -errno;
-  _cleanup_closedir_ DIR *dir = fdopendir(fd);
-  if (dir == NULL) {
-    int saved = errno;
-    close(fd);
-    return -saved;
-  }
-  struct dirent *e;
-  while (depth < MAX_NESTING && (e = readdir(dir)) != NULL) {
-    if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
-    int r = remove_tree(dirfd(dir), e->d_name, depth + 1);
-    if (r < 0)
-      return r;
-  }
-  if (unlinkat(parentfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-    return -errno;
-  return 0;
-}
-
-/* Is name below parentfd still the directory fd refers to (not a namesake made since)? */
-static bool same_dir(int parentfd, const char *name, int fd) {
-  struct stat a, b;
-  return fstatat(parentfd, name, &a, AT_SYMLINK_NOFOLLOW) == 0 && fstat(fd, &b) == 0 &&
-         a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 static int remove_cgroup(struct berth_cgroup *cg, struct berth_error *err) {
-  if (below_mount(cg->path, cg->mountpoint) == NULL)
+  if (cgc_below_mount(cg->path, cg->mountpoint) == NULL)
     return cg_error(err, EINVAL, "refusing to remove %s: not a cgroup below %s", cg->path,
                     cg->mountpoint);
   _cleanup_close_ int parent = openat(cg->fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (parent < 0 && errno != ENOENT)
     return cg_error(err, errno, "open the parent of %s", cg->path);
-  const char *name = base_name(cg->path);
-  const size_t rounds = sizeof(retry_delays_ms) / sizeof(retry_delays_ms[0]);
-  for (size_t round = 0; parent >= 0 && same_dir(parent, name, cg->fd); round++) {
-    int r = remove_tree(parent, name, 0);
+  const char *name = cgc_base_name(cg->path);
+  const size_t rounds = CGC_RETRY_ROUNDS;
+  for (size_t round = 0; parent >= 0 && cgc_same_dir(parent, name, cg->fd); round++) {
+    int r = cgc_remove_tree(parent, name);
     if (r == 0)
       break;
     if (r != -EBUSY || round == rounds)
       return cg_error(err, -r, "rmdir %s", cg->path);
-    sleep_ms(retry_delays_ms[round]);
+    cgc_sleep_ms(cgc_retry_delays_ms[round]);
   }
   closep(&cg->fd);
   cg->fd = -1;
@@ -168,26 +122,4 @@ int32_t cgv2_destroy(struct berth_cgroup *cg, struct berth_error *err) {
   if (r < 0)
     return r;
   return remove_cgroup(cg, err);
-}
-
-void remove_created(struct berth_cgroup *cg) {
-  if (cg->fd < 0 || cg->created == 0)
-    return;
-  _cleanup_free_ char *path = strdup(cg->path);
-  int cur = cg->fd;
-  cg->fd = -1;
-  for (size_t i = 0; path != NULL && i < cg->created; i++) {
-    char *slash = strrchr(path, '/');
-    int parent = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    close(cur);
-    cur = parent;
-    if (slash == NULL || parent < 0 || unlinkat(parent, slash + 1, AT_REMOVEDIR) < 0) {
-      log_warn("cgroup-v2: rollback: rmdir %s: %s", path, strerror(errno));
-      break;
-    }
-    *slash = '\0';
-  }
-  if (cur >= 0)
-    close(cur);
-  cg->created = 0;
 }

@@ -11,7 +11,7 @@
 static int write_pid(int fd, const char *pid) {
   int r = 0;
   for (int i = 0; i < 5; i++) {
-    r = write_at(fd, "cgroup.procs", pid);
+    r = cgc_write_at(fd, "cgroup.procs", pid);
     if (r != -EINVAL)
       return r;
     struct timespec ts = {.tv_nsec = 30 * 1000000};

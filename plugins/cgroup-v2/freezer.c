@@ -12,13 +12,13 @@
 
 int read_freeze(int fd, bool *frozen) {
   _cleanup_free_ char *buf = NULL;
-  int r = read_at(fd, "cgroup.freeze", &buf);
+  int r = cgc_read_at(fd, "cgroup.freeze", &buf);
   if (r < 0)
     return r;
   /* cgroup.freeze says what was asked of this cgroup (1 while still freezing, too);
    * cgroup.events also says "frozen 1" when an ancestor is frozen. */
   uint64_t inherited = 0;
-  *frozen = strcmp(trim(buf), "1") == 0 ||
+  *frozen = strcmp(cgc_trim(buf), "1") == 0 ||
             (read_key_at(fd, "cgroup.events", "frozen", &inherited) == 0 && inherited == 1);
   return 0;
 }
@@ -28,7 +28,7 @@ int32_t cgv2_freeze(struct berth_cgroup *cg, int32_t frozen, struct berth_error 
   if (r < 0)
     return r;
   const char *value = frozen ? "1" : "0";
-  r = write_at(cg->fd, "cgroup.freeze", value);
+  r = cgc_write_at(cg->fd, "cgroup.freeze", value);
   if (r == -ENOENT && !frozen)
     return 0; /* no freezer (kernel < 5.2): nothing can be frozen, as runc */
   if (r == -ENOENT)
@@ -44,7 +44,7 @@ int32_t cgv2_freeze(struct berth_cgroup *cg, int32_t frozen, struct berth_error 
     r = cg_error(err, -r, "read \"frozen\" from cgroup.events in %s", cg->path);
   if (r < 0 && frozen) {
     /* Never leave a container half frozen: thaw what did freeze. */
-    int t = write_at(cg->fd, "cgroup.freeze", "0");
+    int t = cgc_write_at(cg->fd, "cgroup.freeze", "0");
     if (t < 0)
       log_warn("cgroup-v2: thaw %s after a failed freeze: %s", cg->path, strerror(-t));
   }

@@ -8,8 +8,6 @@
 
 #define CGV2_VERSION "0.1.0"
 
-const struct berth_host_api *cgv2_host;
-
 static const struct berth_cgroup_ops cgroup_v2_ops = {
     .struct_size = sizeof(struct berth_cgroup_ops),
     .create = cgv2_create,
@@ -39,23 +37,15 @@ static const struct berth_plugin cgroup_v2_plugin = {
     .cgroup = &cgroup_v2_ops,
 };
 
-/* The host must lend at least the 1.0 services this plugin calls. */
-static bool host_usable(const struct berth_host_api *host) {
-  return host != NULL && host->abi_major == BERTH_ABI_MAJOR &&
-         host->struct_size >= offsetof(struct berth_host_api, log) + sizeof(host->log) &&
-         host->error != NULL && host->log != NULL;
-}
-
 BERTH_PLUGIN_EXPORT const struct berth_plugin *
 berth_plugin_entry(const struct berth_host_api *host) {
-  if (!host_usable(host))
+  if (!cgc_init_host(host, "cgroup-v2"))
     return NULL;
-  cgv2_host = host;
 
   /* Refuse a host without a cgroup2 mount. Whether it is the host's main hierarchy
    * (unified, not hybrid) is the core's call when it picks a driver. */
   _cleanup_unified_ struct unified u = {0};
-  struct failure f = {0};
+  struct cgc_failure f = {0};
   if (discover_unified(&u, &f) < 0) {
     host->log(BERTH_LOG_INFO, "cgroup-v2: %s: %s", f.msg, strerror(f.errnum));
     return NULL;

@@ -12,45 +12,25 @@
 /* The kernel's default period, documented in cgroup-v2.rst. */
 #define DEFAULT_PERIOD_US 100000ull
 
-struct cpu_request {
-  uint64_t shares, period, burst, rt_period;
-  int64_t quota, idle, rt_runtime;
-  bool has_shares, has_period, has_burst, has_quota, has_idle, has_rt_period, has_rt_runtime;
-};
-
-static int parse_cpu(json_object *cpu, struct cpu_request *q, struct berth_error *err) {
-  const char *w = "linux.resources.cpu";
-  int r;
-  if ((r = spec_u64(cpu, "shares", w, &q->shares, &q->has_shares, err)) < 0 ||
-      (r = spec_i64(cpu, "quota", w, &q->quota, &q->has_quota, err)) < 0 ||
-      (r = spec_u64(cpu, "burst", w, &q->burst, &q->has_burst, err)) < 0 ||
-      (r = spec_u64(cpu, "period", w, &q->period, &q->has_period, err)) < 0 ||
-      (r = spec_i64(cpu, "idle", w, &q->idle, &q->has_idle, err)) < 0 ||
-      (r = spec_i64(cpu, "realtimeRuntime", w, &q->rt_runtime, &q->has_rt_runtime, err)) < 0 ||
-      (r = spec_u64(cpu, "realtimePeriod", w, &q->rt_period, &q->has_rt_period, err)) < 0)
-    return r;
-  /* 0 is "not set" in runc for all but burst and idle, where 0 is a value. */
-  q->has_shares &= q->shares != 0;
-  q->has_quota &= q->quota != 0;
-  q->has_period &= q->period != 0;
-  q->has_rt_runtime &= q->rt_runtime != 0;
-  q->has_rt_period &= q->rt_period != 0;
-  if (q->has_rt_runtime || q->has_rt_period)
+/* cgroup v2 has no real-time CPU bandwidth control. */
+static int parse_cpu(json_object *cpu, struct cgc_cpu_request *q, struct berth_error *err) {
+  int r = cgc_cpu_request(cpu, q, err);
+  if (r == 0 && (q->has_rt_runtime || q->has_rt_period))
     return cg_error(err, ENOTSUP,
                     "linux.resources.cpu.realtimeRuntime/realtimePeriod: cgroup v2 has no "
                     "real-time CPU bandwidth control");
-  return 0;
+  return r;
 }
 
 /* "quota period". A quota of 0 or an absent one keeps the current quota, and an absent
  * period the current period (runc would reset them to "max" and 100000); a negative quota
  * is "max". */
-static int cpu_max_text(const struct berth_cgroup *cg, const struct cpu_request *q, char *out,
+static int cpu_max_text(const struct berth_cgroup *cg, const struct cgc_cpu_request *q, char *out,
                         size_t size) {
   char quota[24] = "max";
   uint64_t period = DEFAULT_PERIOD_US;
   _cleanup_free_ char *current = NULL;
-  if (read_at(cg->fd, "cpu.max", &current) == 0) {
+  if (cgc_read_at(cg->fd, "cpu.max", &current) == 0) {
     char cur_quota[24] = "";
     uint64_t cur_period = 0;
     if (sscanf(current, "%23s %" SCNu64, cur_quota, &cur_period) == 2) {
@@ -68,7 +48,7 @@ static int cpu_max_text(const struct berth_cgroup *cg, const struct cpu_request 
 }
 
 int apply_cpu(struct berth_cgroup *cg, json_object *cpu, struct berth_error *err) {
-  struct cpu_request q = {0};
+  struct cgc_cpu_request q;
   int r = parse_cpu(cpu, &q, err);
   if (r < 0)
     return r;
@@ -89,7 +69,7 @@ int apply_cpu(struct berth_cgroup *cg, json_object *cpu, struct berth_error *err
   char burst[24];
   if (q.has_burst) {
     snprintf(burst, sizeof(burst), "%" PRIu64, q.burst);
-    r = write_at(cg->fd, "cpu.max.burst", burst);
+    r = cgc_write_at(cg->fd, "cpu.max.burst", burst);
     if (r == -EINVAL && (q.has_quota || q.has_period))
       burst_pending = true;
     else if (r < 0 && (r = write_setting(cg, "cpu.max.burst", burst, err)) < 0)
@@ -108,8 +88,8 @@ int apply_cpu(struct berth_cgroup *cg, json_object *cpu, struct berth_error *err
 int apply_cpuset(struct berth_cgroup *cg, json_object *cpu, struct berth_error *err) {
   const char *w = "linux.resources.cpu", *cpus, *mems;
   int r;
-  if ((r = spec_str(cpu, "cpus", w, &cpus, err)) < 0 ||
-      (r = spec_str(cpu, "mems", w, &mems, err)) < 0)
+  if ((r = cgc_spec_str(cpu, "cpus", w, &cpus, err)) < 0 ||
+      (r = cgc_spec_str(cpu, "mems", w, &mems, err)) < 0)
     return r;
   if (cpus != NULL && cpus[0] != '\0' && (r = write_setting(cg, "cpuset.cpus", cpus, err)) < 0)
     return r;

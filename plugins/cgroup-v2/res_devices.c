@@ -18,7 +18,7 @@
 static int device_number(json_object *rule, const char *key, const char *where, int64_t *out,
                          struct berth_error *err) {
   bool set = false;
-  int r = spec_i64(rule, key, where, out, &set, err);
+  int r = cgc_spec_i64(rule, key, where, out, &set, err);
   if (r < 0)
     return r;
   if (!set || *out == -1) /* null or runc's -1: any */
@@ -38,9 +38,9 @@ static int parse_rule(json_object *rule, size_t index, struct dev_rule *out,
   int r;
   if (json_get(rule, "allow") == NULL)
     return cg_error(err, EINVAL, "%s.allow: missing", where);
-  if ((r = spec_bool(rule, "allow", where, &out->allow, err)) < 0 ||
-      (r = spec_str(rule, "type", where, &type, err)) < 0 ||
-      (r = spec_str(rule, "access", where, &access, err)) < 0 ||
+  if ((r = cgc_spec_bool(rule, "allow", where, &out->allow, err)) < 0 ||
+      (r = cgc_spec_str(rule, "type", where, &type, err)) < 0 ||
+      (r = cgc_spec_str(rule, "access", where, &access, err)) < 0 ||
       (r = device_number(rule, "major", where, &out->major, err)) < 0 ||
       (r = device_number(rule, "minor", where, &out->minor, err)) < 0)
     return r;

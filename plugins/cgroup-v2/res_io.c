@@ -28,12 +28,12 @@ struct io_request {
 static int parse_io(json_object *blkio, struct io_request *q, struct berth_error *err) {
   const char *w = "linux.resources.blockIO";
   int r;
-  if ((r = spec_u64(blkio, "weight", w, &q->weight, &q->has_weight, err)) < 0 ||
-      (r = spec_u64(blkio, "leafWeight", w, &q->leaf_weight, &q->has_leaf_weight, err)) < 0 ||
-      (r = spec_array(blkio, "weightDevice", w, &q->weight_device, err)) < 0)
+  if ((r = cgc_spec_u64(blkio, "weight", w, &q->weight, &q->has_weight, err)) < 0 ||
+      (r = cgc_spec_u64(blkio, "leafWeight", w, &q->leaf_weight, &q->has_leaf_weight, err)) < 0 ||
+      (r = cgc_spec_array(blkio, "weightDevice", w, &q->weight_device, err)) < 0)
     return r;
   for (size_t i = 0; i < N_THROTTLES; i++)
-    if ((r = spec_array(blkio, throttles[i][0], w, &q->throttle[i], err)) < 0)
+    if ((r = cgc_spec_array(blkio, throttles[i][0], w, &q->throttle[i], err)) < 0)
       return r;
   q->has_weight &= q->weight != 0;
   q->has_leaf_weight &= q->leaf_weight != 0;
@@ -55,9 +55,9 @@ static int device_value(json_object *entry, const char *where, const char *key, 
   int r;
   if (!json_object_is_type(entry, json_type_object))
     return cg_error(err, EINVAL, "%s: expected an object", where);
-  if ((r = spec_u64(entry, "major", where, &out->major, &has_major, err)) < 0 ||
-      (r = spec_u64(entry, "minor", where, &out->minor, &has_minor, err)) < 0 ||
-      (r = spec_u64(entry, key, where, &out->value, &out->set, err)) < 0)
+  if ((r = cgc_spec_u64(entry, "major", where, &out->major, &has_major, err)) < 0 ||
+      (r = cgc_spec_u64(entry, "minor", where, &out->minor, &has_minor, err)) < 0 ||
+      (r = cgc_spec_u64(entry, key, where, &out->value, &out->set, err)) < 0)
     return r;
   if (!has_major || !has_minor)
     return cg_error(err, EINVAL, "%s: major and minor are required", where);
@@ -69,9 +69,9 @@ static int device_value(json_object *entry, const char *where, const char *key, 
  * device lines) instead of a bare number. */
 static bool bfq_device_weights(const struct berth_cgroup *cg) {
   _cleanup_free_ char *buf = NULL;
-  if (read_at(cg->fd, "io.bfq.weight", &buf) < 0)
+  if (cgc_read_at(cg->fd, "io.bfq.weight", &buf) < 0)
     return false;
-  char *end = NULL, *text = trim(buf);
+  char *end = NULL, *text = cgc_trim(buf);
   strtoull(text, &end, 10);
   return end == text || *end != '\0';
 }
@@ -146,7 +146,7 @@ int apply_io(struct berth_cgroup *cg, json_object *blkio, struct berth_error *er
   if (q.has_leaf_weight)
     log_debug("cgroup-v2: %s: blockIO.leafWeight is ignored: cgroup v2 has no leaf weights",
               cg->path);
-  if (q.has_weight && (r = set_weight(cg, &q, exists_at(cg->fd, "io.bfq.weight"), err)) < 0)
+  if (q.has_weight && (r = set_weight(cg, &q, cgc_exists_at(cg->fd, "io.bfq.weight"), err)) < 0)
     return r;
   if ((r = set_weight_devices(cg, q.weight_device, err)) < 0)
     return r;

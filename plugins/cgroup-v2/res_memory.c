@@ -20,20 +20,20 @@ static int parse_memory(json_object *m, struct memory_request *q, struct berth_e
   const char *w = "linux.resources.memory";
   int64_t ignored;
   int r;
-  if ((r = spec_i64(m, "limit", w, &q->limit, &q->has_limit, err)) < 0 ||
-      (r = spec_i64(m, "reservation", w, &q->reservation, &q->has_reservation, err)) < 0 ||
-      (r = spec_i64(m, "swap", w, &q->swap, &q->has_swap, err)) < 0 ||
-      (r = spec_i64(m, "kernel", w, &ignored, &q->has_kernel, err)) < 0 ||
-      (r = spec_i64(m, "kernelTCP", w, &ignored, &q->has_kernel_tcp, err)) < 0 ||
-      (r = spec_bool(m, "disableOOMKiller", w, &q->disable_oom_killer, err)) < 0 ||
-      (r = spec_bool(m, "checkBeforeUpdate", w, &q->check_before_update, err)) < 0)
+  if ((r = cgc_spec_i64(m, "limit", w, &q->limit, &q->has_limit, err)) < 0 ||
+      (r = cgc_spec_i64(m, "reservation", w, &q->reservation, &q->has_reservation, err)) < 0 ||
+      (r = cgc_spec_i64(m, "swap", w, &q->swap, &q->has_swap, err)) < 0 ||
+      (r = cgc_spec_i64(m, "kernel", w, &ignored, &q->has_kernel, err)) < 0 ||
+      (r = cgc_spec_i64(m, "kernelTCP", w, &ignored, &q->has_kernel_tcp, err)) < 0 ||
+      (r = cgc_spec_bool(m, "disableOOMKiller", w, &q->disable_oom_killer, err)) < 0 ||
+      (r = cgc_spec_bool(m, "checkBeforeUpdate", w, &q->check_before_update, err)) < 0)
     return r;
   /* runc reads swappiness as an int64 where all ones (as uint64) is -1, "not set". */
   json_object *swappiness = json_get(m, "swappiness");
   if (swappiness != NULL && json_object_is_type(swappiness, json_type_int) &&
       json_object_get_uint64(swappiness) == UINT64_MAX) {
     q->has_swappiness = false;
-  } else if ((r = spec_i64(m, "swappiness", w, &q->swappiness, &q->has_swappiness, err)) < 0) {
+  } else if ((r = cgc_spec_i64(m, "swappiness", w, &q->swappiness, &q->has_swappiness, err)) < 0) {
     return r;
   }
   /* runc treats 0 as "not set" for all of these. */
@@ -71,7 +71,7 @@ static int check_usage(const struct berth_cgroup *cg, const struct memory_reques
   if (!q->check_before_update || (q->limit <= 0 && q->swap <= 0))
     return 0;
   _cleanup_free_ char *buf = NULL;
-  if (read_at(cg->fd, "memory.current", &buf) < 0)
+  if (cgc_read_at(cg->fd, "memory.current", &buf) < 0)
     return 0;
   uint64_t usage = strtoull(buf, NULL, 10);
   if (q->has_swap && q->swap > 0 && (uint64_t)q->swap <= usage)
@@ -98,7 +98,7 @@ static int set_swap(const struct berth_cgroup *cg, const struct memory_request *
   limit_text(swap, value, sizeof(value));
   /* No swap accounting (CONFIG_MEMCG_SWAP off, swapaccount=0): "max" and "0" ask for
    * nothing that could be enforced anyway. */
-  if ((swap == -1 || swap == 0) && !exists_at(cg->fd, "memory.swap.max")) {
+  if ((swap == -1 || swap == 0) && !cgc_exists_at(cg->fd, "memory.swap.max")) {
     log_debug("cgroup-v2: %s has no memory.swap.max, not setting it to %s", cg->path, value);
     return 0;
   }

@@ -55,10 +55,10 @@ int32_t cgv2_load(const char *state_json, struct berth_cgroup **out, struct bert
     return r < 0 ? r : -EINVAL;
 
   _cleanup_unified_ struct unified u = {0};
-  struct failure f = {0};
+  struct cgc_failure f = {0};
   if (discover_unified(&u, &f) < 0)
-    return raise_failure(err, &f);
-  const char *rel = below_mount(path, u.mountpoint);
+    return cgc_raise_failure(err, &f);
+  const char *rel = cgc_below_mount(path, u.mountpoint);
   if (rel == NULL)
     return cg_error(err, EINVAL, "load cgroup state: path \"%s\" is not a clean path below %s",
                     path, u.mountpoint);
@@ -71,13 +71,13 @@ int32_t cgv2_load(const char *state_json, struct berth_cgroup **out, struct bert
   cg->rootless = rootless != NULL && json_object_get_boolean(rootless);
   cg->bpf_prog_id = id != NULL ? (uint32_t)json_object_get_int64(id) : 0;
 
-  _cleanup_close_ int mountfd = open_mount(u.mountpoint, &f);
+  _cleanup_close_ int mountfd = cgc_open_mount(u.mountpoint, true, &f);
   if (mountfd < 0)
-    return raise_failure(err, &f);
-  struct walk w = {.create = false};
-  int fd = walk_path(mountfd, u.mountpoint, rel, &w, &f);
+    return cgc_raise_failure(err, &f);
+  struct cgc_walk w = {.create = false};
+  int fd = cgc_walk_path(mountfd, u.mountpoint, rel, &w, &f);
   if (fd < 0 && fd != -ENOENT)
-    return raise_failure(err, &f);
+    return cgc_raise_failure(err, &f);
   cg->fd = fd; /* -ENOENT: gone already, destroy has nothing to do */
   if (cg->fd < 0)
     cg->fd = -1;

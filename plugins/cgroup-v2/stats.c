@@ -22,7 +22,7 @@ static void put_u64(json_object *o, const char *key, uint64_t v) {
 static int read_optional(const struct berth_cgroup *cg, const char *name, char **out,
                          struct berth_error *err) {
   *out = NULL;
-  int r = read_at(cg->fd, name, out);
+  int r = cgc_read_at(cg->fd, name, out);
   if (r == -ENOENT || r == -EOPNOTSUPP)
     return 0;
   if (r < 0)

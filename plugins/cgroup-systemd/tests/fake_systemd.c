@@ -17,15 +17,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../helpers.h"
+#include "helpers.h"
 #include "../sd.h"
 
 #define MANAGER_PATH "/org/freedesktop/systemd1"
 #define UNIT_PREFIX "/org/freedesktop/systemd1/unit"
 #define MAX_UNITS 64
-
-/* unitname.c and procfs.c log nothing here; their host is unused. */
-const struct berth_host_api *cgsd_host;
 
 struct unit {
   char name[UNIT_NAME_MAX];

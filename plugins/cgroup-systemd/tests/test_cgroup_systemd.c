@@ -14,42 +14,7 @@
 #include <cmocka.h>
 
 #include "../sd.h"
-
-struct berth_error {
-  int code;
-  char *msg;
-};
-
-static int32_t host_error(struct berth_error *err, int32_t errnum, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int32_t host_error(struct berth_error *err, int32_t errnum, const char *fmt, ...) {
-  if (err != NULL && err->msg == NULL) {
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(&err->msg, fmt, ap) < 0)
-      err->msg = NULL;
-    va_end(ap);
-    err->code = errnum != 0 ? errnum : EIO;
-  }
-  return errnum != 0 ? -errnum : -EIO;
-}
-
-static void host_log(int32_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void host_log(int32_t level, const char *fmt, ...) {
-  (void)level;
-  (void)fmt;
-}
-
-static const struct berth_host_api fake_host = {
-    .struct_size = sizeof(struct berth_host_api),
-    .abi_major = BERTH_ABI_MAJOR,
-    .abi_minor = BERTH_ABI_MINOR,
-    .error = host_error,
-    .log = host_log,
-};
-const struct berth_host_api *cgsd_host = &fake_host;
-
-static struct berth_error err;
+#include "../../common/tests/fixture.h"
 
 static int setup(void **state) {
   (void)state;
@@ -58,9 +23,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  free(err.msg);
-  err.msg = NULL;
-  err.code = 0;
+  error_clear(&err);
   return 0;
 }
 
@@ -555,24 +518,25 @@ static void test_cpuset_bits_are_runcs_byte_order(void **state) {
 
 static void test_proc_cgroup_finds_the_tracking_hierarchy(void **state) {
   (void)state;
-  char *p = proc_cgroup_of("0::/system.slice/berth-c1.scope\n", true);
+  char *p = cgc_proc_cgroup_of("0::/system.slice/berth-c1.scope\n", true);
   assert_string_equal(p, "/system.slice/berth-c1.scope");
   free(p);
   const char *v1 = "12:memory:/system.slice/berth-c1.scope\n"
                    "1:name=systemd:/system.slice/berth-c1.scope\n"
                    "0::/other\n";
-  p = proc_cgroup_of(v1, false);
+  p = cgc_proc_cgroup_of(v1, false);
   assert_string_equal(p, "/system.slice/berth-c1.scope");
   free(p);
-  p = proc_cgroup_of("4:memory:/x\n0::/hybrid\n", false);
+  p = cgc_proc_cgroup_of("4:memory:/x\n0::/hybrid\n", false);
   assert_string_equal(p, "/hybrid");
   free(p);
-  assert_null(proc_cgroup_of("4:memory:/x\n", true));
+  assert_null(cgc_proc_cgroup_of("4:memory:/x\n", true));
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void) {
+  cgc_host = &fake_host;
   const struct CMUnitTest tests[] = {
       T(test_cgroups_path_defaults_to_system_slice_berth_and_the_id),
       T(test_cgroups_path_parts_are_used),

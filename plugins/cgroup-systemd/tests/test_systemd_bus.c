@@ -29,44 +29,7 @@
 
 #include <berth/plugin.h>
 
-struct berth_error {
-  int code;
-  char *msg;
-};
-
-static int32_t host_error(struct berth_error *err, int32_t errnum, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int32_t host_error(struct berth_error *err, int32_t errnum, const char *fmt, ...) {
-  if (err != NULL && err->msg == NULL) {
-    va_list ap;
-    va_start(ap, fmt);
-    if (vasprintf(&err->msg, fmt, ap) < 0)
-      err->msg = NULL;
-    va_end(ap);
-    err->code = errnum != 0 ? errnum : EIO;
-  }
-  return errnum != 0 ? -errnum : -EIO;
-}
-
-static void host_log(int32_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void host_log(int32_t level, const char *fmt, ...) {
-  if (level > BERTH_LOG_WARN && getenv("BERTH_TEST_VERBOSE") == NULL)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  fprintf(stderr, "[plugin log %d] ", level);
-  vfprintf(stderr, fmt, ap);
-  fputc('\n', stderr);
-  va_end(ap);
-}
-
-static const struct berth_host_api fake_host = {
-    .struct_size = sizeof(struct berth_host_api),
-    .abi_major = BERTH_ABI_MAJOR,
-    .abi_minor = BERTH_ABI_MINOR,
-    .error = host_error,
-    .log = host_log,
-};
+#include "../../common/tests/fixture.h"
 
 /* struct berth_cgroup_request as an ABI 1.1 host lays it out (annotations_json appended),
  * whichever plugin.h this test is built with; a 1.0 host's struct_size ends before it. */
@@ -78,11 +41,9 @@ struct request_1_1 {
 
 #define SLICE "berthtest.slice"
 
-static const struct berth_cgroup_ops *ops;
 static char tmpdir[] = "/tmp/berth-sdbus.XXXXXX";
 static pid_t bus_pid = -1, empty_bus_pid = -1, fake_pid = -1;
 static char bus_address[PATH_MAX], empty_bus_address[PATH_MAX];
-static struct berth_error err;
 static pid_t child = -1;
 static char unit_name[128], cgroups_path[160];
 static int test_number;
@@ -199,18 +160,11 @@ static int setup_group(void **state) {
     fprintf(stderr, "fake systemd did not come up\n");
     return -1;
   }
-  char path[PATH_MAX];
-  snprintf(path, sizeof(path), "%s/cgroup-systemd.so", getenv("BERTH_PLUGIN_PATH"));
-  void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-  if (so == NULL) {
-    fprintf(stderr, "dlopen %s: %s\n", path, dlerror());
+  const char *why = NULL;
+  if (load_plugin("cgroup-systemd", &why) == NULL || ops == NULL) {
+    fprintf(stderr, "%s\n", why != NULL ? why : "cgroup-systemd.so has no cgroup ops");
     return -1;
   }
-  berth_plugin_entry_fn entry = (berth_plugin_entry_fn)dlsym(so, BERTH_PLUGIN_ENTRY_SYMBOL);
-  const struct berth_plugin *p = entry != NULL ? entry(&fake_host) : NULL;
-  if (p == NULL || p->cgroup == NULL)
-    return -1;
-  ops = p->cgroup;
   return 0;
 }
 
@@ -271,16 +225,14 @@ static int teardown(void **state) {
     waitpid(child, NULL, 0);
   }
   child = -1;
-  free(err.msg);
-  err.msg = NULL;
-  err.code = 0;
+  error_clear(&err);
   return 0;
 }
 
 /* ---- helpers ---- */
 
-static struct berth_cgroup *create(const char *path, const char *resources, const char *annotations,
-                                   int *r) {
+static struct berth_cgroup *create_unit(const char *path, const char *resources,
+                                        const char *annotations, int *r) {
   struct request_1_1 req = {.struct_size = sizeof(req),
                             .container_id = "c1",
                             .cgroups_path = path,
@@ -293,7 +245,7 @@ static struct berth_cgroup *create(const char *path, const char *resources, cons
 
 static struct berth_cgroup *create_ok(const char *resources, const char *annotations) {
   int r;
-  struct berth_cgroup *cg = create(cgroups_path, resources, annotations, &r);
+  struct berth_cgroup *cg = create_unit(cgroups_path, resources, annotations, &r);
   if (r < 0)
     fail_msg("create: %s", err.msg);
   return cg;
@@ -506,7 +458,7 @@ static void test_running_unit_of_the_same_name_is_refused_at_create(void **state
   if (ops->enter(cg, child, &err) < 0)
     fail_msg("enter: %s", err.msg);
   int r;
-  struct berth_cgroup *other = create(cgroups_path, NULL, NULL, &r);
+  struct berth_cgroup *other = create_unit(cgroups_path, NULL, NULL, &r);
   assert_null(other);
   assert_error_has(r, "already exists and is active");
   assert_in_unit(child, unit_name);
@@ -526,7 +478,7 @@ static void test_bad_cgroups_path_is_refused_before_systemd_is_asked(void **stat
   char *before = fake_call("Log", NULL);
   for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     int r;
-    assert_null(create(cases[i].path, NULL, NULL, &r));
+    assert_null(create_unit(cases[i].path, NULL, NULL, &r));
     assert_error_has(r, cases[i].fragment);
   }
   char *after = fake_call("Log", NULL);
@@ -538,9 +490,10 @@ static void test_bad_cgroups_path_is_refused_before_systemd_is_asked(void **stat
 static void test_bad_resources_or_annotations_fail_create(void **state) {
   (void)state;
   int r;
-  assert_null(create(cgroups_path, "{\"cpu\":{\"cpus\":\"2-1\"}}", NULL, &r));
+  assert_null(create_unit(cgroups_path, "{\"cpu\":{\"cpus\":\"2-1\"}}", NULL, &r));
   assert_error_has(r, "linux.resources.cpu.cpus");
-  assert_null(create(cgroups_path, NULL, "{\"org.systemd.property.PIDs\":\"[uint32 1]\"}", &r));
+  assert_null(
+      create_unit(cgroups_path, NULL, "{\"org.systemd.property.PIDs\":\"[uint32 1]\"}", &r));
   assert_error_has(r, "berth sets PIDs itself");
   assert_false(unit_loaded(unit_name));
 }
@@ -583,10 +536,10 @@ static void test_systemd_not_on_the_bus_is_a_clear_error(void **state) {
   (void)state;
   setenv("DBUS_SYSTEM_BUS_ADDRESS", empty_bus_address, 1);
   int r;
-  assert_null(create(cgroups_path, NULL, NULL, &r));
+  assert_null(create_unit(cgroups_path, NULL, NULL, &r));
   assert_error_has(r, "systemd is not on the bus");
   setenv("DBUS_SYSTEM_BUS_ADDRESS", "unix:path=/nonexistent/berth-test-bus", 1);
-  assert_null(create(cgroups_path, NULL, NULL, &r));
+  assert_null(create_unit(cgroups_path, NULL, NULL, &r));
   assert_error_has(r, "connect to the system bus");
   assert_int_equal(count_unit_cgroups(unit_name), 0);
 }

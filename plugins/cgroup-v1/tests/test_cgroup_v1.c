@@ -29,65 +29,6 @@
 
 #define MiB (1024 * 1024)
 
-/* Handles a test made; released by the teardown so that a failed check leaks nothing. */
-static struct berth_cgroup *handles[16];
-static struct berth_error err;
-
-static struct berth_cgroup *track(struct berth_cgroup *cg) {
-  for (size_t i = 0; i < 16; i++)
-    if (handles[i] == NULL) {
-      handles[i] = cg;
-      break;
-    }
-  return cg;
-}
-
-/* "<test_root>/name" */
-static const char *rel(const char *name) {
-  static char buf[8][256];
-  static int next;
-  char *out = buf[next++ % 8];
-  snprintf(out, 256, "%s/%s", test_root, name);
-  return out;
-}
-
-static int try_create(const char *id, const char *cgroups_path, const char *resources,
-                      uint32_t flags, struct berth_cgroup **out) {
-  struct berth_cgroup_request req = {
-      .struct_size = sizeof(req),
-      .flags = flags,
-      .container_id = id,
-      .cgroups_path = cgroups_path,
-      .resources_json = resources,
-  };
-  *out = NULL;
-  int r = ops->create(&req, out, &err);
-  if (*out != NULL)
-    track(*out);
-  return r;
-}
-
-static struct berth_cgroup *create(const char *name, const char *resources) {
-  struct berth_cgroup *cg = NULL;
-  int r = try_create("c1", rel(name), resources, 0, &cg);
-  if (r != 0)
-    fail_msg("create %s: %d %s", name, r, err.msg);
-  assert_non_null(cg);
-  return cg;
-}
-
-static void expect_mention(const char *fragment) {
-  assert_non_null(err.msg);
-  if (strstr(err.msg, fragment) == NULL)
-    fail_msg("error \"%s\" does not mention \"%s\"", err.msg, fragment);
-}
-
-static void expect_error(int r, const char *fragment) {
-  if (r >= 0)
-    fail_msg("succeeded (%d), expected an error mentioning \"%s\"", r, fragment);
-  expect_mention(fragment);
-}
-
 static void path_of(const char *controller, const char *name, char *out, size_t size) {
   const struct test_hierarchy *h = hierarchy_with(controller);
   assert_non_null(h);
@@ -120,11 +61,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  for (size_t i = 0; i < 16; i++)
-    if (handles[i] != NULL) {
-      ops->release(handles[i]);
-      handles[i] = NULL;
-    }
+  release_handles();
   remove_test_cgroups();
   error_clear(&err);
   return 0;
@@ -532,11 +469,7 @@ static void test_no_fd_leaks(void **state) {
   kill_child(pid);
   assert_int_equal(ops->destroy(cg, &err), 0);
   ops->release(loaded);
-  for (size_t i = 0; i < 16; i++)
-    if (handles[i] == cg) {
-      handles[i] = NULL;
-      ops->release(cg);
-    }
+  release_handle(cg);
   assert_int_equal(open_fds(), before);
 }
 
@@ -682,7 +615,7 @@ static void test_save_load_round_trip(void **state) {
   assert_int_equal(ops->save(cg, &first, &err), 0);
   struct berth_cgroup *loaded = NULL;
   assert_int_equal(ops->load(first, &loaded, &err), 0);
-  track(loaded);
+  track_handle(loaded);
   assert_int_equal(ops->save(loaded, &second, &err), 0);
   assert_string_equal(first, second);
   free(second);
@@ -703,7 +636,7 @@ static void test_save_load_round_trip(void **state) {
   /* Loading after the cgroups are gone still works, for `delete`. */
   struct berth_cgroup *late = NULL;
   assert_int_equal(ops->load(first, &late, &err), 0);
-  track(late);
+  track_handle(late);
   assert_int_equal(ops->destroy(late, &err), 0);
   free(first);
 }
@@ -713,7 +646,7 @@ static void expect_load_error(const char *state_json, const char *fragment) {
   error_clear(&err);
   int r = ops->load(state_json, &cg, &err);
   if (cg != NULL)
-    track(cg);
+    track_handle(cg);
   if (r >= 0)
     fail_msg("load accepted %s", state_json);
   expect_error(r, fragment);
@@ -930,7 +863,7 @@ static int group_setup(void **state) {
     fprintf(stderr, "no cgroup v1 memory hierarchy on this host\n");
     return -1;
   }
-  if (load_plugin(&why) == NULL) {
+  if (load_plugin("cgroup-v1", &why) == NULL) {
     fprintf(stderr, "%s\n", why);
     return -1;
   }

@@ -39,10 +39,6 @@
 #include "../devfilter.h"
 #include "fixture.h"
 
-/* Handles a test made; released by the teardown so that a failed check leaks nothing. */
-static struct berth_cgroup *handles[16];
-static struct berth_error err;
-
 /* A plugin call that must succeed; the failure shows the plugin's message. */
 #define assert_ok(call)                                                                            \
   do {                                                                                             \
@@ -51,63 +47,8 @@ static struct berth_error err;
       fail_msg("%s = %d: %s", #call, r_, err.msg != NULL ? err.msg : "(no message)");              \
   } while (0)
 
-static struct berth_cgroup *track(struct berth_cgroup *cg) {
-  for (size_t i = 0; i < 16; i++)
-    if (handles[i] == NULL) {
-      handles[i] = cg;
-      break;
-    }
-  return cg;
-}
-
-/* "<test_root>/name" */
-static const char *rel(const char *name) {
-  static char buf[8][256];
-  static int next;
-  char *out = buf[next++ % 8];
-  snprintf(out, 256, "%s/%s", test_root, name);
-  return out;
-}
-
 static void path_of(const char *name, char *out, size_t size) {
   cgroup_path(rel(name), out, size);
-}
-
-static int try_create(const char *id, const char *cgroups_path, const char *resources,
-                      uint32_t flags, struct berth_cgroup **out) {
-  struct berth_cgroup_request req = {
-      .struct_size = sizeof(req),
-      .flags = flags,
-      .container_id = id,
-      .cgroups_path = cgroups_path,
-      .resources_json = resources,
-  };
-  *out = NULL;
-  int r = ops->create(&req, out, &err);
-  if (*out != NULL)
-    track(*out);
-  return r;
-}
-
-static struct berth_cgroup *create(const char *name, const char *resources) {
-  struct berth_cgroup *cg = NULL;
-  int r = try_create("c1", rel(name), resources, 0, &cg);
-  if (r != 0)
-    fail_msg("create %s: %d %s", name, r, err.msg);
-  assert_non_null(cg);
-  return cg;
-}
-
-static void expect_mention(const char *fragment) {
-  assert_non_null(err.msg);
-  if (strstr(err.msg, fragment) == NULL)
-    fail_msg("error \"%s\" does not mention \"%s\"", err.msg, fragment);
-}
-
-static void expect_error(int r, const char *fragment) {
-  if (r >= 0)
-    fail_msg("succeeded (%d), expected an error mentioning \"%s\"", r, fragment);
-  expect_mention(fragment);
 }
 
 static void assert_file(const char *name, const char *file, const char *want) {
@@ -172,11 +113,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   (void)state;
-  for (size_t i = 0; i < 16; i++)
-    if (handles[i] != NULL) {
-      ops->release(handles[i]);
-      handles[i] = NULL;
-    }
+  release_handles();
   remove_test_cgroups();
   error_clear(&err);
   return 0;
@@ -578,7 +515,7 @@ static void test_save_load_round_trip(void **state) {
   assert_non_null(strstr(first, "\"bpf_prog_id\":"));
   struct berth_cgroup *loaded = NULL;
   assert_ok(ops->load(first, &loaded, &err));
-  track(loaded);
+  track_handle(loaded);
   assert_ok(ops->save(loaded, &second, &err));
   assert_string_equal(first, second);
   free(second);
@@ -598,7 +535,7 @@ static void test_save_load_round_trip(void **state) {
   /* Loading after the cgroup is gone still works, for `delete`. */
   struct berth_cgroup *late = NULL;
   assert_ok(ops->load(first, &late, &err));
-  track(late);
+  track_handle(late);
   assert_int_equal(ops->cgroup_fd(late), -1);
   assert_ok(ops->destroy(late, &err));
   free(first);
@@ -609,7 +546,7 @@ static void expect_load_error(const char *state_json, const char *fragment) {
   error_clear(&err);
   int r = ops->load(state_json, &cg, &err);
   if (cg != NULL)
-    track(cg);
+    track_handle(cg);
   if (r >= 0)
     fail_msg("load accepted %s", state_json);
   expect_error(r, fragment);
@@ -950,7 +887,7 @@ static void test_device_filter_is_attached_and_enforced(void **state) {
   struct berth_cgroup *loaded = NULL;
   assert_ok(ops->load(text, &loaded, &err));
   free(text);
-  track(loaded);
+  track_handle(loaded);
   assert_ok(ops->apply(loaded, "{\"devices\":[{\"allow\":true}]}", &err));
   assert_int_equal(attached_programs(loaded, ids), 1);
   run_in_cgroup(cg, check_opens, "+/dev/full:rw +/dev/null:rw");
@@ -1096,11 +1033,7 @@ static void test_no_fd_leaks(void **state) {
   assert_ok(ops->destroy(loaded, &err));
   assert_true(WIFSIGNALED(reap_child(pid)));
   ops->release(loaded);
-  for (size_t i = 0; i < 16; i++)
-    if (handles[i] != NULL) {
-      ops->release(handles[i]);
-      handles[i] = NULL;
-    }
+  release_handles();
   assert_int_equal(open_fds(), before);
 }
 
@@ -1198,7 +1131,7 @@ static int group_setup(void **state) {
     fprintf(stderr, "no cgroup2 mount\n");
     return -1;
   }
-  if (load_plugin(&why) == NULL) {
+  if (load_plugin("cgroup-v2", &why) == NULL) {
     fprintf(stderr, "%s\n", why);
     return -1;
   }
@@ -1252,7 +1185,7 @@ int main(void) {
     fprintf(stderr, "test_cgroup_v2 needs root\n");
     return 77;
   }
-  name_test_root();
+  name_test_root("cgv2");
   pid_t child = fork();
   if (child == 0) {
     if (enter_unified_view() < 0)

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Plugin-private cleanup and json-c helpers (a plugin may not include core/), plus the
- * sd-bus ones. */
-#ifndef SD_HELPERS_H
-#define SD_HELPERS_H
+/* The plugins' copies of the core's cleanup and json-c helpers: a plugin may not include
+ * core/ (it only gets host services through struct berth_host_api). */
+#ifndef CGC_HELPERS_H
+#define CGC_HELPERS_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdbool.h>
@@ -27,6 +28,10 @@ static inline void fclosep(FILE **f) {
   if (*f != NULL)
     fclose(*f);
 }
+static inline void closedirp(DIR **d) {
+  if (*d != NULL)
+    closedir(*d);
+}
 static inline void json_putp(json_object **o) {
   if (*o != NULL)
     json_object_put(*o);
@@ -35,6 +40,7 @@ static inline void json_putp(json_object **o) {
 #define _cleanup_free_ __attribute__((cleanup(freep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
+#define _cleanup_closedir_ __attribute__((cleanup(closedirp)))
 #define _cleanup_json_ __attribute__((cleanup(json_putp)))
 
 /* Hand ownership on: the cleanup of the source then does nothing. */
@@ -44,6 +50,11 @@ static inline void json_putp(json_object **o) {
     *(pp) = NULL;                                                                                  \
     _stolen;                                                                                       \
   })
+static inline int take_fd(int *fd) {
+  int r = *fd;
+  *fd = -1;
+  return r;
+}
 
 /* NULL when absent or not an object member. */
 static inline json_object *json_get(json_object *o, const char *key) {

@@ -2,8 +2,8 @@
 /* Typed reads of the OCI JSON, with messages that name the member. */
 #include <string.h>
 
+#include "cgc.h"
 #include "helpers.h"
-#include "sd.h"
 
 static int member(json_object *o, const char *key, const char *where, json_type type,
                   const char *type_name, json_object **out, struct berth_error *err) {
@@ -17,8 +17,8 @@ static int member(json_object *o, const char *key, const char *where, json_type 
   return 0;
 }
 
-int spec_int(json_object *o, const char *key, const char *where, int64_t *out, bool *set,
-             struct berth_error *err) {
+int cgc_spec_i64(json_object *o, const char *key, const char *where, int64_t *out, bool *set,
+                 struct berth_error *err) {
   json_object *v;
   *set = false;
   int r = member(o, key, where, json_type_int, "an integer", &v, err);
@@ -33,8 +33,8 @@ int spec_int(json_object *o, const char *key, const char *where, int64_t *out, b
   return 0;
 }
 
-int spec_uint(json_object *o, const char *key, const char *where, uint64_t *out, bool *set,
-              struct berth_error *err) {
+int cgc_spec_u64(json_object *o, const char *key, const char *where, uint64_t *out, bool *set,
+                 struct berth_error *err) {
   json_object *v;
   *set = false;
   int r = member(o, key, where, json_type_int, "an integer", &v, err);
@@ -47,8 +47,17 @@ int spec_uint(json_object *o, const char *key, const char *where, uint64_t *out,
   return 0;
 }
 
-int spec_string(json_object *o, const char *key, const char *where, const char **out,
-                struct berth_error *err) {
+int cgc_spec_bool(json_object *o, const char *key, const char *where, bool *out,
+                  struct berth_error *err) {
+  json_object *v;
+  int r = member(o, key, where, json_type_boolean, "a boolean", &v, err);
+  if (r == 0 && v != NULL)
+    *out = json_object_get_boolean(v);
+  return r;
+}
+
+int cgc_spec_str(json_object *o, const char *key, const char *where, const char **out,
+                 struct berth_error *err) {
   json_object *v;
   *out = NULL;
   int r = member(o, key, where, json_type_string, "a string", &v, err);
@@ -57,18 +66,18 @@ int spec_string(json_object *o, const char *key, const char *where, const char *
   return r;
 }
 
-int spec_object(json_object *o, const char *key, const char *where, json_object **out,
-                struct berth_error *err) {
+int cgc_spec_object(json_object *o, const char *key, const char *where, json_object **out,
+                    struct berth_error *err) {
   return member(o, key, where, json_type_object, "an object", out, err);
 }
 
-int spec_array(json_object *o, const char *key, const char *where, json_object **out,
-               struct berth_error *err) {
+int cgc_spec_array(json_object *o, const char *key, const char *where, json_object **out,
+                   struct berth_error *err) {
   return member(o, key, where, json_type_array, "an array", out, err);
 }
 
-int parse_json_object(const char *text, const char *what, json_object **out,
-                      struct berth_error *err) {
+int cgc_parse_object(const char *text, const char *what, json_object **out,
+                     struct berth_error *err) {
   *out = NULL;
   if (text == NULL || text[0] == '\0')
     return 0;
@@ -81,5 +90,23 @@ int parse_json_object(const char *text, const char *what, json_object **out,
     return cg_error(err, EINVAL, "%s: not a JSON object", what);
   }
   *out = o;
+  return 0;
+}
+
+int cgc_resources_members(json_object *resources, struct cgc_resources *out,
+                          struct berth_error *err) {
+  const char *where = "linux.resources";
+  *out = (struct cgc_resources){0};
+  int r;
+  if ((r = cgc_spec_object(resources, "memory", where, &out->memory, err)) < 0 ||
+      (r = cgc_spec_object(resources, "cpu", where, &out->cpu, err)) < 0 ||
+      (r = cgc_spec_object(resources, "pids", where, &out->pids, err)) < 0 ||
+      (r = cgc_spec_object(resources, "blockIO", where, &out->blkio, err)) < 0 ||
+      (r = cgc_spec_object(resources, "network", where, &out->network, err)) < 0 ||
+      (r = cgc_spec_object(resources, "rdma", where, &out->rdma, err)) < 0 ||
+      (r = cgc_spec_array(resources, "devices", where, &out->devices, err)) < 0 ||
+      (r = cgc_spec_array(resources, "hugepageLimits", where, &out->hugetlb, err)) < 0 ||
+      (r = cgc_spec_object(resources, "unified", where, &out->unified, err)) < 0)
+    return r;
   return 0;
 }

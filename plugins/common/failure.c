@@ -4,9 +4,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-#include "cgv2.h"
+#include "cgc.h"
 
-int set_failure(struct failure *f, int errnum, const char *fmt, ...) {
+int cgc_set_failure(struct cgc_failure *f, int errnum, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
@@ -15,10 +15,10 @@ int set_failure(struct failure *f, int errnum, const char *fmt, ...) {
   return errnum != 0 ? -errnum : -EIO;
 }
 
-int raise_failure(struct berth_error *err, const struct failure *f) {
+int cgc_raise_failure(struct berth_error *err, const struct cgc_failure *f) {
   return cg_error(err, f->errnum, "%s", f->msg);
 }
 
-bool is_permission_error(int errnum) {
+bool cgc_is_permission_error(int errnum) {
   return errnum == EPERM || errnum == EACCES || errnum == EROFS;
 }

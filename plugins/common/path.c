@@ -4,13 +4,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cgv1.h"
+#include "cgc.h"
 #include "helpers.h"
 
 /* Deep enough for any real cgroup tree; deeper paths are refused, not truncated. */
 #define MAX_DEPTH 64
 
-char *clean_path(const char *path, bool *absolute) {
+char *cgc_clean_path(const char *path, bool *absolute) {
   *absolute = path[0] == '/';
   char *out = malloc(strlen(path) + 1);
   if (out == NULL)
@@ -40,7 +40,7 @@ char *clean_path(const char *path, bool *absolute) {
   return out;
 }
 
-char *join_path(const char *a, const char *b) {
+char *cgc_join_path(const char *a, const char *b) {
   char *out = NULL;
   if (*a == '\0' || *b == '\0')
     return strdup(*a != '\0' ? a : b);
@@ -54,7 +54,7 @@ char *join_path(const char *a, const char *b) {
 static void unwind(int *fds, char **names, size_t depth, size_t created) {
   for (size_t i = depth; created > 0 && i-- > 0; created--)
     if (unlinkat(fds[i], names[i], AT_REMOVEDIR) < 0)
-      log_debug("cgroup-v1: rollback rmdir %s: %s", names[i], strerror(errno));
+      log_debug("%s: rollback rmdir %s: %s", cgc_name, names[i], strerror(errno));
 }
 
 static void close_fds(int *fds, size_t n) {
@@ -83,25 +83,25 @@ static int open_component(int parent, const char *name, bool create, bool *made)
   return -saved;
 }
 
-int walk_path(int mountfd, const char *mountpoint, const char *rel, struct walk *w,
-              struct failure *f) {
+int cgc_walk_path(int mountfd, const char *mountpoint, const char *rel, struct cgc_walk *w,
+                  struct cgc_failure *f) {
   _cleanup_free_ char *copy = strdup(rel);
   if (copy == NULL)
-    return set_failure(f, ENOMEM, "open %s/%s", mountpoint, rel);
+    return cgc_set_failure(f, ENOMEM, "open %s/%s", mountpoint, rel);
   char *names[MAX_DEPTH];
   int fds[MAX_DEPTH + 1];
   size_t depth = 0;
   char *save = NULL;
   for (char *c = strtok_r(copy, "/", &save); c != NULL; c = strtok_r(NULL, "/", &save)) {
     if (depth == MAX_DEPTH)
-      return set_failure(f, ENAMETOOLONG, "open %s/%s", mountpoint, rel);
+      return cgc_set_failure(f, ENAMETOOLONG, "open %s/%s", mountpoint, rel);
     names[depth++] = c;
   }
 
   w->created = 0;
   fds[0] = dup(mountfd);
   if (fds[0] < 0)
-    return set_failure(f, errno, "dup fd of %s", mountpoint);
+    return cgc_set_failure(f, errno, "dup fd of %s", mountpoint);
   size_t opened = 1, prefix = 0;
   int r = 0;
   for (size_t i = 0; i < depth; i++) {
@@ -109,18 +109,18 @@ int walk_path(int mountfd, const char *mountpoint, const char *rel, struct walk 
     prefix += strlen(names[i]) + (i > 0);
     int fd = open_component(fds[i], names[i], w->create, &made);
     if (fd < 0) {
-      r = set_failure(f, -fd, "%s %s/%.*s", w->create ? "mkdir" : "open", mountpoint, (int)prefix,
-                      rel);
+      r = cgc_set_failure(f, -fd, "%s %s/%.*s", w->create ? "mkdir" : "open", mountpoint,
+                          (int)prefix, rel);
       break;
     }
     fds[opened++] = fd;
     w->created = made ? w->created + 1 : 0;
     if (made && w->created == 1 && i + 1 < depth)
-      log_debug("cgroup-v1: created %s/%.*s", mountpoint, (int)prefix, rel);
+      log_debug("%s: created %s/%.*s", cgc_name, mountpoint, (int)prefix, rel);
     if (w->visit != NULL) {
       _cleanup_free_ char *path = NULL;
       if (asprintf(&path, "%s/%.*s", mountpoint, (int)prefix, rel) < 0) {
-        r = set_failure(f, ENOMEM, "walk %s/%s", mountpoint, rel);
+        r = cgc_set_failure(f, ENOMEM, "walk %s/%s", mountpoint, rel);
         break;
       }
       r = w->visit(fds[i], fd, path, i + 1 == depth, w->data, f);
@@ -138,4 +138,21 @@ int walk_path(int mountfd, const char *mountpoint, const char *rel, struct walk 
   fds[opened - 1] = -1;
   close_fds(fds, opened);
   return leaf;
+}
+
+const char *cgc_below_mount(const char *path, const char *mountpoint) {
+  size_t n = strlen(mountpoint);
+  if (strncmp(path, mountpoint, n) != 0 || path[n] != '/')
+    return NULL;
+  const char *rel = path + n + 1;
+  bool absolute;
+  _cleanup_free_ char *clean = cgc_clean_path(rel, &absolute);
+  if (clean == NULL || absolute || rel[0] == '\0' || strcmp(clean, rel) != 0)
+    return NULL;
+  return rel;
+}
+
+const char *cgc_base_name(const char *path) {
+  const char *slash = strrchr(path, '/');
+  return slash != NULL ? slash + 1 : path;
 }
