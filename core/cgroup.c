@@ -2,6 +2,7 @@
 #include "cgroup.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,6 +205,28 @@ int berth_cgroup_create(struct berth_cgroup_backend *cg, const char *id, json_ob
 
 int berth_cgroup_enter(struct berth_cgroup_backend *cg, pid_t pid, struct berth_error *err) {
   return CALL_OP(cg, enter, err, pid, err);
+}
+
+int berth_cgroup_enter_sub(struct berth_cgroup_backend *cg, pid_t pid, json_object *subs,
+                           struct berth_error *err) {
+  const struct berth_cgroup_ops *ops = cg->plugin != NULL ? cg->plugin->cgroup : NULL;
+  if (ops == NULL || cg->handle == NULL)
+    return berth_error(err, 0, "--cgroup: the container has no cgroup (cgroup driver \"%s\")",
+                       cg->driver);
+  /* A 1.0 plugin's ops table ends before enter_sub. */
+  if (ops->struct_size < offsetof(struct berth_cgroup_ops, enter_sub) + sizeof(void *) ||
+      ops->enter_sub == NULL)
+    return berth_error(err, 0, "--cgroup: plugin %s cannot enter sub-cgroups", cg->plugin->name);
+  for (size_t i = 0; i < json_object_array_length(subs); i++) {
+    json_object *sub = json_object_array_get_idx(subs, i);
+    const char *controller = json_get_str(sub, "controller");
+    int r = ops->enter_sub(cg->handle, pid, controller, json_get_str(sub, "path"), err);
+    if (r < 0)
+      return berth_error_prefix(err, "cgroup driver \"%s\": --cgroup %s%s%s", cg->driver,
+                                controller ? controller : "", controller ? ":" : "",
+                                json_get_str(sub, "path"));
+  }
+  return 0;
 }
 
 int berth_cgroup_apply(struct berth_cgroup_backend *cg, json_object *resources,

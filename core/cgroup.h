@@ -33,6 +33,9 @@ int berth_cgroup_save(struct berth_cgroup_backend *cg, json_object **out, struct
 int berth_cgroup_create(struct berth_cgroup_backend *cg, const char *id, json_object *spec,
                         bool rootless, struct berth_error *err);
 int berth_cgroup_enter(struct berth_cgroup_backend *cg, pid_t pid, struct berth_error *err);
+/* exec --cgroup: into existing sub-cgroups, a JSON array of {"controller"?, "path"}. */
+int berth_cgroup_enter_sub(struct berth_cgroup_backend *cg, pid_t pid, json_object *subs,
+                           struct berth_error *err);
 int berth_cgroup_apply(struct berth_cgroup_backend *cg, json_object *resources,
                        struct berth_error *err);
 int berth_cgroup_freeze(struct berth_cgroup_backend *cg, bool frozen, struct berth_error *err);

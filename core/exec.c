@@ -90,7 +90,8 @@ int berth_exec(struct berth_container *c, json_object *process, const struct ber
                                   .preserve_fds = o->preserve_fds,
                                   .fifo_fd = -1,
                                   .console_fd = console_fd,
-                                  .cg = &c->cg};
+                                  .cg = &c->cg,
+                                  .sub_cgroups = o->sub_cgroups};
   r = berth_spawn_init(&sc, pid, err);
   if (r == 0 && o->pid_file != NULL)
     r = berth_write_pid_file(o->pid_file, *pid, err);

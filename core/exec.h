@@ -16,6 +16,7 @@ struct berth_exec_options {
   int console_fd; /* or -1 */
   int preserve_fds;
   bool ignore_paused;
+  json_object *sub_cgroups; /* --cgroup [controller:]path, as [{"controller"?, "path"}] */
 };
 
 /* process is a validated OCI process object. On success *pid is the process (host pid). */

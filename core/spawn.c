@@ -298,7 +298,9 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
     if (*init_pid != child)
       waitpid(child, NULL, 0);
   }
-  if (r == 0 && !a->in_cgroup)
+  if (r == 0 && cfg->sub_cgroups != NULL)
+    r = berth_cgroup_enter_sub(cfg->cg, *init_pid, cfg->sub_cgroups, err);
+  else if (r == 0 && !a->in_cgroup)
     r = berth_cgroup_enter(cfg->cg, *init_pid, err);
   if (r < 0)
     return r;

@@ -24,6 +24,7 @@ struct berth_spawn_config {
   int fifo_fd;    /* O_PATH fd of exec.fifo */
   int console_fd; /* where init sends the pty master when process.terminal, else -1 */
   struct berth_cgroup_backend *cg;
+  json_object *sub_cgroups; /* exec --cgroup: [{"controller"?, "path"}], or NULL */
   /* exec: the container's init, for the state sent to a seccomp agent. */
   pid_t container_pid;
 };

@@ -99,6 +99,18 @@ static int apply_flag(json_object *p, int c, const char *arg) {
   return cli_usage("exec: invalid option");
 }
 
+/* runc's --cgroup [controller:]path, repeatable. */
+static void add_sub_cgroup(struct exec_flags *f, const char *arg) {
+  if (f->o.sub_cgroups == NULL)
+    f->o.sub_cgroups = json_object_new_array();
+  json_object *sub = json_object_new_object();
+  const char *colon = strchr(arg, ':');
+  if (colon != NULL)
+    json_object_object_add(sub, "controller", json_object_new_string_len(arg, (int)(colon - arg)));
+  json_object_object_add(sub, "path", json_object_new_string(colon ? colon + 1 : arg));
+  json_object_array_add(f->o.sub_cgroups, sub);
+}
+
 static int read_process_file(const char *path, json_object **out, struct berth_error *err) {
   _cleanup_free_ char *text = NULL;
   int r = read_file_at(AT_FDCWD, path, &text, err);
@@ -169,6 +181,7 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
       {"console-socket", required_argument, NULL, 'S'},
       {"preserve-fds", required_argument, NULL, 'F'},
       {"ignore-paused", no_argument, NULL, 'I'},
+      {"cgroup", required_argument, NULL, 'G'},
       {NULL, 0, NULL, 0},
   };
   struct exec_flags f = {.o = {.console_fd = -1}};
@@ -192,6 +205,9 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
     case 'I':
       f.o.ignore_paused = true;
       break;
+    case 'G':
+      add_sub_cgroup(&f, optarg);
+      break;
     case 'F':
       f.o.preserve_fds = atoi(optarg);
       break;
@@ -203,6 +219,7 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
       break;
     }
   }
+  _cleanup_json_ json_object *subs = f.o.sub_cgroups;
   if (optind >= argc)
     return cli_usage("exec: expected a container id"), EXEC_SETUP_FAILED;
   if (f.process_file == NULL && optind + 1 >= argc)

@@ -109,6 +109,11 @@ struct berth_cgroup_ops {
   void (*release)(struct berth_cgroup *cg);
   /* An O_DIRECTORY fd for clone3(CLONE_INTO_CGROUP), or -1. Optional. */
   int32_t (*cgroup_fd)(struct berth_cgroup *cg);
+  /* Since 1.1, optional: move pid into an existing sub-cgroup of the container (exec
+   * --cgroup). controller names one v1 hierarchy, or is NULL for all of them (and on v2);
+   * subpath is relative to the container's cgroup and must stay below it. */
+  int32_t (*enter_sub)(struct berth_cgroup *cg, int32_t pid, const char *controller,
+                       const char *subpath, struct berth_error *err);
 };
 
 struct berth_plugin {
