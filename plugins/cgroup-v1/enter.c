@@ -43,6 +43,27 @@ static int enter_one(struct berth_cgroup *cg, struct cgroup_dir *d, const char *
   return 0;
 }
 
+/* With a controller: that hierarchy's sub-cgroup must exist. Without: every v1 hierarchy where
+ * it exists, at least one. */
+int32_t cgv1_enter_sub(struct berth_cgroup *cg, int32_t pid, const char *controller,
+                       const char *subpath, struct berth_error *err) {
+  bool any = controller == NULL || *controller == '\0';
+  size_t entered = 0;
+  for (size_t i = 0; i < cg->n; i++) {
+    struct cgroup_dir *d = &cg->dirs[i];
+    if (d->unified || d->fd < 0 || (!any && !cgc_has_controller(d->controllers, controller)))
+      continue;
+    int r = cgc_enter_sub(d->fd, d->path, pid, subpath, any, err);
+    if (r < 0 && r != -ENOENT)
+      return r;
+    entered += r == 0;
+  }
+  if (entered == 0)
+    return cg_error(err, ENOENT, "no %s hierarchy has the sub-cgroup %s",
+                    any ? "cgroup v1" : controller, subpath);
+  return 0;
+}
+
 int32_t cgv1_enter(struct berth_cgroup *cg, int32_t pid, struct berth_error *err) {
   if (pid <= 0)
     return cg_error(err, EINVAL, "enter cgroup: invalid pid %d", (int)pid);

@@ -22,6 +22,7 @@ static const struct berth_cgroup_ops cgroup_v1_ops = {
     .destroy = cgv1_destroy,
     .release = cgv1_release,
     .cgroup_fd = cgv1_cgroup_fd,
+    .enter_sub = cgv1_enter_sub,
 };
 
 static const struct berth_plugin cgroup_v1_plugin = {

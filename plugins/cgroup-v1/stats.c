@@ -219,6 +219,12 @@ static int add_memory(struct berth_cgroup *cg, json_object *root, struct berth_e
   int r = read_key_values(d, "memory.stat", raw, err);
   if (r < 0)
     return r;
+  /* oom_kill counts the container's OOM kills (Linux 4.13+): `events` reports them. */
+  json_object *events = json_object_new_object();
+  put(root, "memory_events", events);
+  r = read_key_values(d, "memory.oom_control", events, err);
+  if (r < 0)
+    return r;
   put_u64(memory, "cache", (cache = json_get(raw, "cache")) ? json_object_get_uint64(cache) : 0);
   for (size_t i = 0; i < sizeof(entries) / sizeof(entries[0]); i++) {
     json_object *entry = NULL;

@@ -97,6 +97,8 @@ int32_t cgv2_create(const struct berth_cgroup_request *req, struct berth_cgroup 
 int32_t cgv2_load(const char *state_json, struct berth_cgroup **out, struct berth_error *err);
 int32_t cgv2_save(struct berth_cgroup *cg, char **state_json, struct berth_error *err);
 int32_t cgv2_enter(struct berth_cgroup *cg, int32_t pid, struct berth_error *err);
+int32_t cgv2_enter_sub(struct berth_cgroup *cg, int32_t pid, const char *controller,
+                       const char *subpath, struct berth_error *err);
 int32_t cgv2_apply(struct berth_cgroup *cg, const char *resources_json, struct berth_error *err);
 int32_t cgv2_freeze(struct berth_cgroup *cg, int32_t frozen, struct berth_error *err);
 int32_t cgv2_is_frozen(struct berth_cgroup *cg, int32_t *frozen, struct berth_error *err);

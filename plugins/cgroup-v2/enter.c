@@ -20,6 +20,16 @@ static int write_pid(int fd, const char *pid) {
   return r;
 }
 
+int32_t cgv2_enter_sub(struct berth_cgroup *cg, int32_t pid, const char *controller,
+                       const char *subpath, struct berth_error *err) {
+  if (controller != NULL && *controller != '\0')
+    return cg_error(err, EINVAL,
+                    "enter sub-cgroup %s: cgroup v2 has one hierarchy, no controller \"%s\"",
+                    subpath, controller);
+  int r = need_fd(cg, "enter a sub-cgroup", err);
+  return r < 0 ? r : cgc_enter_sub(cg->fd, cg->path, pid, subpath, false, err);
+}
+
 int32_t cgv2_enter(struct berth_cgroup *cg, int32_t pid, struct berth_error *err) {
   if (pid <= 0)
     return cg_error(err, EINVAL, "enter cgroup: invalid pid %d", (int)pid);

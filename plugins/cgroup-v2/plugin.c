@@ -22,6 +22,7 @@ static const struct berth_cgroup_ops cgroup_v2_ops = {
     .destroy = cgv2_destroy,
     .release = cgv2_release,
     .cgroup_fd = cgv2_cgroup_fd,
+    .enter_sub = cgv2_enter_sub,
 };
 
 static const struct berth_plugin cgroup_v2_plugin = {

@@ -75,3 +75,27 @@ start() {
   jq -e '."org.berth" as $b | $b.plugins | map(select(.name == "cgroup-v1")) | length == 1
          and .[0].loadable and .[0].abi == $b.pluginAbi and .[0].kind == "cgroup"' <<<"$output"
 }
+
+@test "events reports an OOM kill in the container" {
+  config '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+  args sh -c 'sleep 0.6; dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; sleep 3'
+  berth run -d -b "$BUNDLE" "$ID"
+  run timeout 10 "$BERTH" --root "$ROOT" events --interval 200ms "$ID"
+  [ "$status" -eq 0 ]
+  grep -q '{"type":"oom","id":"'"$ID"'"}' <<<"$output"
+}
+
+@test "exec --cgroup puts the process into an existing sub-cgroup" {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  PID=$(state_field "$ID" pid)
+  mkdir "$(cg pids)/sub" "$(cg memory)/sub"
+  berth exec -d --pid-file "$TEST_TMP/e.pid" --cgroup pids:sub "$ID" sleep 50
+  epid=$(cat "$TEST_TMP/e.pid")
+  grep -qx "$epid" "$(cg pids)/sub/cgroup.procs"
+  ! grep -qx "$epid" "$(cg memory)/sub/cgroup.procs"
+  berth exec -d --pid-file "$TEST_TMP/e2.pid" --cgroup sub "$ID" sleep 50
+  grep -qx "$(cat "$TEST_TMP/e2.pid")" "$(cg memory)/sub/cgroup.procs"
+  run berth exec --cgroup ../../escape "$ID" true
+  [ "$status" -eq 255 ] && [[ "$output" == *"--cgroup ../../escape"* ]]
+}
