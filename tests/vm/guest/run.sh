@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# guest/run.sh SHARE: the VM tier inside the VM, as root, started by berth-vm.service once
+# systemd is up. SHARE is the host's 9p share: SHARE/payload holds berth, its plugins and
+# the tests (see run-vm.sh), SHARE/results receives, for the host and ctest:
+#   smoke.tap                 the smoke test (guest/smoke.bats)
+#   DRIVER/SUITE.tap .xml .log  each tests/integration/SUITE.bats under --cgroup-driver=DRIVER,
+#                             as TAP, JUnit and stderr; a suite drivers/DRIVER excludes
+#                             entirely gets a "1..0 # skip" TAP that says why
+#   timings                   "STAGE SECONDS" lines; boot.txt: systemd-analyze
+#   features.json             `berth features` in the VM, for whoever reads the results
+#   done                      written last: the run completed
+# The machine powers off when this script ends, forcibly: containers a failed test left
+# behind (a pid-namespace init ignores SIGTERM) would each hold a clean shutdown for 90 s.
+set -uo pipefail
+share=$1
+results=$share/results
+opt=/opt/berth
+mkdir -p "$results"
+
+say() { echo "[berth-vm] $*"; }
+timing() { echo "$1 $2" >> "$results/timings"; }
+power_off() {
+  sync
+  systemctl --force poweroff
+}
+trap power_off EXIT
+
+# The suites need the whole system: D-Bus and systemd for the systemd driver.
+state=$(systemctl is-system-running --wait)
+systemd-analyze > "$results/boot.txt" 2>&1
+say "up: system $state, $(head -n1 "$results/boot.txt")"
+[ "$state" = running ] || systemctl --failed --no-legend | sed 's/^/[berth-vm] failed unit: /'
+timing boot "$(awk '{print int($1)}' /proc/uptime)"
+
+# A local copy: the loader wants plugins owned by root and not writable by others, which a
+# 9p view of a build tree does not promise.
+rm -rf "$opt"
+cp -a "$share/payload" "$opt"
+chown -R root:root "$opt"
+chmod -R go-w "$opt"
+# shellcheck source=/dev/null
+. "$opt/env" # BERTH_VM_DRIVERS, BERTH_VM_SUITES, BERTH_VM_SUITE_TIMEOUT
+export BERTH=$opt/bin/berth BERTH_PLUGIN_PATH=$opt/plugins BERTH_SOURCE_DIR=$opt/src
+export BERTH_VARIANT=default
+guest=$opt/src/tests/vm
+
+# Test names of a bats file, as bats reads them.
+test_names() {
+  local pattern='^[[:blank:]]*@test[[:blank:]]+(.*[^[:blank:]])[[:blank:]]+\{' line name
+  while IFS= read -r line; do
+    [[ "$line" =~ $pattern ]] || continue
+    name=${BASH_REMATCH[1]#[\'\"]}
+    echo "${name%[\'\"]}"
+  done < "$1"
+}
+
+# exclusions DRIVER SUITE: "NAME|REASON" lines from drivers/DRIVER ("SUITE: NAME | REASON").
+exclusions() {
+  local file=$guest/drivers/$1
+  [ -f "$file" ] || return 0
+  sed -e '/^[[:space:]]*#/d' -e '/^[[:space:]]*$/d' "$file" | while IFS= read -r line; do
+    [ "${line%%:*}" = "$2" ] || continue
+    line=${line#*:}
+    local name=${line%%|*} reason=${line#*|}
+    name=$(sed -e 's/^[[:space:]]*//' -e 's/[[:space:]]*$//' <<< "$name")
+    echo "$name|$(sed 's/^[[:space:]]*//' <<< "$reason")"
+  done
+}
+
+# run_bats OUT FILE [FILTER]: OUT.tap, OUT.xml (JUnit), OUT.log (stderr); a suite that
+# outlives its timeout is killed and its TAP says so.
+run_bats() {
+  local out=$1 file=$2 filter=${3:-} start=$SECONDS rc=0 report
+  report=$(mktemp -d)
+  local args=(--tap --report-formatter junit --output "$report")
+  [ -n "$filter" ] && args+=(--filter "$filter")
+  timeout -k 10 "${BERTH_VM_SUITE_TIMEOUT:-600}" bats "${args[@]}" "$file" \
+    > "$out.tap" 2> "$out.log" || rc=$?
+  [ "$rc" -eq 124 ] && echo "# berth-vm: killed after ${BERTH_VM_SUITE_TIMEOUT:-600} s" >> "$out.tap"
+  [ -f "$report/report.xml" ] && mv "$report/report.xml" "$out.xml"
+  rm -rf "$report"
+  local took=$((SECONDS - start))
+  say "$(basename "$out"): $(grep -c '^ok' "$out.tap") ok, $(grep -c '^not ok' "$out.tap") not ok, ${took} s"
+  timing "${out#"$results"/}" "$took"
+}
+
+# run_suite DRIVER FILE: the suite under DRIVER, minus what drivers/DRIVER excludes.
+run_suite() {
+  local driver=$1 file=$2 suite name reason all=() skip=() keep=() n
+  suite=$(basename "$file" .bats)
+  local out=$results/$driver/$suite
+  while IFS='|' read -r name reason; do
+    if [ "$name" = '*' ]; then
+      echo "1..0 # skip $reason" > "$out.tap"
+      say "$driver/$suite: skipped: $reason"
+      return
+    fi
+    skip+=("$name")
+    echo "# excluded for driver $driver: $name ($reason)" >> "$out.excluded"
+  done < <(exclusions "$driver" "$suite")
+  mapfile -t all < <(test_names "$file")
+  for name in "${all[@]}"; do
+    for n in "${skip[@]}"; do [ "$n" = "$name" ] && continue 2; done
+    keep+=("$(sed 's/[][\.|$(){}?+*^]/\\&/g' <<< "$name")")
+  done
+  for n in "${skip[@]}"; do # a stale exclusion must not go unnoticed
+    printf '%s\n' "${all[@]}" | grep -qxF "$n" || echo "# berth-vm: drivers/$driver names no test \"$n\" in $suite" >> "$out.excluded"
+  done
+  local filter=
+  if [ ${#skip[@]} -gt 0 ]; then
+    filter="^($(IFS='|'; echo "${keep[*]}"))\$"
+  fi
+  BERTH_TEST_DRIVER=$driver run_bats "$out" "$file" "$filter"
+  [ -f "$out.excluded" ] && cat "$out.excluded" >> "$out.tap"
+}
+
+BERTH_VM_DRIVERS=$BERTH_VM_DRIVERS run_bats "$results/smoke" "$guest/guest/smoke.bats"
+"$BERTH" features > "$results/features.json" 2>&1 || say "berth features failed: $(head -c 300 "$results/features.json")"
+for driver in $BERTH_VM_DRIVERS; do
+  start=$SECONDS
+  mkdir -p "$results/$driver"
+  for file in "$opt"/src/tests/integration/*.bats; do
+    if [ -n "${BERTH_VM_SUITES:-}" ] && [[ " $BERTH_VM_SUITES " != *" $(basename "$file" .bats) "* ]]; then
+      continue
+    fi
+    run_suite "$driver" "$file"
+  done
+  timing "driver-$driver" $((SECONDS - start))
+done
+date -u +%FT%TZ > "$results/done"
+say "done"
