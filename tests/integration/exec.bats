@@ -62,22 +62,7 @@ JSON
 
 @test "exec -t gives the process a terminal" {
   start
-  run python3 -c '
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-out = b""
-while True:
-    try:
-        d = os.read(fd, 4096)
-    except OSError:
-        break
-    if not d:
-        break
-    out += d
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode().replace("\r", ""))' "$BERTH" --root "$ROOT" exec -t "$ID" tty
+  run python3 "$BERTH_SOURCE_DIR/tests/integration/pty_run.py" "$BERTH" --root "$ROOT" exec -t "$ID" tty
   [[ "$output" == /dev/pts/* ]]
 }
 

@@ -23,23 +23,7 @@ load helpers
 @test "run in the foreground proxies the terminal" {
   config '.process.terminal = true | .process.consoleSize = {"height": 30, "width": 100}'
   args sh -c 'tty; stty size'
-  run python3 -c '
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvp(sys.argv[1], sys.argv[1:])
-out = b""
-while True:
-    try:
-        d = os.read(fd, 4096)
-    except OSError:
-        break
-    if not d:
-        break
-    out += d
-_, st = os.waitpid(pid, 0)
-sys.stdout.write(out.decode().replace("\r", ""))
-sys.exit(os.waitstatus_to_exitcode(st))' "$BERTH" --root "$ROOT" run -b "$BUNDLE" "$ID"
+  run python3 "$BERTH_SOURCE_DIR/tests/integration/pty_run.py" "$BERTH" --root "$ROOT" run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = /dev/pts/0 ] && [ "${lines[1]}" = "30 100" ]
 }
