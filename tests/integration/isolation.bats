@@ -217,11 +217,14 @@ import os, subprocess, sys
 pid, berth, root, cid = sys.argv[1:]
 fd = os.open(f"/proc/{pid}/exe", os.O_PATH)   # taken while init is still berth
 subprocess.run([berth, "--root", root, "start", cid], check=True)
+# The binary it ran from sits on a read-only mount (statvfs through the fd says so), and a
+# write through it is refused: EROFS, or ETXTBSY while some berth happens to be running.
+print("ro" if os.statvfs(f"/proc/self/fd/{fd}").f_flag & os.ST_RDONLY else "rw")
 try:
     os.open(f"/proc/self/fd/{fd}", os.O_WRONLY)
     print("writable")
 except OSError as e:
-    print(e.strerror)
+    print("refused" if e.errno in (30, 26) else e.strerror)  # EROFS, ETXTBSY
 PY
-  [ "$output" = "Read-only file system" ]
+  [ "${lines[0]}" = ro ] && [ "${lines[1]}" = refused ]
 }
