@@ -21,9 +21,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
 declare -a stages=()
-stage() { stages+=("$(printf '%-30s %5d s' "$1" "$2")"); echo "run-vm: stage $1: $2 s"; }
+# stage NAME SECONDS [quiet]: one line of the timings table, also printed at once unless quiet.
+stage() {
+  stages+=("$(printf '%-30s %5d s' "$1" "$2")")
+  [ -n "${3:-}" ] || echo "run-vm: stage $1: $2 s"
+}
 
-tmp= qemu_pid=
+tmp='' qemu_pid=''
 cleanup() {
   if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
     kill "$qemu_pid" 2>/dev/null || true
@@ -58,7 +62,7 @@ progress() { grep -a -o '\[berth-vm\] .*' "$console" | tr -d '\r' || true; }
 # time, or a run past the timeout, is killed; so is a guest that finished its results but
 # does not power off.
 wait_for_guest() {
-  local seen=0 lines n booted= done_at=
+  local seen=0 lines n booted='' done_at=''
   while kill -0 "$qemu_pid" 2>/dev/null; do
     lines=$(progress)
     n=$(printf '%s' "$lines" | grep -c . || true)
@@ -90,6 +94,11 @@ wait_for_guest() {
   done
   cleanup_qemu_only
   progress | tail -n +$((seen + 1))
+  # A guest that powers off at once is gone before the next poll sees its results.
+  if [ -z "$done_at" ] && [ -e "$tmp/share/results/done" ]; then
+    done_at=$SECONDS
+    [ -z "$booted" ] || stage "suites (host)" $((done_at - booted))
+  fi
   [ -z "$done_at" ] || stage "poweroff" $((SECONDS - done_at))
 }
 
@@ -102,7 +111,7 @@ cleanup_qemu_only() {
 }
 
 main() {
-  berth= plugins= source= results= drivers=none suites= shell=
+  berth='' plugins='' source='' results='' drivers=none suites='' shell=''
   while [ $# -gt 0 ]; do
     case $1 in
       --berth) berth=$2; shift 2 ;;
@@ -163,7 +172,7 @@ main() {
   cp "$console" "$results/console.log"
   local name secs
   if [ -f "$results/timings" ]; then
-    while read -r name secs; do stage "guest: $name" "$secs"; done < "$results/timings"
+    while read -r name secs; do stage "guest: $name" "$secs" quiet; done < "$results/timings"
   fi
   stage total $((SECONDS - start))
   echo "run-vm: timings"
@@ -176,5 +185,6 @@ main() {
   echo "run-vm: results in $results"
 }
 
-# All of it in functions: bash reads a script as it runs, and this one runs for half an hour.
-main "$@"
+# All of it in functions and one last line: bash reads a script as it runs, and this one
+# runs for half an hour, long enough for someone to edit it.
+main "$@"; exit
