@@ -6,9 +6,9 @@ dir=$1; shift
 berth=${BERTH:-berth}
 mkdir -p "$dir/rootfs"/{bin,proc,sys,dev,etc,tmp,root}
 cp /bin/busybox "$dir/rootfs/bin/busybox"
-for applet in $("$dir/rootfs/bin/busybox" --list); do
-  [ -e "$dir/rootfs/bin/$applet" ] || ln -s busybox "$dir/rootfs/bin/$applet"
-done
+# Every applet as a hard link, made by busybox itself: one process, not one `ln` per applet
+# (twelve seconds per bundle under the VM tier's emulation).
+"$dir/rootfs/bin/busybox" --install "$dir/rootfs/bin"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$dir/rootfs/etc/passwd"
 echo 'root:x:0:' > "$dir/rootfs/etc/group"
 rm -f "$dir/config.json"

@@ -1,17 +1,9 @@
 #!/usr/bin/env bats
 # The systemd cgroup driver against a real systemd: the VM tier (tests/vm, a booted Debian with
-# systemd and cgroup v2) runs the suites with BERTH_TEST_DRIVER=systemd. Anywhere else every
-# test here is skipped (plugins/cgroup-systemd/tests has the same checks against a fake
-# systemd on a private bus).
+# systemd and cgroup v2) runs this suite under BERTH_TEST_DRIVER=systemd only
+# (plugins/cgroup-systemd/tests has the same checks against a fake systemd on a private bus).
 
-load helpers
-
-if [ "${BERTH_TEST_DRIVER:-}" != systemd ]; then
-  setup_file() { :; }
-  teardown_file() { :; }
-  setup() { skip "needs systemd: run by the VM tier with BERTH_TEST_DRIVER=systemd"; }
-  teardown() { :; }
-fi
+load ../../../integration/helpers
 
 unit() { echo "berth-$ID.scope"; }
 prop() { systemctl show -p "$1" --value "${2:-$(unit)}"; }

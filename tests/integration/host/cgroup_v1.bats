@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The cgroup v1 plugin as the kernel shows it, and driver selection on this hybrid host.
 
-load helpers
+load ../helpers
 
 cg() { echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c {print $3}' /proc/"$PID"/cgroup)"; }
 

@@ -3,7 +3,7 @@
 # cgroup2 mounted at /sys/fs/cgroup, a unified view with few controllers (hugetlb here) but
 # real freeze, kill, process lists and device filters. The VM tier covers full v2.
 
-load helpers
+load ../helpers
 
 # in_v2 SCRIPT: run SCRIPT with bash in a private mount namespace that sees cgroup2 at
 # /sys/fs/cgroup; berth and the test's variables are exported to it.
