@@ -91,6 +91,20 @@ cg() { echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c {print $3}' /proc/"$P
   [ "$(state_field "$ID" status)" = running ]
 }
 
+@test "a limit for a controller this host lacks is refused, and nothing is left" {
+  # This host mounts no v1 hugetlb or net_cls hierarchy (hugetlb lives only in cgroup2).
+  for limit in '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 2097152}]' \
+               '.linux.resources.network = {"classID": 1048577}'; do
+    config "$limit"
+    run berth create -b "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ]
+    [ "${#lines[@]}" -eq 1 ]
+    [[ "$output" =~ "cannot set "(hugepageLimits|network.classID)": the container has no "(hugetlb|net_cls)" cgroup" ]]
+    assert_nothing_left "$ID"
+    config 'del(.linux.resources.hugepageLimits, .linux.resources.network)'
+  done
+}
+
 @test "--cgroup-driver=none creates no cgroup" {
   args sleep 100
   "$BERTH" --root "$ROOT" --cgroup-driver=none run -d -b "$BUNDLE" "$ID"
