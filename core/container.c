@@ -105,7 +105,10 @@ static int kill_everything(struct berth_container *c, enum berth_status s,
 int berth_container_delete(int root_fd, struct berth_container *c, bool force,
                            struct berth_error *err) {
   enum berth_status s = berth_container_status(c);
-  if ((s == BERTH_RUNNING || s == BERTH_PAUSED) && !force)
+  /* The runtime spec: deleting a container that is not stopped MUST fail and leave it be.
+   * runc deletes a created one anyway; engines do not rely on that (containerd's shim kills a
+   * created task before its plain delete, podman and CRI-O always pass --force). */
+  if (s != BERTH_STOPPED && !force)
     return berth_error(err, 0, "cannot delete container %s that is not stopped: %s", c->id,
                        berth_status_name(s));
   int r = kill_everything(c, s, err);

@@ -11,6 +11,7 @@
 #include "factory.h"
 #include "json_util.h"
 #include "lsm.h"
+#include "rootfs.h"
 #include "spawn.h"
 #include "spec.h"
 
@@ -69,10 +70,30 @@ static int open_console(json_object *process, const struct berth_exec_options *o
   return *fd < 0 ? (err->msg ? *fd : berth_error(err, errno, "console fd")) : 0;
 }
 
+/* A container without a mount namespace shares the host's: joining "its" mount namespace
+ * would put the process on the host's root. Its root is a detached tree (rootfs.h) that only
+ * its processes reach: open it through the init, then check that the pid was not reused. */
+static int open_container_root(struct berth_container *c, int *fd, struct berth_error *err) {
+  *fd = -1;
+  if (!berth_rootfs_shares_host_mount_namespace(c->spec))
+    return 0;
+  char path[64];
+  snprintf(path, sizeof(path), "/proc/%d/root", (int)c->pid);
+  *fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (*fd < 0)
+    return berth_error(err, errno, "exec in %s: open the container's root %s", c->id, path);
+  if (berth_container_status(c) == BERTH_STOPPED)
+    return berth_error(err, 0, "cannot exec in container %s: it is stopped", c->id);
+  return 0;
+}
+
 int berth_exec(struct berth_container *c, json_object *process, const struct berth_exec_options *o,
                pid_t *pid, struct berth_error *err) {
   int r = check_status(c, o->ignore_paused, err);
   if (r < 0)
+    return r;
+  _cleanup_close_ int root_fd = -1;
+  if ((r = open_container_root(c, &root_fd, err)) < 0)
     return r;
   _cleanup_close_ int console_fd = -1;
   if ((r = open_console(process, o, &console_fd, err)) < 0)
@@ -90,6 +111,7 @@ int berth_exec(struct berth_container *c, json_object *process, const struct ber
                                   .preserve_fds = o->preserve_fds,
                                   .fifo_fd = -1,
                                   .console_fd = console_fd,
+                                  .root_fd = root_fd,
                                   .cg = &c->cg,
                                   .sub_cgroups = o->sub_cgroups};
   r = berth_spawn_init(&sc, pid, err);

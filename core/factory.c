@@ -167,6 +167,7 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
                                   .preserve_fds = c->o->listen_fds + c->o->preserve_fds,
                                   .fifo_fd = fifo_fd,
                                   .console_fd = console_fd,
+                                  .root_fd = -1,
                                   .cg = &c->cg};
   c->spawned = true;
   r = berth_spawn_init(&sc, pid, err);

@@ -31,6 +31,7 @@ struct init_channels {
   int fifo_fd;
   int console_fd;
   int mntns_fd;
+  int root_fd; /* exec in a container without a mount namespace: its root */
   int preserve_fds;
 };
 
@@ -104,8 +105,10 @@ static int build_container(json_object *boot, const struct init_channels *ch,
   json_object *spec = json_get(boot, "spec");
   json_object *process = json_get(spec, "process");
   const char *rootfs = json_get_str(boot, "rootfs");
-  int r = berth_rootfs_mount(spec, rootfs, err);
-  if (r < 0)
+  _cleanup_close_ int host_mntns = -1;
+  bool scratch = berth_rootfs_shares_host_mount_namespace(spec);
+  int r = scratch ? berth_rootfs_scratch_enter(&host_mntns, err) : 0;
+  if (r < 0 || (r = berth_rootfs_mount(spec, rootfs, err)) < 0)
     return r;
   if (json_get(spec, "hooks") != NULL) {
     /* createRuntime/prestart hooks run in the parent while we wait before pivot_root. */
@@ -116,7 +119,7 @@ static int build_container(json_object *boot, const struct init_channels *ch,
     if (r < 0)
       return r == -ECONNRESET ? berth_error(err, 0, "parent gone during hooks") : r;
     /* In our namespaces but still on the host's view of the filesystem, with the rootfs
-     * as cwd: runc's prepareRootfs. */
+     * as cwd: runc's prepareRootfs. (Without a mount namespace: in the scratch one.) */
     *hook_state = json_object_get(json_get(reply, "state"));
     if ((r = berth_hooks_run(spec, "createContainer", *hook_state, rootfs, err)) < 0)
       return r;
@@ -125,6 +128,7 @@ static int build_container(json_object *boot, const struct init_channels *ch,
       (r = setup_terminal(process, ch->console_fd, true, err)) < 0 ||
       (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0 ||
       (r = berth_rootfs_finish(spec, err)) < 0 ||
+      (scratch && (r = berth_rootfs_scratch_leave(host_mntns, err)) < 0) ||
       (r = join_keyring(json_get_str(boot, "id"), json_get_bool(boot, "no_new_keyring", false),
                         err)) < 0 ||
       (r = berth_process_oom_score_adj(process, err)) < 0 ||
@@ -133,7 +137,8 @@ static int build_container(json_object *boot, const struct init_channels *ch,
   return 0;
 }
 
-/* exec: already in the container's namespaces (and its root, through the mount namespace). */
+/* exec: already in the container's namespaces and its root (through the mount namespace, or
+ * without one the init's root: see run). */
 static int prepare_exec(json_object *boot, const struct init_channels *ch,
                         struct berth_error *err) {
   json_object *process = json_path(boot, "spec", "process", NULL);
@@ -173,6 +178,13 @@ static int run(struct init_channels *ch, struct berth_error *err) {
     if (setns(ch->mntns_fd, CLONE_NEWNS) < 0)
       return berth_error(err, errno, "join the mount namespace");
     close(ch->mntns_fd);
+  }
+  /* No mount namespace to join: the container's root is a detached tree that only its
+   * processes hold (rootfs.h), reached through the init's /proc/PID/root. */
+  if (ch->root_fd >= 0) {
+    if (fchdir(ch->root_fd) < 0 || chroot(".") < 0)
+      return berth_error(err, errno, "enter the container's root");
+    close(ch->root_fd);
   }
   _cleanup_json_ json_object *boot = NULL;
   int r = berth_sync_recv(ch->sync_fd, &boot, err);
@@ -239,6 +251,7 @@ int berth_init_main(void) {
                              .fifo_fd = env_fd("_BERTH_FIFO_FD"),
                              .console_fd = env_fd("_BERTH_CONSOLE_FD"),
                              .mntns_fd = env_fd("_BERTH_MNTNS_FD"),
+                             .root_fd = env_fd("_BERTH_ROOT_FD"),
                              .preserve_fds = env_fd("_BERTH_PRESERVE_FDS")};
   clearenv();
   reset_signals();
@@ -256,6 +269,8 @@ int berth_init_main(void) {
     fcntl(ch.console_fd, F_SETFD, FD_CLOEXEC);
   if (ch.mntns_fd >= 0)
     fcntl(ch.mntns_fd, F_SETFD, FD_CLOEXEC);
+  if (ch.root_fd >= 0)
+    fcntl(ch.root_fd, F_SETFD, FD_CLOEXEC);
   if (ch.preserve_fds < 0)
     ch.preserve_fds = 0;
   _cleanup_error_ struct berth_error err = {0};

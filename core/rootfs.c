@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -195,6 +196,44 @@ int berth_rootfs_pivot(const char *rootfs, bool no_pivot, struct berth_error *er
     return r;
   if (chdir("/") < 0)
     return berth_error(err, errno, "chdir /");
+  return 0;
+}
+
+/* ---- without a mount namespace ---- */
+
+bool berth_rootfs_shares_host_mount_namespace(json_object *spec) {
+  return !has_namespace(spec, "mount");
+}
+
+int berth_rootfs_scratch_enter(int *host_mntns, struct berth_error *err) {
+  *host_mntns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+  if (*host_mntns < 0)
+    return berth_error(err, errno, "no mount namespace: open /proc/self/ns/mnt");
+  if (unshare(CLONE_NEWNS) < 0) {
+    int saved = errno;
+    closep(host_mntns);
+    *host_mntns = -1;
+    return berth_error(err, saved, "no mount namespace: unshare a scratch mount namespace");
+  }
+  return 0;
+}
+
+/* The copy is made private first, so that nothing propagates into or out of it; the scratch
+ * namespace, left by its only process, then goes with every mount in it. Closing the copy's fd
+ * (at execve) dissolves its mount namespace but leaves its mounts connected under our root
+ * (the kernel's dissolve_on_fput, UMOUNT_CONNECTED), and ".." stops at its top: there is no
+ * host mount above it to climb to. */
+int berth_rootfs_scratch_leave(int host_mntns, struct berth_error *err) {
+  if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+    return berth_error(err, errno, "no mount namespace: make the container's root rprivate");
+  _cleanup_close_ int tree =
+      open_tree(AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (tree < 0)
+    return berth_error(err, errno, "no mount namespace: copy the container's root (open_tree)");
+  if (setns(host_mntns, CLONE_NEWNS) < 0)
+    return berth_error(err, errno, "no mount namespace: return to the runtime's (setns)");
+  if (fchdir(tree) < 0 || chroot(".") < 0 || chdir("/") < 0)
+    return berth_error(err, errno, "no mount namespace: enter the copy of the container's root");
   return 0;
 }
 

@@ -26,4 +26,15 @@ int berth_rootfs_pivot(const char *rootfs, bool no_pivot, struct berth_error *er
  * ignored), root.readonly (remount / ro), and the final rootfsPropagation when it is shared. */
 int berth_rootfs_finish(json_object *spec, struct berth_error *err);
 
+/* A spec without a mount namespace: the container inherits the runtime's, as the runtime spec
+ * says, yet its mounts must not land in the host's (runc does that, rslaves the host's / and
+ * leaves them behind). So init builds the root as usual in a scratch mount namespace
+ * (scratch_enter, before berth_rootfs_mount; *host_mntns is the runtime's namespace), and after
+ * berth_rootfs_finish scratch_leave clones the finished root into a detached, private mount
+ * tree, returns to the runtime's namespace and chroots into the copy: nothing is ever mounted
+ * in the host's namespace, and nothing outlives the container's processes. */
+bool berth_rootfs_shares_host_mount_namespace(json_object *spec);
+int berth_rootfs_scratch_enter(int *host_mntns, struct berth_error *err);
+int berth_rootfs_scratch_leave(int host_mntns, struct berth_error *err);
+
 #endif

@@ -174,17 +174,20 @@ static void __attribute__((noreturn)) child_main(struct child_args *a) {
   int exe_fd = move_fd_above(a->exe_fd, floor);
   int console_fd = move_fd_above(a->cfg->console_fd, floor);
   int mntns_fd = move_fd_above(a->mntns_fd, floor);
-  char env_sync[32], env_fifo[32], env_preserve[32], env_console[32], env_mntns[32];
+  int root_fd = move_fd_above(a->cfg->root_fd, floor);
+  char env_sync[32], env_fifo[32], env_preserve[32], env_console[32], env_mntns[32], env_root[32];
   snprintf(env_sync, sizeof(env_sync), "_BERTH_SYNC_FD=%d", sync_fd);
   snprintf(env_fifo, sizeof(env_fifo), "_BERTH_FIFO_FD=%d", fifo_fd);
   snprintf(env_preserve, sizeof(env_preserve), "_BERTH_PRESERVE_FDS=%d", a->cfg->preserve_fds);
   snprintf(env_console, sizeof(env_console), "_BERTH_CONSOLE_FD=%d", console_fd);
   snprintf(env_mntns, sizeof(env_mntns), "_BERTH_MNTNS_FD=%d", mntns_fd);
-  char *envp[] = {env_sync, env_fifo, env_preserve, env_console, env_mntns, NULL};
+  snprintf(env_root, sizeof(env_root), "_BERTH_ROOT_FD=%d", root_fd);
+  char *envp[] = {env_sync, env_fifo, env_preserve, env_console, env_mntns, env_root, NULL};
   char *argv[] = {"berth", "init", NULL};
   if (fcntl(sync_fd, F_SETFD, 0) < 0 || (fifo_fd >= 0 && fcntl(fifo_fd, F_SETFD, 0) < 0) ||
       (console_fd >= 0 && fcntl(console_fd, F_SETFD, 0) < 0) ||
-      (mntns_fd >= 0 && fcntl(mntns_fd, F_SETFD, 0) < 0))
+      (mntns_fd >= 0 && fcntl(mntns_fd, F_SETFD, 0) < 0) ||
+      (root_fd >= 0 && fcntl(root_fd, F_SETFD, 0) < 0))
     child_fail(sync_fd, errno, "pass fds to init");
   syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
   child_fail(sync_fd, errno, "re-execute berth as init");
@@ -236,12 +239,20 @@ static int await_init_pid(int sync_fd, pid_t child, json_object *spec, pid_t *in
 /* Init waits before pivot_root, its mounts done: prestart then createRuntime run here, in
  * the runtime's namespaces, with the init's pid in the state (a CNI plugin finds
  * /proc/PID/ns/net through it) and in the bundle as cwd (runc's create runs there). The
- * reply carries the state to init for its createContainer and startContainer hooks. */
+ * reply carries the state to init for its createContainer and startContainer hooks.
+ *
+ * prestart runs during create, not at start: runtime-spec 1.1 (config.md, "Prestart") puts
+ * it there, after the environment is created and before pivot_root, as runc and crun do and
+ * as hooks like nvidia-container-runtime-hook need (they mount into the rootfs through the
+ * init's mount namespace). Its status is "created", as crun passes and the spec's lifecycle
+ * defines it (environment created, step 2 done) and runtime-tools' hooks_stdin checks;
+ * createRuntime keeps runc's "creating". */
 static int run_creation_hooks(const struct berth_spawn_config *cfg, pid_t init_pid, int sync_fd,
                               struct berth_error *err) {
   _cleanup_json_ json_object *state =
-      berth_hook_state(cfg->spec, cfg->id, "creating", init_pid, cfg->bundle);
+      berth_hook_state(cfg->spec, cfg->id, "created", init_pid, cfg->bundle);
   int r = berth_hooks_run(cfg->spec, "prestart", state, cfg->bundle, err);
+  json_object_object_add(state, "status", json_object_new_string("creating"));
   if (r == 0)
     r = berth_hooks_run(cfg->spec, "createRuntime", state, cfg->bundle, err);
   if (r < 0)

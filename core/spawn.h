@@ -23,6 +23,7 @@ struct berth_spawn_config {
   int preserve_fds;
   int fifo_fd;    /* O_PATH fd of exec.fifo */
   int console_fd; /* where init sends the pty master when process.terminal, else -1 */
+  int root_fd;    /* exec into a container without a mount namespace: its root, else -1 */
   struct berth_cgroup_backend *cg;
   json_object *sub_cgroups; /* exec --cgroup: [{"controller"?, "path"}], or NULL */
   /* exec: the container's init, for the state sent to a seccomp agent. */

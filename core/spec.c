@@ -235,6 +235,25 @@ static int check_object(json_object *o, const struct field *fields, const char *
   return 0;
 }
 
+/* No mount namespace: the container inherits the runtime's, as the runtime spec says, and init
+ * builds its root in a scratch mount namespace that it leaves again, keeping only a detached,
+ * private copy of the root (rootfs.c). Leaving needs CAP_SYS_ADMIN over the host's namespace,
+ * which a process in a new user namespace never has; and the copy shares no propagation. */
+static int check_without_mount_namespace(json_object *spec, int seen, struct berth_error *err) {
+  if (seen & CLONE_NEWUSER)
+    return berth_error(err, 0,
+                       "linux.namespaces: a user namespace needs a mount namespace too (a "
+                       "container without one cannot build its root in the host's)");
+  const char *prop = json_get_str(json_get(spec, "linux"), "rootfsPropagation");
+  if (prop != NULL && *prop != '\0' && strcmp(prop, "private") != 0 &&
+      strcmp(prop, "rprivate") != 0)
+    return berth_error(err, 0,
+                       "linux.rootfsPropagation: %s needs a mount namespace (without one the "
+                       "container's root is a private copy)",
+                       prop);
+  return 0;
+}
+
 static int check_namespaces(json_object *spec, struct berth_error *err) {
   json_object *list = json_get_array(json_get(spec, "linux"), "namespaces");
   int seen = 0;
@@ -254,8 +273,11 @@ static int check_namespaces(json_object *spec, struct berth_error *err) {
     if (flag == CLONE_NEWUSER && path != NULL)
       user_by_path = true;
   }
-  if (!(seen & CLONE_NEWNS))
-    return berth_error(err, 0, "linux.namespaces: a mount namespace is required");
+  if (!(seen & CLONE_NEWNS)) {
+    int r = check_without_mount_namespace(spec, seen, err);
+    if (r < 0)
+      return r;
+  }
   json_object *uids = json_get_array(json_get(spec, "linux"), "uidMappings");
   json_object *gids = json_get_array(json_get(spec, "linux"), "gidMappings");
   bool mapped = uids != NULL && json_object_array_length(uids) > 0;

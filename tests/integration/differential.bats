@@ -263,7 +263,7 @@ wait_stopped() {
   same_status 0
 }
 
-@test "delete: a running container needs --force, a created or stopped one does not" {
+@test "delete: a running one needs --force in both, a stopped one does not, a created one does in berth" {
   both run -d -b "$BUNDLE" @ID
   both delete @ID
   same_status 1
@@ -274,8 +274,26 @@ wait_stopped() {
   same_status 1
   both create -b "$BUNDLE" @ID
   same_status 0
+  # A deliberate difference: runc deletes a created container (killing its init), berth
+  # refuses as the runtime spec says ("Attempting to delete a container that is not stopped
+  # MUST have no effect on the container and MUST generate an error"; runtime-tools' delete).
+  # No engine depends on runc's way (tests/e2e/OBSERVED.md): podman and CRI-O delete with
+  # --force, and containerd's shim deletes a created task only after killing it, when it is
+  # stopped in both; its plain delete of a task that is gone gets "does not exist" in both.
   both delete @ID
+  [ "$r_status" -eq 0 ] || { echo "runc refused: $r_output"; return 1; }
+  [ "$b_status" -eq 1 ] || { echo "berth exited $b_status: $b_output"; return 1; }
+  [ "$b_output" = "berth: cannot delete container $(cid berth) that is not stopped: created" ]
+  # The same words runc uses for a running container, which engines may already match on.
+  on runc run -d -b "$BUNDLE" @ID
+  on runc delete @ID || true
+  [[ "$(cat "$TEST_TMP/runc.out")" == *"cannot delete container $(cid runc) that is not stopped: running"* ]]
+  on runc delete --force @ID
+  [ "$(state_of berth | jq -r .status)" = created ]
+  both delete --force @ID
   same_status 0
+  both state @ID
+  same_status 1
   config '.process.args = ["true"]'
   both run -d -b "$BUNDLE" @ID
   wait_stopped

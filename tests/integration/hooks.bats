@@ -57,7 +57,7 @@ wait_stopped() {
   add_hook poststop "$(record poststop)"
   berth create -b "$BUNDLE" "$ID"
   pid=$(state_field "$ID" pid)
-  [ "$(cat "$HOOKS/log")" = "prestart creating $pid
+  [ "$(cat "$HOOKS/log")" = "prestart created $pid
 createRuntime creating $pid
 createContainer creating $pid" ]
   berth start "$ID"
@@ -71,6 +71,26 @@ poststart running $pid" ]
   berth delete "$ID"
   [ "$(tail -n 1 "$HOOKS/log")" = "poststop stopped none" ]
   [ ! -e "$ROOT/$ID" ]
+}
+
+# runtime-spec 1.1 (config.md, "Prestart"): part of create, once the environment is made and
+# before pivot_root, which hooks such as nvidia-container-runtime-hook rely on (they mount into
+# the rootfs through the init's mount namespace). Status "created" as crun gives it and
+# runtime-tools' hooks_stdin wants (runc says "creating"). runtime-tools' prestart program
+# still wants spec 1.0's "after start", which 1.1 dropped.
+@test "prestart runs during create before pivot_root, with status created and the init's pid" {
+  prepare_hooks
+  args sleep 100
+  add_hook prestart "$(sh_hook 'state=$(cat); echo "$state" > '"$HOOKS"'/prestart-state
+    pid=$(echo "$state" | sed -n "s/.*\"pid\":\([0-9]*\).*/\1/p")
+    [ -d "/proc/$pid/root'"$HOOKS"'" ] && echo host > '"$HOOKS"'/init-root')"
+  berth create -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  [ "$(jq -r .status "$HOOKS/prestart-state")" = created ]
+  [ "$(jq -r .pid "$HOOKS/prestart-state")" = "$pid" ]
+  # The init's root was still the host's when the hook ran, and is the rootfs once create is done.
+  [ "$(cat "$HOOKS/init-root")" = host ]
+  [ ! -e "/proc/$pid/root$HOOKS" ]
 }
 
 @test "run runs startContainer, poststart and, when it removes the container, poststop" {

@@ -160,6 +160,55 @@ start_sleeper() {
   [ "$(awk '{print $1, $2, $3}' /proc/$pid/uid_map)" = "0 100000 65536" ]
 }
 
+# The runtime spec: a namespace type left out is inherited from the runtime, the mount one too
+# (runtime-tools' linux_ns_itype). runc then mounts the container's /proc, /dev ... in the
+# host's namespace, makes the host's / rslave and leaves the mounts behind; berth builds the
+# root in a scratch namespace and runs the container in the host's namespace on a detached,
+# private copy of it, which no host path leads to.
+@test "without a mount namespace the container shares the host's, and its mounts stay off the host" {
+  config '.linux.namespaces |= map(select(.type != "mount"))'
+  args sleep 100
+  berth create -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  [ "$(readlink /proc/$pid/ns/mnt)" = "$(readlink /proc/self/ns/mnt)" ]
+  [ -z "$(grep -F "$ROOTFS_DIR" /proc/self/mountinfo)" ]
+  berth start "$ID"
+  # Its root is the rootfs, read-only, with its own /dev and masked paths; the host's files
+  # are out of reach and no mount of the namespace is below that root.
+  run berth exec "$ID" sh -c 'readlink /proc/self/ns/mnt; ls /bin/busybox; touch /x 2>&1
+    stat -c "%t:%T" /dev/null; wc -c < /proc/timer_list; ls -d '"$TEST_TMP"' 2>&1
+    cat /proc/self/mountinfo | wc -l'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$(readlink /proc/self/ns/mnt)" ]
+  [ "${lines[1]}" = /bin/busybox ]
+  [[ "${lines[2]}" == *"Read-only file system"* ]]
+  [ "${lines[3]}" = 1:3 ]
+  [ "${lines[4]}" = 0 ]
+  [[ "${lines[5]}" == *"No such file or directory"* ]]
+  [ "${lines[6]}" = 0 ]
+  [ "$(readlink /proc/$pid/ns/mnt)" = "$(readlink /proc/self/ns/mnt)" ]
+  [ -z "$(grep -F "$ROOTFS_DIR" /proc/self/mountinfo)" ]
+  berth delete -f "$ID"
+  assert_nothing_left "$ID"
+  [ -z "$(grep -F "$ROOTFS_DIR" /proc/self/mountinfo)" ]
+}
+
+@test "without a mount namespace, a user namespace or a propagation other than private is refused" {
+  config '.linux.namespaces |= map(select(.type != "mount")) + [{"type": "user"}]
+          | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  run berth create -b "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ] && [[ "$output" == *"a user namespace needs a mount namespace too"* ]]
+  config '.linux.namespaces |= map(select(.type != "user")) | del(.linux.uidMappings, .linux.gidMappings)
+          | .linux.rootfsPropagation = "rshared"'
+  run berth create -b "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ] && [[ "$output" == *"linux.rootfsPropagation: rshared needs a mount namespace"* ]]
+  assert_nothing_left "$ID"
+  config '.linux.rootfsPropagation = "rprivate"'
+  args true
+  berth run -b "$BUNDLE" "$ID"
+}
+
 @test "--no-pivot runs the container with MS_MOVE and chroot" {
   args sh -c 'ls /bin/busybox && cat /proc/self/mountinfo | wc -l'
   run berth run --no-pivot -b "$BUNDLE" "$ID"

@@ -128,13 +128,51 @@ load helpers
   process_gone "$pid"
 }
 
-@test "delete of a created container kills its init" {
+# The runtime spec: deleting a container that is not stopped MUST fail and have no effect.
+# runc deletes a created one; engines never ask for that (tests/e2e/OBSERVED.md: podman and
+# CRI-O pass --force, containerd's shim kills a created task before its plain delete).
+@test "delete refuses a created container without --force and leaves it intact, --force deletes it" {
+  args sh -c 'echo ran > /tmp/ran; sleep 100'
+  config --arg d "$TEST_TMP" '.mounts += [{"destination": "/tmp", "type": "bind", "source": $d, "options": ["rbind", "rw"]}]'
+  berth create -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  run berth delete "$ID"
+  [ "$status" -eq 1 ]
+  [ "$output" = "berth: cannot delete container $ID that is not stopped: created" ]
+  [ "$(state_field "$ID" status)" = created ] && [ "$(state_field "$ID" pid)" = "$pid" ]
+  [ -p "$ROOT/$ID/exec.fifo" ] && [ -e "/proc/$pid" ]
+  process_gone "$pid" && return 1
+  # Still startable: the refusal touched nothing.
+  berth start "$ID"
+  [ "$(state_field "$ID" status)" = running ]
+  for _ in $(seq 50); do [ -e "$TEST_TMP/ran" ] && break; sleep 0.1; done
+  [ "$(cat "$TEST_TMP/ran")" = ran ]
+  berth delete -f "$ID"
+  [ ! -e "$ROOT/$ID" ]
+  process_gone "$pid"
+}
+
+@test "delete --force of a created container kills its init and deletes it" {
   args sleep 100
   berth create -b "$BUNDLE" "$ID"
   pid=$(state_field "$ID" pid)
-  berth delete "$ID"
+  berth delete --force "$ID"
   [ ! -e "$ROOT/$ID" ]
   process_gone "$pid"
+  run berth state "$ID"
+  [ "$status" -eq 1 ] && [[ "$output" == *"container $ID does not exist"* ]]
+}
+
+@test "a created container whose init was killed is stopped, and deletes without --force" {
+  # containerd's shim: kill (WithProcessKill), wait for the exit, then a plain delete.
+  args sleep 100
+  berth create -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  berth kill "$ID" KILL
+  for _ in $(seq 50); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
+  [ "$(state_field "$ID" status)" = stopped ]
+  berth delete "$ID"
+  [ ! -e "$ROOT/$ID" ]
 }
 
 @test "delete --force of an unknown container succeeds, without it fails" {

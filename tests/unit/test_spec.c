@@ -499,15 +499,35 @@ static void test_spec_refuses_relative_namespace_path(void **state) {
                  "linux.namespaces[1].path: ", "not absolute");
 }
 
-static void test_spec_requires_mount_namespace(void **state) {
-  assert_invalid(runc_with("linux.namespaces.4", NULL), "linux.namespaces",
-                 "a mount namespace is required");
+/* The runtime spec: a namespace not listed is inherited from the runtime, the mount one too
+ * (runtime-tools' linux_ns_itype lists none). */
+static void test_spec_accepts_no_mount_namespace(void **state) {
+  assert_valid(runc_with("linux.namespaces.4", NULL));
 }
 
-static void test_spec_requires_namespaces_list_with_mount(void **state) {
+static void test_spec_accepts_no_namespaces_at_all(void **state) {
   json_object *spec = runc_with("linux.namespaces", NULL);
-  edit(spec, "hostname", NULL); /* needs a uts namespace, and would be refused first */
-  assert_invalid(spec, "linux.namespaces", "a mount namespace is required");
+  edit(spec, "hostname", NULL); /* needs a uts namespace, and would be refused */
+  assert_valid(spec);
+}
+
+/* Init builds such a container's root in a scratch mount namespace and must get back to the
+ * runtime's, which a process in a new user namespace may not. */
+static void test_spec_refuses_user_namespace_without_mount_namespace(void **state) {
+  assert_invalid(full_with("linux.namespaces.4", NULL),
+                 "linux.namespaces: ", "a user namespace needs a mount namespace too");
+}
+
+static void test_spec_refuses_shared_propagation_without_mount_namespace(void **state) {
+  json_object *spec = runc_with("linux.namespaces.4", NULL);
+  edit(spec, "linux.rootfsPropagation", "\"rslave\"");
+  assert_invalid(spec, "linux.rootfsPropagation: ", "rslave needs a mount namespace");
+  spec = runc_with("linux.namespaces.4", NULL);
+  edit(spec, "linux.rootfsPropagation", "\"shared\"");
+  assert_invalid(spec, "linux.rootfsPropagation: ", "shared needs a mount namespace");
+  spec = runc_with("linux.namespaces.4", NULL);
+  edit(spec, "linux.rootfsPropagation", "\"rprivate\"");
+  assert_valid(spec);
 }
 
 static void test_spec_refuses_relative_cwd(void **state) {
@@ -776,8 +796,10 @@ int main(void) {
       cmocka_unit_test(test_spec_refuses_unknown_namespace),
       cmocka_unit_test(test_spec_refuses_duplicate_namespace),
       cmocka_unit_test(test_spec_refuses_relative_namespace_path),
-      cmocka_unit_test(test_spec_requires_mount_namespace),
-      cmocka_unit_test(test_spec_requires_namespaces_list_with_mount),
+      cmocka_unit_test(test_spec_accepts_no_mount_namespace),
+      cmocka_unit_test(test_spec_accepts_no_namespaces_at_all),
+      cmocka_unit_test(test_spec_refuses_user_namespace_without_mount_namespace),
+      cmocka_unit_test(test_spec_refuses_shared_propagation_without_mount_namespace),
       cmocka_unit_test(test_spec_refuses_relative_cwd),
       cmocka_unit_test(test_spec_refuses_empty_cwd),
       cmocka_unit_test(test_spec_refuses_empty_args),
