@@ -29,6 +29,7 @@ static json_object *exec_spec(struct berth_container *c, json_object *process) {
   if (json_object_deep_copy(c->spec, &spec, NULL) < 0)
     return NULL;
   json_object_object_add(spec, "process", json_object_get(process));
+  berth_lsm_inherit(process, json_get(c->spec, "process"));
   json_object *list = json_get_array(json_get(spec, "linux"), "namespaces");
   for (size_t i = 0; list != NULL && i < json_object_array_length(list); i++) {
     json_object *ns = json_object_array_get_idx(list, i);
@@ -101,7 +102,8 @@ int berth_exec(struct berth_container *c, json_object *process, const struct ber
   _cleanup_json_ json_object *spec = exec_spec(c, process);
   if (spec == NULL)
     return berth_error(err, ENOMEM, "exec in %s", c->id);
-  if ((r = berth_lsm_check(spec, err)) < 0)
+  _cleanup_json_ json_object *exec_attrs = NULL;
+  if ((r = berth_lsm_prepare(spec, &exec_attrs, err)) < 0)
     return r;
   struct berth_spawn_config sc = {.id = c->id,
                                   .spec = spec,
@@ -113,7 +115,8 @@ int berth_exec(struct berth_container *c, json_object *process, const struct ber
                                   .console_fd = console_fd,
                                   .root_fd = root_fd,
                                   .cg = &c->cg,
-                                  .sub_cgroups = o->sub_cgroups};
+                                  .sub_cgroups = o->sub_cgroups,
+                                  .exec_attrs = exec_attrs};
   r = berth_spawn_init(&sc, pid, err);
   if (r == 0 && o->pid_file != NULL)
     r = berth_write_pid_file(o->pid_file, *pid, err);

@@ -36,6 +36,8 @@ struct creation {
   struct berth_cgroup_backend cg;
   bool cgroup_made;
   bool spawned; /* hooks may have run */
+  /* The LSM labels the init applies (berth_lsm_prepare), or NULL. */
+  json_object *exec_attrs;
 };
 
 static int resolve_bundle(struct creation *c, struct berth_error *err) {
@@ -138,7 +140,8 @@ static void pass_listen_fds(struct creation *c) {
 
 static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   int r = berth_validate_id(c->o->id, err);
-  if (r < 0 || (r = resolve_bundle(c, err)) < 0 || (r = berth_lsm_check(c->spec, err)) < 0)
+  if (r < 0 || (r = resolve_bundle(c, err)) < 0 ||
+      (r = berth_lsm_prepare(c->spec, &c->exec_attrs, err)) < 0)
     return r;
   pass_listen_fds(c);
   c->root_fd = berth_root_open(c->o->root, true, err);
@@ -168,7 +171,8 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
                                   .fifo_fd = fifo_fd,
                                   .console_fd = console_fd,
                                   .root_fd = -1,
-                                  .cg = &c->cg};
+                                  .cg = &c->cg,
+                                  .exec_attrs = c->exec_attrs};
   c->spawned = true;
   r = berth_spawn_init(&sc, pid, err);
   if (r < 0)
@@ -215,6 +219,7 @@ int berth_create(const struct berth_create_options *o, pid_t *pid, struct berth_
   berth_cgroup_release(&c.cg);
   if (c.spec != NULL)
     json_object_put(c.spec);
+  json_putp(&c.exec_attrs);
   closep(&c.dir_fd);
   closep(&c.root_fd);
   return r;

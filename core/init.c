@@ -18,6 +18,7 @@
 #include "console.h"
 #include "hooks.h"
 #include "json_util.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
 #include "rootfs.h"
@@ -174,6 +175,8 @@ static int wait_for_start(int fifo_fd, struct berth_error *err) {
 }
 
 static int run(struct init_channels *ch, struct berth_error *err) {
+  /* Before anything of the container is in view: the host's procfs, for the LSM labels. */
+  _cleanup_close_ int attr_dir = berth_lsm_open_attr_dir();
   if (ch->mntns_fd >= 0) {
     if (setns(ch->mntns_fd, CLONE_NEWNS) < 0)
       return berth_error(err, errno, "join the mount namespace");
@@ -193,8 +196,13 @@ static int run(struct init_channels *ch, struct berth_error *err) {
   _cleanup_json_ json_object *hook_state = NULL;
   bool exec_mode = json_get_bool(boot, "exec", false);
   r = exec_mode ? prepare_exec(boot, ch, err) : build_container(boot, ch, &hook_state, err);
-  if (r < 0)
+  /* The LSM label before seccomp, the user, capabilities and no_new_privs, as runc: the
+   * kernel applies it at the next execve, so the startContainer hooks (children of ours) run
+   * under it as well, as they do under runc. */
+  if (r < 0 || (r = berth_lsm_apply_exec(attr_dir, json_get(boot, "lsm"), err)) < 0)
     return r;
+  closep(&attr_dir);
+  attr_dir = -1;
   json_object *process = json_path(boot, "spec", "process", NULL);
   _cleanup_strv_ char **envp = berth_process_env(process);
   _cleanup_free_ char *exe = NULL;

@@ -1,15 +1,41 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The core's side of Linux security modules: which plugin a label in the spec needs. */
+/* The core's side of Linux security modules: which plugin a label in the spec needs, what it
+ * says the process must write, and the init's write itself. */
 #ifndef BERTH_LSM_H
 #define BERTH_LSM_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 
 #include "error.h"
 
-/* Refuse a spec whose process.apparmorProfile, process.selinuxLabel or linux.mountLabel
- * no installed plugin can apply: a container must never run unconfined, or with unlabelled
- * mounts, because a plugin is missing. */
-int berth_lsm_check(json_object *spec, struct berth_error *err);
+/* In the runtime, at create and exec, before anything is made: each of
+ * process.apparmorProfile, process.selinuxLabel and linux.mountLabel that is set must be
+ * accepted by its plugin (a container must never run unconfined, or with unlabelled mounts,
+ * because a plugin is missing, too old or the host lacks the module). *exec_attrs is NULL
+ * when no label is set, else what the init writes just before execve (berth_lsm_apply_exec):
+ * [{"field", "label", "attr", "value"}], sent to it in the bootstrap. */
+int berth_lsm_prepare(json_object *spec, json_object **exec_attrs, struct berth_error *err);
+
+/* exec: a process with no label of its own (absent or "") gets the container's, as runc's
+ * exec does; otherwise `exec --apparmor ""` would run it unconfined. */
+void berth_lsm_inherit(json_object *process, json_object *container_process);
+
+/* In the init, first thing, while it still sees the host's /proc: an O_PATH handle on its
+ * own /proc/thread-self/attr, or -errno (-EXDEV: not on procfs). Whatever the container's
+ * rootfs mounts on /proc later (CVE-2019-16884: a fake procfs swallowing the write) cannot
+ * redirect the write. */
+int berth_lsm_open_attr_dir(void);
+
+/* In the init, after the container is built and before seccomp, capabilities, the user and
+ * no_new_privs (runc's order: a confined runtime could not change profile under
+ * no_new_privs, a seccomp profile could deny the write): write each exec_attrs entry below
+ * attr_dir (from berth_lsm_open_attr_dir, or a directory in tests). The kernel applies the
+ * label at the next execve. */
+int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_error *err);
+
+/* `berth features`: does the plugin NAME ("apparmor") load, have LSM ops and find its
+ * module enabled on this host? */
+bool berth_lsm_enabled(const char *name);
 
 #endif

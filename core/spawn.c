@@ -204,6 +204,8 @@ static json_object *bootstrap_message(const struct berth_spawn_config *cfg) {
   json_object_object_add(msg, "no_new_keyring", json_object_new_boolean(cfg->no_new_keyring));
   json_object_object_add(msg, "debug", json_object_new_boolean(berth_log_debug_enabled()));
   json_object_object_add(msg, "spec", json_object_get(cfg->spec));
+  if (cfg->exec_attrs != NULL)
+    json_object_object_add(msg, "lsm", json_object_get(cfg->exec_attrs));
   return msg;
 }
 

@@ -28,6 +28,7 @@ struct berth_spawn_config {
   json_object *sub_cgroups; /* exec --cgroup: [{"controller"?, "path"}], or NULL */
   /* exec: the container's init, for the state sent to a seccomp agent. */
   pid_t container_pid;
+  json_object *exec_attrs; /* LSM labels to apply (berth_lsm_prepare), or NULL */
 };
 
 /* On success *pid is the container's init (host pid), blocked on exec.fifo. On failure

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "json_util.h"
+#include "lsm.h"
 #include "plugin_loader.h"
 
 static json_object *strings(const char *const *list) {
@@ -51,6 +52,10 @@ static json_object *linux_features(json_object *plugin_list) {
   json_object_object_add(cgroup, "systemd",
                          json_object_new_boolean(loadable(plugin_list, "cgroup-systemd")));
   json_object_object_add(l, "cgroup", cgroup);
+  json_object *apparmor = json_object_new_object();
+  json_object_object_add(apparmor, "enabled",
+                         json_object_new_boolean(berth_lsm_enabled("apparmor")));
+  json_object_object_add(l, "apparmor", apparmor);
   return l;
 }
 

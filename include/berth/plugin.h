@@ -24,7 +24,9 @@ extern "C" {
 
 #define BERTH_PLUGIN_MAGIC 0x42525448u /* "BRTH" */
 #define BERTH_ABI_MAJOR 1u
-#define BERTH_ABI_MINOR 1u /* 1.1: berth_cgroup_request.annotations_json */
+/* 1.1: berth_cgroup_request.annotations_json, berth_cgroup_ops.enter_sub;
+ * 1.2: berth_plugin.lsm (struct berth_lsm_ops). */
+#define BERTH_ABI_MINOR 2u
 
 /* The one symbol a plugin exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
@@ -116,6 +118,28 @@ struct berth_cgroup_ops {
                        const char *subpath, struct berth_error *err);
 };
 
+/* Since 1.2: the ops of a BERTH_PLUGIN_KIND_LSM plugin (apparmor.so for
+ * process.apparmorProfile, selinux.so for process.selinuxLabel). The kernel labels a process
+ * at execve from what it wrote to its own /proc/thread-self/attr file beforehand. A plugin's
+ * code runs only in the runtime, never in the container's init: the init is re-executed from
+ * a sealed copy of berth with an empty environment and, by the time it writes, sees the
+ * container's filesystem rather than the plugin directory. So the plugin checks the label
+ * and says what to write where (exec_attr), and the core's init writes it, through a handle
+ * on the host's procfs taken before it entered the container. */
+struct berth_lsm_ops {
+  uint32_t struct_size;
+  uint32_t reserved0;
+  /* *enabled = 1 when this host enforces the module's labels, else 0 (`berth features`). */
+  int32_t (*enabled)(int32_t *enabled, struct berth_error *err);
+  /* At create and exec, before anything is made: refuse a malformed label, or one this host
+   * cannot apply (module not enabled, profile not loaded), in one line that says why. */
+  int32_t (*validate)(const char *label, struct berth_error *err);
+  /* For a label that validate() accepted: *attr (malloc()ed) is the file under
+   * /proc/thread-self/attr/ ("apparmor/exec"; relative, no "..") and *value (malloc()ed) the
+   * text the process writes there right before execve ("exec PROFILE"). */
+  int32_t (*exec_attr)(const char *label, char **attr, char **value, struct berth_error *err);
+};
+
 struct berth_plugin {
   /* Frozen members: never moved, in every ABI 1.x. */
   uint32_t magic;       /* BERTH_PLUGIN_MAGIC */
@@ -130,6 +154,9 @@ struct berth_plugin {
   uint64_t requires;     /* host features the plugin needs: BERTH_HOST_FEATURES_* */
   /* Typed ops for the plugin's kind; the others are NULL. */
   const struct berth_cgroup_ops *cgroup;
+  /* Since 1.2: BERTH_PLUGIN_KIND_LSM's ops. A host reads it only when struct_size covers it;
+   * an LSM plugin of ABI 1.0 or 1.1 has none and cannot be asked to apply a label. */
+  const struct berth_lsm_ops *lsm;
 };
 
 /* Capability bits for BERTH_PLUGIN_KIND_CGROUP. */

@@ -87,6 +87,10 @@ expect_refusal() { # expect_refusal "message part" create args...
 }
 
 @test "an AppArmor profile or SELinux label that no plugin applies is refused, never dropped" {
+  # The build's plugins but apparmor.so (selinux.so does not exist).
+  mkdir -m 755 "$TEST_TMP/plugins"
+  cp "$BERTH_PLUGIN_PATH"/cgroup-*.so "$TEST_TMP/plugins/"
+  export BERTH_PLUGIN_PATH=$TEST_TMP/plugins
   config '.process.apparmorProfile = "berth-test"'
   expect_refusal 'process.apparmorProfile "berth-test": plugin apparmor.so not installed' \
     create -b "$BUNDLE" "$ID"

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * LSM plugins for tests/unit/test_lsm.c, built from this file twice: TEST_LSM_NAME is the
+ * basename, TEST_LSM_ABI_MINOR the ABI it claims. An ABI 1.1 build (selinux.so) has a
+ * descriptor that ends before the 1.2 lsm member, as one built against the 1.1 header
+ * would; the 1.2 build (apparmor.so) answers by label: "refused" is refused, "bad-attr"
+ * names an attr outside /proc/thread-self/attr, anything else is "exec LABEL" to
+ * "apparmor/exec".
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <berth/plugin.h>
+
+static const struct berth_host_api *host;
+
+static int32_t op_enabled(int32_t *enabled, struct berth_error *err) {
+  *enabled = 1;
+  return 0;
+}
+
+static int32_t op_validate(const char *label, struct berth_error *err) {
+  if (strcmp(label, "refused") == 0)
+    return host->error(err, 0, "test lsm %s: refusing %s", TEST_LSM_NAME, label);
+  return 0;
+}
+
+static int32_t op_exec_attr(const char *label, char **attr, char **value, struct berth_error *err) {
+  *attr = strdup(strcmp(label, "bad-attr") == 0 ? "../exec" : "apparmor/exec");
+  if (*attr == NULL || asprintf(value, "exec %s", label) < 0)
+    return host->error(err, ENOMEM, "test lsm");
+  return 0;
+}
+
+static const struct berth_lsm_ops ops = {
+    .struct_size = sizeof(struct berth_lsm_ops),
+    .enabled = op_enabled,
+    .validate = op_validate,
+    .exec_attr = op_exec_attr,
+};
+
+static const struct berth_plugin plugin = {
+    .magic = BERTH_PLUGIN_MAGIC,
+    .abi_major = BERTH_ABI_MAJOR,
+    .abi_minor = TEST_LSM_ABI_MINOR,
+#if TEST_LSM_ABI_MINOR < 2
+    .struct_size = offsetof(struct berth_plugin, lsm),
+#else
+    .struct_size = sizeof(struct berth_plugin),
+    .lsm = &ops,
+#endif
+    .kind = BERTH_PLUGIN_KIND_LSM,
+    .name = TEST_LSM_NAME,
+    .version = "0.0.1-test",
+    .requires = BERTH_HOST_FEATURES_1_0,
+};
+
+BERTH_PLUGIN_EXPORT const struct berth_plugin *berth_plugin_entry(const struct berth_host_api *h) {
+  if (h == NULL || h->abi_major != BERTH_ABI_MAJOR)
+    return NULL;
+  host = h;
+  (void)ops;
+  return &plugin;
+}
