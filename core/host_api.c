@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The services the core lends to plugins (struct berth_host_api). */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "error.h"
 #include "log.h"
@@ -16,15 +18,68 @@ static int32_t host_error(struct berth_error *err, int32_t errnum, const char *f
   return r;
 }
 
+/* What a plugin's entry point logged while the loader held its messages back. */
+struct held_message {
+  int32_t level;
+  char *msg;
+};
+static struct held_message *held;
+static size_t n_held;
+static bool holding;
+
+static bool hold(int32_t level, char *msg) {
+  struct held_message *more = realloc(held, (n_held + 1) * sizeof(*held));
+  if (more == NULL)
+    return false;
+  held = more;
+  held[n_held++] = (struct held_message){.level = level, .msg = msg};
+  return true;
+}
+
 static void host_log(int32_t level, const char *fmt, ...) {
   char *msg = NULL;
   va_list ap;
   va_start(ap, fmt);
   int n = vasprintf(&msg, fmt, ap);
   va_end(ap);
-  if (n >= 0)
-    berth_log(level, "%s", msg);
+  if (n < 0)
+    return;
+  /* Debug lines are --debug's business and pass straight through. */
+  if (holding && level < BERTH_LOG_DEBUG && hold(level, msg))
+    return;
+  berth_log(level, "%s", msg);
   free(msg);
+}
+
+void berth_host_log_hold(void) {
+  holding = true;
+}
+
+char *berth_host_log_release(bool refused) {
+  holding = false;
+  size_t size = 1;
+  for (size_t i = 0; i < n_held; i++)
+    size += strlen(held[i].msg) + 2;
+  char *reason = refused && n_held > 0 ? malloc(size) : NULL;
+  if (reason != NULL)
+    reason[0] = '\0';
+  for (size_t i = 0; i < n_held; i++) {
+    if (reason != NULL) {
+      if (i > 0)
+        strcat(reason, "; ");
+      strcat(reason, held[i].msg);
+    } else /* accepted (or out of memory for the reason): logged after all */
+      berth_log(held[i].level, "%s", held[i].msg);
+    free(held[i].msg);
+  }
+  /* The reason goes into a one-line error message. */
+  for (char *c = reason; c != NULL && *c != '\0'; c++)
+    if (*c == '\n')
+      *c = ' ';
+  free(held);
+  held = NULL;
+  n_held = 0;
+  return reason;
 }
 
 const struct berth_host_api berth_host = {

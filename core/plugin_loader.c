@@ -132,9 +132,12 @@ static int load_file(int *fd, const char *name, uint32_t kind, const char *path,
   berth_plugin_entry_fn entry = (berth_plugin_entry_fn)dlsym(handle, BERTH_PLUGIN_ENTRY_SYMBOL);
   if (entry == NULL)
     return berth_error(err, 0, "plugin %s: no %s symbol", path, BERTH_PLUGIN_ENTRY_SYMBOL);
+  berth_host_log_hold();
   const struct berth_plugin *p = entry(&berth_host);
+  _cleanup_free_ char *reason = berth_host_log_release(p == NULL);
   if (p == NULL)
-    return berth_error(err, 0, "plugin %s: refused to run on this host", path);
+    return berth_error(err, 0, "plugin %s: refused to run on this host%s%s", path,
+                       reason != NULL ? ": " : "", reason != NULL ? reason : "");
   int r = check_plugin(p, name, kind, path, err);
   if (r < 0)
     return r;

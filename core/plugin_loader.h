@@ -3,6 +3,7 @@
 #ifndef BERTH_PLUGIN_LOADER_H
 #define BERTH_PLUGIN_LOADER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <berth/plugin.h>
@@ -11,6 +12,13 @@
 
 /* The host services handed to every plugin. */
 extern const struct berth_host_api berth_host;
+/* While a plugin's entry point runs, what it logs (but debug lines) is held back: a plugin
+ * that refuses the host says why through the log, and that reason belongs in the one error
+ * line of a command that needs the plugin, or in `features`' JSON, not in a log line of its
+ * own. release(true) returns the held messages joined by "; " (malloc()ed, NULL when there
+ * are none) and drops them; release(false) logs them and returns NULL. */
+void berth_host_log_hold(void);
+char *berth_host_log_release(bool refused);
 
 /* For `features`: load whatever kind the plugin is. */
 #define BERTH_PLUGIN_KIND_ANY 0u

@@ -164,7 +164,9 @@ struct berth_plugin {
 #define BERTH_CGROUP_CAP_STATS 0x2ull
 #define BERTH_CGROUP_CAP_UNIFIED 0x4ull
 
-/* The entry point. Return NULL to refuse this host (after host->error ...). */
+/* The entry point. Return NULL to refuse this host, after host->log says why: the host holds
+ * back what the entry point logs and makes it the reason in its "refused to run on this host"
+ * error (and in `berth features`); a plugin that accepts has its messages logged. */
 typedef const struct berth_plugin *(*berth_plugin_entry_fn)(const struct berth_host_api *host);
 
 #define BERTH_PLUGIN_EXPORT __attribute__((visibility("default")))

@@ -2,6 +2,9 @@
 /* What the files do better than systemd: freeze and thaw through cgroup.freeze (v2) or the
  * v1 freezer (runc uses systemd's FreezeUnit on new systemd; the file is what every systemd
  * has), the process list and the stats, all through the fs core. */
+#include <errno.h>
+#include <unistd.h>
+
 #include "helpers.h"
 #include "sd.h"
 
@@ -22,8 +25,19 @@ int32_t cgsd_is_frozen(struct berth_cgroup *cg, int32_t *frozen, struct berth_er
   return 0; /* no cgroup: never paused */
 }
 
+/* systemd removes a scope's cgroup once its last process has exited (the unit is then
+ * gone too): no cgroup is no process. The v2 driver's cgroup of a stopped container is still
+ * there and empty; this answers alike, so that `kill --all` of a stopped container succeeds
+ * and `ps` lists nothing under every driver (runc skips the cgroup of a stopped container whose
+ * systemd cgroup is gone the same way). */
+static bool unit_cgroup_gone(const struct berth_cgroup *cg) {
+  return cg->path != NULL && access(cg->path, F_OK) < 0 && errno == ENOENT;
+}
+
 int32_t cgsd_get_pids(struct berth_cgroup *cg, berth_pid_fn fn, void *data,
                       struct berth_error *err) {
+  if (unit_cgroup_gone(cg))
+    return 0;
   if (cg->v2 != NULL)
     return cgv2_get_pids(cg->v2, fn, data, err);
   if (cg->v1 != NULL)

@@ -298,6 +298,21 @@ static int count_unit_cgroups(const char *name) {
   return n;
 }
 
+/* rmdir the unit's cgroup wherever count_unit_cgroups finds it. */
+static void remove_unit_cgroups(const char *name) {
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s/%s", SLICE, name);
+  rmdir(dir);
+  DIR *root = opendir("/sys/fs/cgroup");
+  struct dirent *e;
+  while (root != NULL && (e = readdir(root)) != NULL) {
+    snprintf(dir, sizeof(dir), "/sys/fs/cgroup/%s/%s/%s", e->d_name, SLICE, name);
+    rmdir(dir);
+  }
+  if (root != NULL)
+    closedir(root);
+}
+
 static char *read_text(const char *path) {
   FILE *f = fopen(path, "re");
   if (f == NULL)
@@ -435,6 +450,45 @@ static void test_container_unit_lifecycle(void **state) {
   destroy_ok(cg);
   snprintf(line, sizeof(line), "stop %s\n", unit_name);
   assert_log_has(line);
+  assert_false(unit_loaded(unit_name));
+  assert_int_equal(count_unit_cgroups(unit_name), 0);
+}
+
+static int32_t count_pids(int32_t pid, void *data) {
+  (void)pid;
+  ++*(int *)data;
+  return 0;
+}
+
+/* systemd removes a scope's cgroup once its last process has exited: a stopped container's
+ * unit then has no cgroup, which is no process (kill --all succeeds, ps lists nothing, as with
+ * the v2 driver's empty cgroup), and delete still cleans up. */
+static void test_unit_whose_cgroup_systemd_removed_lists_no_processes(void **state) {
+  (void)state;
+  struct berth_cgroup *cg = create_ok(NULL, NULL);
+  if (ops->enter(cg, child, &err) < 0)
+    fail_msg("enter: %s", err.msg);
+  char *save = NULL;
+  assert_int_equal(ops->save(cg, &save, &err), 0);
+  ops->release(cg);
+  kill(child, SIGKILL);
+  waitpid(child, NULL, 0);
+  child = -1;
+  /* What systemd does when the scope empties (the fake leaves that to the test): the unit's
+   * cgroup goes, in every hierarchy systemd runs on a v1 host. */
+  remove_unit_cgroups(unit_name);
+  assert_int_equal(count_unit_cgroups(unit_name), 0);
+
+  cg = NULL;
+  if (ops->load(save, &cg, &err) < 0)
+    fail_msg("load: %s", err.msg);
+  free(save);
+  int n = 0;
+  if (ops->get_pids(cg, count_pids, &n, &err) < 0)
+    fail_msg("get_pids: %s", err.msg);
+  assert_int_equal(n, 0);
+  assert_null(err.msg);
+  destroy_ok(cg);
   assert_false(unit_loaded(unit_name));
   assert_int_equal(count_unit_cgroups(unit_name), 0);
 }
@@ -577,6 +631,7 @@ static void test_annotations_need_an_abi_1_1_request(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       T(test_container_unit_lifecycle),
+      T(test_unit_whose_cgroup_systemd_removed_lists_no_processes),
       T(test_failed_unit_of_the_same_name_is_reset_and_reused),
       T(test_running_unit_of_the_same_name_is_refused_at_create),
       T(test_bad_cgroups_path_is_refused_before_systemd_is_asked),

@@ -65,6 +65,25 @@ run_container() {
   [ ! -e "/sys/fs/cgroup/system.slice/$(unit)" ]
 }
 
+@test "systemd: an exited container's scope is gone, and kill, ps and delete act as under v2" {
+  args true
+  berth run -d -b "$BUNDLE" "$ID"
+  for _ in $(seq 50); do [ "$(prop LoadState)" = not-found ] && break; sleep 0.1; done
+  [ "$(prop LoadState)" = not-found ]
+  [ "$(state_field "$ID" status)" = stopped ]
+  # runc: kill --all of a stopped container whose systemd cgroup is gone is no error; a plain
+  # kill says "container not running" (what containerd's shim looks for).
+  berth kill --all "$ID" KILL
+  run berth kill "$ID" KILL
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container not running"* ]]
+  run berth ps --format json "$ID"
+  [ "$status" -eq 0 ]
+  jq -e 'length == 0' <<<"$output"
+  berth delete "$ID"
+  [ ! -e "$ROOT/$ID" ]
+}
+
 @test "systemd: a failed unit of the same name does not block a new container" {
   # A scope that outlives RuntimeMaxSec is killed and left failed.
   systemd-run --scope --unit="$(unit)" -p RuntimeMaxSec=1 sleep 30 >/dev/null 2>&1 || true
@@ -128,5 +147,12 @@ run_container() {
   [ "$(prop ActiveState "$slice")" = active ]
   grep -qx "$PID" "/sys/fs/cgroup/system.slice/$slice/cgroup.procs"
   berth delete -f "$ID"
-  [ "$(prop LoadState "$slice")" = not-found ]
+  # Stopped and unloaded, as runc stops a slice it made for the container; its parent stays.
+  # (Not LoadState: systemd loads any slice name it is asked about, file or not, as an
+  # inactive slice, so `systemctl show` of a gone slice says "loaded". list-units only lists
+  # what is loaded already.)
+  [ -z "$(systemctl list-units --all --no-legend "$slice")" ]
+  [ ! -e "/sys/fs/cgroup/system.slice/$slice" ]
+  [ "$(prop ActiveState "$slice")" = inactive ]
+  [ "$(prop ActiveState system.slice)" = active ]
 }

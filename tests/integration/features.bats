@@ -1,0 +1,44 @@
+#!/usr/bin/env bats
+# `berth features` as engines read it: one JSON document on stdout and nothing on stderr, on
+# every host and under every driver; a plugin that cannot work here is listed in the JSON
+# with the reason, never logged beside it.
+
+load helpers
+
+# No container is made here: no rootfs, no bundle.
+setup_file() { :; }
+teardown_file() { :; }
+setup() {
+  TEST_TMP=$(mktemp -d /tmp/berth-it.XXXXXX)
+  ROOT=$TEST_TMP/root
+}
+
+@test "features prints only JSON on stdout and nothing on stderr" {
+  berth features >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+  [ ! -s "$TEST_TMP/err" ] || { echo "stderr: $(cat "$TEST_TMP/err")"; return 1; }
+  jq -e . "$TEST_TMP/out" >/dev/null || { echo "stdout: $(head -c 300 "$TEST_TMP/out")"; return 1; }
+  [ "$(jq -s length "$TEST_TMP/out")" -eq 1 ]
+  # The same with a --log file: nothing goes there either.
+  berth --log "$TEST_TMP/log" --log-format json features >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+  [ ! -s "$TEST_TMP/err" ] && [ ! -s "$TEST_TMP/log" ]
+  jq -e . "$TEST_TMP/out" >/dev/null
+}
+
+@test "features lists every installed plugin, and why one that does not load does not" {
+  run berth features
+  [ "$status" -eq 0 ]
+  installed=$(IFS=:; for dir in $(jq -r '."org.berth".pluginPath' <<<"$output"); do
+                for f in "$dir"/*.so; do [ -e "$f" ] && basename "$f" .so; done
+              done | sort)
+  [ "$(jq -r '."org.berth".plugins[].name' <<<"$output" | sort)" = "$installed" ]
+  # A plugin that loads says what it is; one that does not has the reason, in one line.
+  jq -e '."org.berth".plugins | all(if .loadable then .kind and .abi
+                                     else (.error | test("^plugin .+\\.so: .+") and (contains("\n") | not)) end)' <<<"$output"
+  # A refusal carries the plugin's own reason (cgroup-v1 on a pure v2 host says why).
+  jq -e '."org.berth".plugins | map(select(.loadable | not) | .error)
+         | all((test("refused to run on this host") | not) or test("refused to run on this host: .+"))' <<<"$output"
+  # The cgroup drivers agree with the list, and this host has at least one of v1 or v2.
+  jq -e '(."org.berth".plugins | map({key: .name, value: .loadable}) | from_entries) as $p
+         | .linux.cgroup.v1 == ($p["cgroup-v1"] // false) and .linux.cgroup.v2 == ($p["cgroup-v2"] // false)
+           and (.linux.cgroup.v1 or .linux.cgroup.v2)' <<<"$output"
+}
