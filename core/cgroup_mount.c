@@ -9,6 +9,7 @@
  * cgroup2 mount, or the bind of init's own cgroup. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,8 +89,14 @@ static const struct berth_mountinfo *find_hierarchy(const struct cgroup_job *job
 static int bind_own_cgroup(const struct cgroup_job *job, const struct berth_mountinfo *e,
                            const char *path, int dst, struct berth_error *err) {
   size_t root_len = strcmp(e->root, "/") == 0 ? 0 : strlen(e->root);
-  if (strncmp(path, e->root, root_len) != 0)
-    return fail(job, ENOENT, e->mountpoint, err);
+  /* In a cgroup namespace, path is relative to its root, which the mount's root
+   * ("/../..") places without naming it. */
+  if (strncmp(path, e->root, root_len) != 0 || (path[root_len] != '/' && path[root_len] != '\0')) {
+    char what[PATH_MAX + 128];
+    snprintf(what, sizeof(what), "init's cgroup %s is not below the root %s of %s", path, e->root,
+             e->mountpoint);
+    return fail(job, ENOENT, what, err);
+  }
   _cleanup_free_ char *source = NULL;
   if (asprintf(&source, "%s%s", e->mountpoint, path + root_len) < 0)
     return fail(job, ENOMEM, e->mountpoint, err);
@@ -187,20 +194,92 @@ static int mount_v1(const struct cgroup_job *job, int dst, struct berth_error *e
   return take_fd(&top);
 }
 
-/* Pure v2: the namespace's own cgroup2, or (no cgroupns, or the kernel refuses it to an
- * unprivileged user namespace) the bind of init's cgroup directory. */
+/* The per-mount MS_* flags as fsmount(2)'s MOUNT_ATTR_* (relatime is its default). */
+static unsigned int mount_attributes(unsigned long flags) {
+  static const struct {
+    unsigned long ms;
+    unsigned int attr;
+  } map[] = {
+      {MS_RDONLY, MOUNT_ATTR_RDONLY},         {MS_NOSUID, MOUNT_ATTR_NOSUID},
+      {MS_NODEV, MOUNT_ATTR_NODEV},           {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+      {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+  };
+  unsigned int attr = 0;
+  for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+    if (flags & map[i].ms)
+      attr |= map[i].attr;
+  if (flags & MS_NOATIME)
+    attr |= MOUNT_ATTR_NOATIME;
+  else if (flags & MS_STRICTATIME)
+    attr |= MOUNT_ATTR_STRICTATIME;
+  return attr;
+}
+
+/* "nsdelegate,memory_recursiveprot" (the spec's options no flag table knows), one
+ * fsconfig(2) call each. */
+static int set_fs_options(int fs, const char *data) {
+  _cleanup_free_ char *copy = data != NULL ? strdup(data) : NULL;
+  if (data != NULL && copy == NULL)
+    return -ENOMEM;
+  char *save = NULL;
+  for (char *o = copy != NULL ? strtok_r(copy, ",", &save) : NULL; o != NULL;
+       o = strtok_r(NULL, ",", &save)) {
+    char *value = strchr(o, '=');
+    if (value != NULL)
+      *value++ = '\0';
+    if (fsconfig(fs, value != NULL ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, o, value, 0) < 0)
+      return -errno;
+  }
+  return 0;
+}
+
+/* A fresh cgroup2, made detached (fsopen, fsmount) and moved onto dst. mount(2) refuses to
+ * stack a file system on the root of a mount of the same superblock ("already mounted",
+ * EBUSY), and cgroup2 has one superblock: that is /sys/fs/cgroup inside an rbind of the
+ * host's /sys, as `spec --rootless` makes it. move_mount(2) has no such rule. -errno. */
+static int mount_cgroup2_detached(int dst, unsigned long flags, const char *data) {
+  _cleanup_close_ int fs = fsopen("cgroup2", FSOPEN_CLOEXEC);
+  if (fs < 0)
+    return -errno;
+  int r = set_fs_options(fs, data);
+  if (r < 0)
+    return r;
+  if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    return -errno;
+  _cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, mount_attributes(flags));
+  if (mnt < 0 ||
+      move_mount(mnt, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+    return -errno;
+  return 0;
+}
+
+/* The namespace's own cgroup2 on dst: -errno. */
+static int mount_cgroup2(int dst, unsigned long flags, const char *data) {
+  if (berth_mount_on_fd("cgroup2", dst, "cgroup2", flags, data) == 0)
+    return 0;
+  if (errno != EBUSY)
+    return -errno;
+  int r = mount_cgroup2_detached(dst, flags, data);
+  return r == -ENOSYS ? -EBUSY : r; /* Linux < 5.2: what mount(2) said */
+}
+
+/* Pure v2: the namespace's own cgroup2, or (no cgroupns, or the kernel refuses it: a cgroup
+ * namespace joined from a user namespace that is not ours) the bind of init's cgroup
+ * directory, as runc and crun fall back to. */
 static int mount_v2(const struct cgroup_job *job, int dst, const char *path,
                     struct berth_error *err) {
   unsigned long flags = job->m->opts.flags;
-  if (job->ctx->cgroupns &&
-      berth_mount_on_fd("cgroup2", dst, "cgroup2", flags, job->m->opts.data) == 0) {
-    int fd = berth_mount_reopen(job->ctx->root_fd, job->m->destination, dst, err);
-    return fd < 0 ? berth_error_prefix(err, "mount cgroup2 on %s (mounts[%zu])",
-                                       job->m->destination, job->m->index)
-                  : fd;
+  if (job->ctx->cgroupns) {
+    int r = mount_cgroup2(dst, flags, job->m->opts.data);
+    if (r == 0) {
+      int fd = berth_mount_reopen(job->ctx->root_fd, job->m->destination, dst, err);
+      return fd < 0 ? berth_error_prefix(err, "mount cgroup2 on %s (mounts[%zu])",
+                                         job->m->destination, job->m->index)
+                    : fd;
+    }
+    if (r != -EPERM && r != -EBUSY)
+      return fail(job, -r, "cgroup2", err);
   }
-  if (job->ctx->cgroupns && errno != EPERM && errno != EBUSY)
-    return fail(job, errno, "cgroup2", err);
   const struct berth_mountinfo *e = find_hierarchy(job, "");
   if (e == NULL)
     return fail(job, ENOENT, "no cgroup2 mount on the host", err);

@@ -51,6 +51,22 @@ static json_object *linux_resources(json_object *spec) {
   return res;
 }
 
+/* The memory limit and memory+swap reach the plugin together, as runc's update sets both from
+ * the merged config: v2 and systemd write swap as memory+swap minus the limit, which a lone
+ * --memory-swap could not compute and a lone --memory would leave stale. */
+static void pair_memory(json_object *apply, json_object *spec) {
+  json_object *delta = json_get(apply, "memory");
+  if (delta == NULL || (json_get(delta, "limit") == NULL && json_get(delta, "swap") == NULL))
+    return;
+  json_object *merged = json_get(linux_resources(spec), "memory");
+  static const char *const keys[] = {"limit", "swap"};
+  for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+    json_object *saved = json_get(merged, keys[i]);
+    if (saved != NULL && json_get(delta, keys[i]) == NULL)
+      json_object_object_add(delta, keys[i], json_object_get(saved));
+  }
+}
+
 int berth_container_update(struct berth_container *c, json_object *delta, struct berth_error *err) {
   if (c->cg.plugin == NULL)
     return berth_error(err, 0, "update %s: the container has no cgroup (cgroup driver \"%s\")",
@@ -70,6 +86,7 @@ int berth_container_update(struct berth_container *c, json_object *delta, struct
   /* Device rules go in whole, completed with the defaults, as at create. */
   _cleanup_json_ json_object *apply = NULL;
   json_object_deep_copy(delta, &apply, NULL);
+  pair_memory(apply, spec);
   if (json_get(delta, "devices") != NULL) {
     _cleanup_json_ json_object *full = berth_cgroup_resources(spec);
     json_object_object_add(apply, "devices", json_object_get(json_get(full, "devices")));
