@@ -61,8 +61,15 @@ static int stream(struct berth_container *c, long long interval_ms, bool once,
   long long seen_ooms = -1;
   for (;;) {
     _cleanup_json_ json_object *stats = NULL;
-    if (read_stats(c, &stats, err) < 0)
+    if (read_stats(c, &stats, err) < 0) {
+      /* The container stopped since the last look, and its cgroup went with it (a systemd
+       * scope goes with its last process): the stream is over, as when we see it stop. */
+      if (!once && berth_container_status(c) == BERTH_STOPPED) {
+        berth_error_clear(err);
+        return 0;
+      }
       return -1;
+    }
     long long ooms = oom_kills(stats);
     if (seen_ooms >= 0 && ooms > seen_ooms)
       emit("oom", c->id, NULL);
