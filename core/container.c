@@ -61,6 +61,12 @@ int berth_container_kill(struct berth_container *c, int sig, bool all, struct be
     return berth_error(err, 0, "kill %s: container not running", c->id);
   if (all && c->cg.plugin != NULL) {
     int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
+    /* As runc: a stopped container's cgroup may be gone, and nothing with it to signal. The
+     * systemd driver's scope goes with its last process. */
+    if (r == -ENOENT && s == BERTH_STOPPED) {
+      berth_error_clear(err);
+      return 0;
+    }
     if (r < 0)
       return r;
     /* A frozen process only sees the signal once thawed (runc does the same). */

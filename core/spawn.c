@@ -311,10 +311,13 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
     if (*init_pid != child)
       waitpid(child, NULL, 0);
   }
+  if (r == 0 && !a->in_cgroup)
+    r = berth_cgroup_enter(cfg->cg, *init_pid, err);
+  /* exec --cgroup: the sub-cgroups only after the container's cgroup, as runc. On cgroup v1,
+   * "pids:sub" moves the process in the pids hierarchy alone: it must not stay in the
+   * caller's memory, devices and freezer cgroups, outside the container's limits. */
   if (r == 0 && cfg->sub_cgroups != NULL)
     r = berth_cgroup_enter_sub(cfg->cg, *init_pid, cfg->sub_cgroups, err);
-  else if (r == 0 && !a->in_cgroup)
-    r = berth_cgroup_enter(cfg->cg, *init_pid, err);
   if (r < 0)
     return r;
   _cleanup_json_ json_object *boot = bootstrap_message(cfg);

@@ -23,6 +23,8 @@ int32_t cgv1_create(const struct berth_cgroup_request *req, struct cgv1_cgroup *
 int32_t cgv1_load(const char *state_json, struct cgv1_cgroup **out, struct berth_error *err);
 int32_t cgv1_save(struct cgv1_cgroup *cg, char **state_json, struct berth_error *err);
 int32_t cgv1_enter(struct cgv1_cgroup *cg, int32_t pid, struct berth_error *err);
+int32_t cgv1_enter_sub(struct cgv1_cgroup *cg, int32_t pid, const char *controller,
+                       const char *subpath, struct berth_error *err);
 int32_t cgv1_apply(struct cgv1_cgroup *cg, const char *resources_json, struct berth_error *err);
 int32_t cgv1_freeze(struct cgv1_cgroup *cg, int32_t frozen, struct berth_error *err);
 int32_t cgv1_is_frozen(struct cgv1_cgroup *cg, int32_t *frozen, struct berth_error *err);
@@ -37,6 +39,8 @@ struct cgv2_cgroup;
 int32_t cgv2_load(const char *state_json, struct cgv2_cgroup **out, struct berth_error *err);
 int32_t cgv2_save(struct cgv2_cgroup *cg, char **state_json, struct berth_error *err);
 int32_t cgv2_enter(struct cgv2_cgroup *cg, int32_t pid, struct berth_error *err);
+int32_t cgv2_enter_sub(struct cgv2_cgroup *cg, int32_t pid, const char *controller,
+                       const char *subpath, struct berth_error *err);
 int32_t cgv2_apply(struct cgv2_cgroup *cg, const char *resources_json, struct berth_error *err);
 int32_t cgv2_freeze(struct cgv2_cgroup *cg, int32_t frozen, struct berth_error *err);
 int32_t cgv2_is_frozen(struct cgv2_cgroup *cg, int32_t *frozen, struct berth_error *err);

@@ -45,6 +45,16 @@ int32_t cgsd_get_pids(struct berth_cgroup *cg, berth_pid_fn fn, void *data,
   return no_fs_handle(cg, "list processes", err);
 }
 
+/* exec --cgroup: a sub-cgroup of the unit's (delegated) cgroup, which systemd leaves alone. */
+int32_t cgsd_enter_sub(struct berth_cgroup *cg, int32_t pid, const char *controller,
+                       const char *subpath, struct berth_error *err) {
+  if (cg->v2 != NULL)
+    return cgv2_enter_sub(cg->v2, pid, controller, subpath, err);
+  if (cg->v1 != NULL)
+    return cgv1_enter_sub(cg->v1, pid, controller, subpath, err);
+  return no_fs_handle(cg, "enter a sub-cgroup", err);
+}
+
 int32_t cgsd_stats(struct berth_cgroup *cg, char **stats_json, struct berth_error *err) {
   *stats_json = NULL;
   if (cg->v2 != NULL)

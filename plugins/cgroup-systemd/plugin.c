@@ -22,6 +22,7 @@ static const struct berth_cgroup_ops cgroup_systemd_ops = {
     .destroy = cgsd_destroy,
     .release = cgsd_release,
     .cgroup_fd = cgsd_cgroup_fd,
+    .enter_sub = cgsd_enter_sub,
 };
 
 static struct berth_plugin cgroup_systemd_plugin = {

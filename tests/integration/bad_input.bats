@@ -80,8 +80,9 @@ expect_refusal() { # expect_refusal "message part" create args...
 
 @test "a missing plugin names the package that ships it" {
   mkdir "$TEST_TMP/plugins"
+  plugin=cgroup-$(test_driver) # the plugin of the driver in effect
   BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
-    "plugin cgroup-v1.so not installed in $TEST_TMP/plugins (package berth-plugin-cgroup-v1)" \
+    "plugin $plugin.so not installed in $TEST_TMP/plugins (package berth-plugin-$plugin)" \
     create -b "$BUNDLE" "$ID"
   assert_nothing_left "$ID"
 }
@@ -110,10 +111,11 @@ expect_refusal() { # expect_refusal "message part" create args...
 
 @test "a plugin of the wrong ABI is refused with the file named" {
   mkdir -m 755 "$TEST_TMP/plugins"
-  # A cgroup-v1.so that is some other shared object: no entry symbol.
-  cp "$(ldd "$BERTH" | awk '/libjson-c/ {print $3}')" "$TEST_TMP/plugins/cgroup-v1.so"
+  # The driver's plugin as some other shared object: no entry symbol.
+  plugin=$TEST_TMP/plugins/cgroup-$(test_driver).so
+  cp "$(ldd "$BERTH" | awk '/libjson-c/ {print $3}')" "$plugin"
   BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
-    "plugin $TEST_TMP/plugins/cgroup-v1.so: no berth_plugin_entry symbol" create -b "$BUNDLE" "$ID"
+    "plugin $plugin: no berth_plugin_entry symbol" create -b "$BUNDLE" "$ID"
   assert_nothing_left "$ID"
 }
 
@@ -137,7 +139,7 @@ expect_refusal() { # expect_refusal "message part" create args...
 
 @test "--log-format json records the error as the last log line" {
   echo '{' > "$BUNDLE/config.json"
-  run "$BERTH" --root "$ROOT" --log "$TEST_TMP/log.json" --log-format json create -b "$BUNDLE" "$ID"
+  run berth --log "$TEST_TMP/log.json" --log-format json create -b "$BUNDLE" "$ID"
   [ "$status" -eq 1 ]
   last=$(tail -n1 "$TEST_TMP/log.json")
   [ "$(jq -r .level <<<"$last")" = error ]

@@ -7,8 +7,8 @@
 # tolerated and says why next to the check that tolerates it.
 #
 # runc runs with its own --root under the test's directory and its default cgroupfs driver;
-# berth with the default driver (cgroup v1 on this host), as the other suites. The two
-# containers get different IDs so that their cgroups (/ID in each hierarchy) never meet.
+# berth with the suites' driver (helpers.bash: auto, or BERTH_TEST_DRIVER in the VM tier).
+# The two containers get different IDs so that their cgroups never meet.
 
 load helpers
 
@@ -206,7 +206,7 @@ wait_stopped() {
   local engine pid rc
   for engine in runc berth; do
     if [ "$engine" = berth ]; then
-      "$BERTH" --root "$ROOT" run -b "$BUNDLE" "$(cid berth)" </dev/null >/dev/null 2>&1 &
+      "$BERTH" --root "$ROOT" "${BERTH_DRIVER_ARGS[@]}" run -b "$BUNDLE" "$(cid berth)" </dev/null >/dev/null 2>&1 &
     else
       runc_cmd run -b "$BUNDLE" "$(cid runc)" </dev/null >/dev/null 2>&1 &
     fi

@@ -26,7 +26,7 @@ start() {
   for ns in pid net ipc uts mnt cgroup user; do
     [ "$(readlink /proc/$epid/ns/$ns)" = "$(readlink /proc/$PID/ns/$ns)" ]
   done
-  [ "$(grep memory /proc/$epid/cgroup)" = "$(grep memory /proc/$PID/cgroup)" ]
+  [ "$(cat /proc/$epid/cgroup)" = "$(cat /proc/$PID/cgroup)" ] # in every hierarchy
   [ "$(readlink /proc/$epid/root)" = / ] # its own root, not the host's: ns-relative
   run berth ps --format json "$ID"
   jq -e --argjson p "$epid" 'index($p) != null' <<<"$output"

@@ -2,8 +2,10 @@
 # --root per test, and a teardown that removes every container the test made.
 
 # BERTH_TEST_DRIVER=v1|v2|systemd|none (set by the VM tier, tests/vm) selects the cgroup
-# driver of every container the suites make; unset, berth picks it (auto).
-berth() { "$BERTH" --root "$ROOT" ${BERTH_TEST_DRIVER:+--cgroup-driver="$BERTH_TEST_DRIVER"} "$@"; }
+# driver of every container the suites make; unset, berth picks it (auto). A test that runs
+# "$BERTH" itself to create a container passes "${BERTH_DRIVER_ARGS[@]}" too.
+BERTH_DRIVER_ARGS=(${BERTH_TEST_DRIVER:+--cgroup-driver="$BERTH_TEST_DRIVER"})
+berth() { "$BERTH" --root "$ROOT" "${BERTH_DRIVER_ARGS[@]}" "$@"; }
 
 setup_file() {
   export ROOTFS_DIR
@@ -49,19 +51,93 @@ args() {
 
 state_field() { berth state "$1" | jq -r ".$2"; }
 
-# The cgroup v1 directory of the container in the memory hierarchy, relative cgroupsPath
-# resolved against our own cgroup as runc does.
-memory_cgroup_dir() {
-  local own
-  own=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup)
-  echo "/sys/fs/cgroup/memory${own%/}/$1"
+# Pure cgroup v2 (the VM tier), or the v1 hierarchies (this kind of hybrid host)?
+cgroup2_host() { [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
+# The cgroup driver of the suites' containers: BERTH_TEST_DRIVER, or what auto picks for a
+# cgroupsPath that is not of the systemd form.
+test_driver() {
+  case ${BERTH_TEST_DRIVER:-auto} in
+  auto | cgroupfs) if cgroup2_host; then echo v2; else echo v1; fi ;;
+  *) echo "$BERTH_TEST_DRIVER" ;;
+  esac
 }
 
-# Nothing may be left of a container that failed to be created.
+# cgroup_dir PID [CONTROLLER]: the cgroup directory of a process, from /proc/PID/cgroup: the
+# unified one (the "0::" line) on a cgroup2 host, else the one in CONTROLLER's v1 hierarchy
+# (default memory; "cpu" also finds a co-mounted "cpu,cpuacct").
+cgroup_dir() {
+  local controller=${2:-memory}
+  if cgroup2_host; then
+    echo "/sys/fs/cgroup$(awk -F: '$1 == "0" {print $3}' "/proc/$1/cgroup")"
+  else
+    echo "/sys/fs/cgroup/$controller$(awk -F: -v c="$controller" \
+      '{n = split($2, cs, ","); for (i = 1; i <= n; i++) if (cs[i] == c) print $3}' "/proc/$1/cgroup")"
+  fi
+}
+
+# container_cgroup_dir ID [CONTROLLER]: where the driver in effect puts the cgroup of a container
+# without linux.cgroupsPath, as cgroup_dir names it: below our own cgroup in each v1 hierarchy
+# (runc's GetOwnCgroupPath), next to our own cgroup on v2 (a cgroup with processes cannot
+# delegate controllers further down), the unit berth-ID.scope in system.slice with systemd.
+# What a failed create must not leave behind, where there is no pid to ask.
+container_cgroup_dir() {
+  local id=$1 controller=${2:-memory} base=/sys/fs/cgroup own
+  cgroup2_host || base=$base/$controller
+  case $(test_driver) in
+  systemd) echo "$base/system.slice/berth-$id.scope" ;;
+  *)
+    own=$(cgroup_dir self "$controller")
+    own=${own#"$base"}
+    cgroup2_host && own=${own%/*}
+    echo "$base${own%/}/$id"
+    ;;
+  esac
+}
+
+# assert_cgroup PID FILE VALUE: the cgroup of PID holds VALUE in FILE, both as cgroup v1 names
+# them. On a cgroup2 host the file that took FILE's place is read, VALUE converted as runc
+# converts a spec for it (cpu.shares 2..262144 to cpu.weight 1..10000, the CFS quota and
+# period to the two fields of cpu.max, a FROZEN freezer to "frozen 1" in cgroup.events).
+assert_cgroup() {
+  local pid=$1 file=$2 want=$3 name=$2 field=0 got
+  if cgroup2_host; then
+    case $file in
+    memory.limit_in_bytes) name=memory.max ;;
+    memory.soft_limit_in_bytes) name=memory.low ;;
+    cpu.shares) name=cpu.weight want=$((1 + ((want - 2) * 9999) / 262142)) ;;
+    cpu.cfs_quota_us) name=cpu.max field=1 ;;
+    cpu.cfs_period_us) name=cpu.max field=2 ;;
+    pids.max | cpuset.cpus | cpuset.mems) ;;
+    freezer.state) name=cgroup.events ;;
+    *) echo "assert_cgroup: no cgroup v2 file for $file"; return 1 ;;
+    esac
+    got=$(cat "$(cgroup_dir "$pid")/$name") || return 1
+    if [ "$name" = cgroup.events ]; then
+      got=$(awk '$1 == "frozen" {print ($2 == 1 ? "FROZEN" : "THAWED")}' <<<"$got")
+    elif [ "$field" -gt 0 ]; then
+      got=$(awk -v f="$field" '{print $f}' <<<"$got")
+    fi
+  else
+    got=$(cat "$(cgroup_dir "$pid" "${file%%.*}")/$file") || return 1
+  fi
+  [ "$got" = "$want" ] || { echo "$name of pid $pid: $got, want $want ($file $3)"; return 1; }
+}
+
+# Nothing may be left of a container that failed to be created: its state dir, its cgroup (in
+# every v1 hierarchy berth makes one in), its systemd unit, its mounts.
 assert_nothing_left() {
-  local id=$1
+  local id=$1 controller dir
   [ ! -e "$ROOT/$id" ] || { echo "state dir $ROOT/$id left behind"; return 1; }
-  [ ! -e "$(memory_cgroup_dir "$id")" ] || { echo "cgroup left behind"; return 1; }
+  for controller in memory pids cpu devices freezer; do
+    dir=$(container_cgroup_dir "$id" "$controller")
+    [ ! -e "$dir" ] || { echo "cgroup $dir left behind"; return 1; }
+    cgroup2_host && break
+  done
+  if [ "$(test_driver)" = systemd ]; then
+    [ -z "$(systemctl list-units --all --no-legend "berth-$id.scope")" ] ||
+      { echo "unit berth-$id.scope left behind"; return 1; }
+  fi
   ! grep -q "$id" /proc/mounts || { echo "mount left behind"; return 1; }
 }
 

@@ -251,8 +251,8 @@ start_sleeper() {
   args sh -c 'echo $LISTEN_FDS $LISTEN_PID; cat <&3; cat <&4'
   echo activated > "$TEST_TMP/fd3"
   echo preserved > "$TEST_TMP/fd4"
-  run sh -c 'export LISTEN_FDS=1 LISTEN_PID=$$; exec "$0" --root "$1" run --preserve-fds 1 -b "$2" "$3" 3<"$4" 4<"$5"' \
-    "$BERTH" "$ROOT" "$BUNDLE" "$ID" "$TEST_TMP/fd3" "$TEST_TMP/fd4"
+  run sh -c 'export LISTEN_FDS=1 LISTEN_PID=$$; exec "$@" 3<"$0/fd3" 4<"$0/fd4"' "$TEST_TMP" \
+    "$BERTH" --root "$ROOT" "${BERTH_DRIVER_ARGS[@]}" run --preserve-fds 1 -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = "1 1" ] && [ "${lines[1]}" = activated ] && [ "${lines[2]}" = preserved ]
 }

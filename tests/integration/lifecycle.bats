@@ -27,6 +27,20 @@ load helpers
   [ ! -e "$ROOT/$ID" ]
 }
 
+@test "the init is in the cgroup of its driver: below ours (v1), beside ours (v2), a systemd scope" {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  for controller in memory pids freezer; do
+    if [ "$(test_driver)" = none ]; then # no cgroup of its own: it stays in its caller's
+      [ "$(cgroup_dir "$pid" $controller)" = "$(cgroup_dir $$ $controller)" ]
+    else
+      [ "$(cgroup_dir "$pid" $controller)" = "$(container_cgroup_dir "$ID" $controller)" ]
+    fi
+  done
+  jq -e --arg d "$(test_driver)" '.cgroup.driver == $d' "$ROOT/$ID/state.json"
+}
+
 @test "state prints the fields runc prints" {
   args sleep 30
   config '.annotations = {"org.example/key": "value"}'
@@ -69,7 +83,7 @@ load helpers
 @test "run forwards SIGTERM to the container" {
   args sh -c 'trap "exit 42" TERM; touch /dev/shm/ready; while :; do sleep 0.1; done'
   # $BERTH itself in the background, so that $! is berth run and not a subshell.
-  "$BERTH" --root "$ROOT" run -b "$BUNDLE" "$ID" &
+  "$BERTH" --root "$ROOT" "${BERTH_DRIVER_ARGS[@]}" run -b "$BUNDLE" "$ID" &
   runpid=$!
   for _ in $(seq 100); do
     pid=$(state_field "$ID" pid 2>/dev/null) || true
@@ -115,6 +129,24 @@ load helpers
   berth kill --all "$ID" KILL
   for _ in $(seq 50); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
   [ "$(state_field "$ID" status)" = stopped ]
+}
+
+@test "kill --all of a stopped container whose cgroup is gone succeeds, as runc" {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  berth kill "$ID" KILL
+  for _ in $(seq 50); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
+  [ "$(state_field "$ID" status)" = stopped ]
+  # systemd removes a scope with its last process; under the other drivers, we do.
+  dir=$(container_cgroup_dir "$ID")
+  if [ "$(test_driver)" = systemd ]; then
+    for _ in $(seq 50); do [ ! -e "$dir" ] && break; sleep 0.1; done
+  fi
+  find /sys/fs/cgroup -type d -name "$ID" -prune -print | while read -r d; do rmdir "$d"; done
+  [ ! -e "$dir" ]
+  berth kill --all "$ID" KILL
+  berth delete "$ID"
+  [ ! -e "$ROOT/$ID" ]
 }
 
 @test "delete refuses a running container without --force and kills it with it" {
@@ -199,9 +231,10 @@ load helpers
   berth pause "$ID"
   [ "$(state_field "$ID" status)" = paused ]
   pid=$(state_field "$ID" pid)
-  grep -q FROZEN "/sys/fs/cgroup/freezer$(awk -F: '$2 == "freezer" {print $3}' /proc/"$pid"/cgroup)/freezer.state"
+  assert_cgroup "$pid" freezer.state FROZEN
   berth resume "$ID"
   [ "$(state_field "$ID" status)" = running ]
+  assert_cgroup "$pid" freezer.state THAWED
   berth pause "$ID"
   berth delete -f "$ID"
   [ ! -e "$ROOT/$ID" ]

@@ -51,7 +51,15 @@ as_user() {
     env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/ BERTH_PLUGIN_PATH="$RUN_DIR/plugins" "$@"
 }
 
-ub() { as_user "$RUN_DIR/berth" --root "$TEST_TMP/root" "$@"; }
+# The suites' driver, but for systemd: rootless, that driver asks the user's own systemd
+# (user@UID.service, reached through its session bus), which this user, never logged in, has
+# not; its containers then get auto's driver, as berth's default.
+if [ "${BERTH_TEST_DRIVER:-}" = systemd ]; then
+  ROOTLESS_DRIVER_ARGS=()
+else
+  ROOTLESS_DRIVER_ARGS=("${BERTH_DRIVER_ARGS[@]}")
+fi
+ub() { as_user "$RUN_DIR/berth" --root "$TEST_TMP/root" "${ROOTLESS_DRIVER_ARGS[@]}" "$@"; }
 
 @test "spec --rootless runs as an unprivileged user: root inside, the user outside" {
   uid=$(id -u "$USER_NAME")

@@ -23,7 +23,8 @@ load helpers
 @test "run in the foreground proxies the terminal" {
   config '.process.terminal = true | .process.consoleSize = {"height": 30, "width": 100}'
   args sh -c 'tty; stty size'
-  run python3 "$BERTH_SOURCE_DIR/tests/integration/pty_run.py" "$BERTH" --root "$ROOT" run -b "$BUNDLE" "$ID"
+  run python3 "$BERTH_SOURCE_DIR/tests/integration/pty_run.py" "$BERTH" --root "$ROOT" \
+    "${BERTH_DRIVER_ARGS[@]}" run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = /dev/pts/0 ] && [ "${lines[1]}" = "30 100" ]
 }
