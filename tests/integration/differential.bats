@@ -18,16 +18,9 @@ RUNC=$(command -v runc || echo /usr/sbin/runc)
 eval "helpers_$(declare -f teardown)"
 
 setup() {
-  [ -x "$RUNC" ] || skip "runc is not installed (scripts/deps.sh test installs it)"
-  TEST_TMP=$(mktemp -d /tmp/berth-it.XXXXXX)
-  chmod 755 "$TEST_TMP"
-  ROOT=$TEST_TMP/root
-  BUNDLE=$TEST_TMP/bundle
-  ID="t$$-${BATS_TEST_NUMBER}"
-  mkdir -p "$BUNDLE"
+  [ -x "$RUNC" ] || { echo "runc is not installed (scripts/deps.sh test installs it)"; return 1; }
   # runc refuses a rootfs reached through a symlink; mktemp's directory is not one.
-  jq --arg root "$ROOTFS_DIR/rootfs" '.root.path = $root | .process.args = ["sleep", "100"]' \
-    "$ROOTFS_DIR/config.json" > "$BUNDLE/config.json"
+  setup_bundle '.process.args = ["sleep", "100"]'
 }
 
 teardown() {

@@ -4,14 +4,7 @@
 load helpers
 
 setup() {
-  TEST_TMP=$(mktemp -d /tmp/berth-it.XXXXXX)
-  chmod 755 "$TEST_TMP"
-  ROOT=$TEST_TMP/root
-  BUNDLE=$TEST_TMP/bundle
-  ID="t$$-${BATS_TEST_NUMBER}"
-  mkdir -p "$BUNDLE"
-  jq --arg root "$ROOTFS_DIR/rootfs" '.root.path = $root | .process.args = ["sleep", "100"]' \
-    "$ROOTFS_DIR/config.json" > "$BUNDLE/config.json"
+  setup_bundle '.process.args = ["sleep", "100"]'
 }
 
 start() {

@@ -18,16 +18,21 @@ teardown_file() {
   rm -rf "$ROOTFS_DIR"
 }
 
-setup() {
+# setup_bundle [JQ_FILTER]: the test's private TEST_TMP, ROOT, ID and BUNDLE, whose config is
+# the file's rootfs and spec, edited by JQ_FILTER. A suite with other defaults calls it from
+# its own setup.
+setup_bundle() {
   TEST_TMP=$(mktemp -d /tmp/berth-it.XXXXXX)
   chmod 755 "$TEST_TMP"
   ROOT=$TEST_TMP/root
   BUNDLE=$TEST_TMP/bundle
   ID="t$$-${BATS_TEST_NUMBER}"
   mkdir -p "$BUNDLE"
-  jq --arg root "$ROOTFS_DIR/rootfs" '.root.path = $root' "$ROOTFS_DIR/config.json" \
+  jq --arg root "$ROOTFS_DIR/rootfs" ".root.path = \$root | ${1:-.}" "$ROOTFS_DIR/config.json" \
     > "$BUNDLE/config.json"
 }
+
+setup() { setup_bundle; }
 
 teardown() {
   if [ -d "$ROOT" ]; then

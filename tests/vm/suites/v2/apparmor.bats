@@ -48,17 +48,9 @@ teardown_file() {
 }
 
 setup() {
-  TEST_TMP=$(mktemp -d /tmp/berth-it.XXXXXX)
-  chmod 755 "$TEST_TMP"
-  ROOT=$TEST_TMP/root
-  BUNDLE=$TEST_TMP/bundle
-  ID="t$$-${BATS_TEST_NUMBER}"
-  mkdir -p "$BUNDLE"
   # The rootfs is read-only: a tmpfs at /tmp to write into.
-  jq --arg root "$ROOTFS_DIR/rootfs" '.root.path = $root
-      | .mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
-                     "options": ["nosuid", "nodev"]}]' \
-    "$ROOTFS_DIR/config.json" > "$BUNDLE/config.json"
+  setup_bundle '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+                            "options": ["nosuid", "nodev"]}]'
 }
 
 profile() { config --arg p "$1" '.process.apparmorProfile = $p'; }
