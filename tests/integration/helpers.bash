@@ -147,6 +147,10 @@ assert_nothing_left() {
 }
 
 # Gone, or a zombie waiting for whoever reaps it (the container's parent has exited).
+# Read once: a process that goes between a check and a read is gone, not an error.
 process_gone() {
-  [ ! -e "/proc/$1" ] || awk '{exit !($3 == "Z" || $3 == "X")}' "/proc/$1/stat"
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+  stat=${stat##*) } # after the command name, which may hold spaces and parentheses
+  [ "${stat%% *}" = Z ] || [ "${stat%% *}" = X ]
 }
