@@ -30,46 +30,17 @@ struct emulator {
   struct dev_rule rules[MAX_RULES]; /* exceptions to the default, in order of addition */
 };
 
-static int device_number(json_object *rule, const char *key, const char *where, int64_t *out,
-                         struct berth_error *err) {
-  bool set = false;
-  int r = cgc_spec_i64(rule, key, where, out, &set, err);
+static int parse_rule(json_object *rule, size_t i, struct dev_rule *out, struct berth_error *err) {
+  struct cgc_device_rule d;
+  int r = cgc_device_rule(rule, i, &d, err);
   if (r < 0)
     return r;
-  if (!set)
-    *out = WILDCARD;
-  else if (*out < WILDCARD || *out > UINT32_MAX)
-    return cg_error(err, ERANGE, "%s.%s: %" PRId64 " is not a device number", where, key, *out);
-  return 0;
-}
-
-static int parse_rule(json_object *rule, size_t i, struct dev_rule *out, struct berth_error *err) {
-  char where[64];
-  snprintf(where, sizeof(where), "linux.resources.devices[%zu]", i);
-  if (!json_object_is_type(rule, json_type_object))
-    return cg_error(err, EINVAL, "%s: expected an object", where);
-  json_object *allow = json_get(rule, "allow");
-  if (allow != NULL && !json_object_is_type(allow, json_type_boolean))
-    return cg_error(err, EINVAL, "%s.allow: expected a boolean", where);
-  const char *type = NULL, *access = NULL;
-  int r;
-  if ((r = cgc_spec_str(rule, "type", where, &type, err)) < 0 ||
-      (r = cgc_spec_str(rule, "access", where, &access, err)) < 0 ||
-      (r = device_number(rule, "major", where, &out->major, err)) < 0 ||
-      (r = device_number(rule, "minor", where, &out->minor, err)) < 0)
-    return r;
-  if (type == NULL || type[0] == '\0')
-    type = "a";
-  if (access == NULL || access[0] == '\0')
-    access = "rwm";
-  if (strlen(type) != 1 || strchr("abc", type[0]) == NULL)
-    return cg_error(err, EINVAL, "%s.type: \"%s\" is not one of a, b, c", where, type);
-  if (strspn(access, "rwm") != strlen(access))
-    return cg_error(err, EINVAL, "%s.access: \"%s\" is not made of r, w, m", where, access);
-  out->type = type[0];
-  out->allow = allow != NULL && json_object_get_boolean(allow);
-  out->perms = (strchr(access, 'r') ? PERM_R : 0) | (strchr(access, 'w') ? PERM_W : 0) |
-               (strchr(access, 'm') ? PERM_M : 0);
+  out->allow = d.allow;
+  out->type = d.type;
+  _Static_assert(WILDCARD == CGC_DEV_ANY, "one wildcard");
+  out->major = d.major;
+  out->minor = d.minor;
+  out->perms = (d.read ? PERM_R : 0) | (d.write ? PERM_W : 0) | (d.mknod ? PERM_M : 0);
   return 0;
 }
 

@@ -17,49 +17,19 @@ struct device_rule {
   char text[RULE_MAX];
 };
 
-static int device_number(json_object *rule, const char *key, const char *where, char *out,
-                         size_t size, struct berth_error *err) {
-  int64_t n = 0;
-  bool set = false;
-  int r = cgc_spec_i64(rule, key, where, &n, &set, err);
-  if (r < 0)
-    return r;
-  if (!set || n == -1) /* null or runc's -1: any */
-    snprintf(out, size, "*");
-  else if (n < 0 || n > UINT32_MAX)
-    return cg_error(err, ERANGE, "%s.%s: %" PRId64 " is not a device number", where, key, n);
-  else
-    snprintf(out, size, "%" PRId64, n);
-  return 0;
-}
-
 static int parse_rule(json_object *rule, size_t index, struct device_rule *out,
                       struct berth_error *err) {
-  char where[64], major[16], minor[16];
-  snprintf(where, sizeof(where), "linux.resources.devices[%zu]", index);
-  if (!json_object_is_type(rule, json_type_object))
-    return cg_error(err, EINVAL, "%s: expected an object", where);
-  const char *type = NULL, *access = NULL;
-  bool allow = false;
-  int r;
-  if (json_get(rule, "allow") == NULL)
-    return cg_error(err, EINVAL, "%s.allow: missing", where);
-  if ((r = cgc_spec_bool(rule, "allow", where, &allow, err)) < 0 ||
-      (r = cgc_spec_str(rule, "type", where, &type, err)) < 0 ||
-      (r = cgc_spec_str(rule, "access", where, &access, err)) < 0 ||
-      (r = device_number(rule, "major", where, major, sizeof(major), err)) < 0 ||
-      (r = device_number(rule, "minor", where, minor, sizeof(minor), err)) < 0)
+  struct cgc_device_rule d;
+  int r = cgc_device_rule(rule, index, &d, err);
+  if (r < 0)
     return r;
-  if (type == NULL || type[0] == '\0')
-    type = "a";
-  if (access == NULL || access[0] == '\0')
-    access = "rwm";
-  if (strlen(type) != 1 || strchr("abc", type[0]) == NULL)
-    return cg_error(err, EINVAL, "%s.type: \"%s\" is not one of a, b, c", where, type);
-  if (strlen(access) > 3 || strspn(access, "rwm") != strlen(access))
-    return cg_error(err, EINVAL, "%s.access: \"%s\" is not made of r, w, m", where, access);
-  out->allow = allow;
-  snprintf(out->text, sizeof(out->text), "%c %s:%s %s", type[0], major, minor, access);
+  char major[24] = "*", minor[24] = "*";
+  if (d.major != CGC_DEV_ANY)
+    snprintf(major, sizeof(major), "%" PRId64, d.major);
+  if (d.minor != CGC_DEV_ANY)
+    snprintf(minor, sizeof(minor), "%" PRId64, d.minor);
+  out->allow = d.allow;
+  snprintf(out->text, sizeof(out->text), "%c %s:%s %s", d.type, major, minor, d.access);
   return 0;
 }
 

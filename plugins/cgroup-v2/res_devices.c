@@ -15,47 +15,19 @@
 #define MAX_ATTACHED 64
 #define VERIFIER_LOG_SIZE (64 * 1024)
 
-static int device_number(json_object *rule, const char *key, const char *where, int64_t *out,
-                         struct berth_error *err) {
-  bool set = false;
-  int r = cgc_spec_i64(rule, key, where, out, &set, err);
-  if (r < 0)
-    return r;
-  if (!set || *out == -1) /* null or runc's -1: any */
-    *out = DEV_ANY;
-  else if (*out < 0 || *out > UINT32_MAX)
-    return cg_error(err, ERANGE, "%s.%s: %" PRId64 " is not a device number", where, key, *out);
-  return 0;
-}
-
 static int parse_rule(json_object *rule, size_t index, struct dev_rule *out,
                       struct berth_error *err) {
-  char where[64];
-  snprintf(where, sizeof(where), "linux.resources.devices[%zu]", index);
-  if (!json_object_is_type(rule, json_type_object))
-    return cg_error(err, EINVAL, "%s: expected an object", where);
-  const char *type = NULL, *access = NULL;
-  int r;
-  if (json_get(rule, "allow") == NULL)
-    return cg_error(err, EINVAL, "%s.allow: missing", where);
-  if ((r = cgc_spec_bool(rule, "allow", where, &out->allow, err)) < 0 ||
-      (r = cgc_spec_str(rule, "type", where, &type, err)) < 0 ||
-      (r = cgc_spec_str(rule, "access", where, &access, err)) < 0 ||
-      (r = device_number(rule, "major", where, &out->major, err)) < 0 ||
-      (r = device_number(rule, "minor", where, &out->minor, err)) < 0)
+  struct cgc_device_rule d;
+  int r = cgc_device_rule(rule, index, &d, err);
+  if (r < 0)
     return r;
-  if (type == NULL || type[0] == '\0')
-    type = "a";
-  if (access == NULL || access[0] == '\0')
-    access = "rwm";
-  if (strlen(type) != 1 || strchr("abc", type[0]) == NULL)
-    return cg_error(err, EINVAL, "%s.type: \"%s\" is not one of a, b, c", where, type);
-  if (strlen(access) > 3 || strspn(access, "rwm") != strlen(access))
-    return cg_error(err, EINVAL, "%s.access: \"%s\" is not made of r, w, m", where, access);
-  out->type = type[0];
-  out->access = (strchr(access, 'r') ? BPF_DEVCG_ACC_READ : 0) |
-                (strchr(access, 'w') ? BPF_DEVCG_ACC_WRITE : 0) |
-                (strchr(access, 'm') ? BPF_DEVCG_ACC_MKNOD : 0);
+  out->allow = d.allow;
+  out->type = d.type;
+  _Static_assert(DEV_ANY == CGC_DEV_ANY, "one wildcard");
+  out->major = d.major;
+  out->minor = d.minor;
+  out->access = (d.read ? BPF_DEVCG_ACC_READ : 0) | (d.write ? BPF_DEVCG_ACC_WRITE : 0) |
+                (d.mknod ? BPF_DEVCG_ACC_MKNOD : 0);
   return 0;
 }
 

@@ -167,6 +167,20 @@ int cgc_spec_object(json_object *o, const char *key, const char *where, json_obj
 int cgc_spec_array(json_object *o, const char *key, const char *where, json_object **out,
                    struct berth_error *err);
 
+/* linux.resources.devices[index], checked: allow required; type a, b or c (default a); major
+ * and minor CGC_DEV_ANY when null, absent or runc's -1; access a non-empty subset of "rwm"
+ * (default "rwm"). Each backend turns it into its own form. */
+#define CGC_DEV_ANY (-1)
+struct cgc_device_rule {
+  bool allow;
+  char type;
+  int64_t major, minor;
+  char access[4];
+  unsigned read : 1, write : 1, mknod : 1;
+};
+int cgc_device_rule(json_object *rule, size_t index, struct cgc_device_rule *out,
+                    struct berth_error *err);
+
 /* linux.resources, member by member, each checked to be an object (or array); absent or null
  * members are NULL. */
 struct cgc_resources {
