@@ -204,24 +204,24 @@ void read_trimmed(const char *dir, const char *name, char *out, size_t size) {
     out[--n] = '\0';
 }
 
-bool file_has_line(const char *dir, const char *name, const char *want) {
+/* Whether the file, split at any of delims, holds want as one piece. */
+static bool file_has_piece(const char *dir, const char *name, const char *delims,
+                           const char *want) {
   char buf[65536];
   read_trimmed(dir, name, buf, sizeof(buf));
   char *save = NULL;
-  for (char *line = strtok_r(buf, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
-    if (strcmp(line, want) == 0)
+  for (char *p = strtok_r(buf, delims, &save); p != NULL; p = strtok_r(NULL, delims, &save))
+    if (strcmp(p, want) == 0)
       return true;
   return false;
 }
 
+bool file_has_line(const char *dir, const char *name, const char *want) {
+  return file_has_piece(dir, name, "\n", want);
+}
+
 bool file_has_word(const char *dir, const char *name, const char *word) {
-  char buf[4096];
-  read_trimmed(dir, name, buf, sizeof(buf));
-  char *save = NULL;
-  for (char *w = strtok_r(buf, " \n", &save); w != NULL; w = strtok_r(NULL, " \n", &save))
-    if (strcmp(w, word) == 0)
-      return true;
-  return false;
+  return file_has_piece(dir, name, " \n", word);
 }
 
 int write_file(const char *dir, const char *name, const char *value) {
