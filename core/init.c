@@ -21,6 +21,7 @@
 #include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
+#include "procfs.h"
 #include "rootfs.h"
 #include "sync.h"
 #include "util.h"
@@ -63,7 +64,7 @@ static int write_sysctls(json_object *spec, struct berth_error *err) {
     for (char *p = path + 10; *p != '\0'; p++)
       if (*p == '.')
         *p = '/';
-    if (write_file_at(AT_FDCWD, path, json_object_get_string(val), err) < 0)
+    if (berth_procfs_write(path + strlen("/proc/"), json_object_get_string(val), err) < 0)
       return berth_error_prefix(err, "linux.sysctl %s", key);
   }
   return 0;

@@ -16,6 +16,7 @@
 
 #include "cleanup.h"
 #include "json_util.h"
+#include "procfs.h"
 #include "spec.h"
 #include "util.h"
 
@@ -41,7 +42,7 @@ int berth_process_oom_score_adj(json_object *process, struct berth_error *err) {
     return 0;
   char text[32];
   snprintf(text, sizeof(text), "%lld", (long long)json_object_get_int64(v));
-  int r = write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", text, err);
+  int r = berth_procfs_write("self/oom_score_adj", text, err);
   return r < 0 ? berth_error_prefix(err, "process.oomScoreAdj") : 0;
 }
 
