@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "json_util.h"
 #include "procfs.h"
+#include "rootfs.h"
 #include "spec.h"
 #include "util.h"
 
@@ -136,6 +137,8 @@ int berth_process_become(json_object *process, bool setgroups_allowed, struct be
     return r;
   if (chdir_later && chdir(cwd) < 0)
     return berth_error(err, errno, "process.cwd: chdir to %s", cwd);
+  if (berth_rootfs_check_cwd(cwd, err) < 0)
+    return -err->code;
   if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return berth_error(err, errno, "prctl(PR_SET_KEEPCAPS)");
   return apply_caps(caps, err);

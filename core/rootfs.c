@@ -289,7 +289,7 @@ static int readonly_path(int root_fd, size_t i, const char *path, struct berth_e
 }
 
 /* The /dev/null that masks files must be the null device: an image could have put anything
- * at /dev/null (runc CVE-2025-52565). */
+ * at /dev/null (runc CVE-2025-31133). */
 static int open_dev_null(int root_fd, struct berth_error *err) {
   _cleanup_close_ int fd = berth_safe_open(root_fd, "/dev/null", 0, err);
   struct stat st;
@@ -362,5 +362,20 @@ int berth_rootfs_finish(json_object *spec, struct berth_error *err) {
   if ((propagation & (MS_SHARED | MS_UNBINDABLE)) && mount(NULL, "/", NULL, propagation, NULL) < 0)
     return berth_error(err, errno, "linux.rootfsPropagation: make / %s",
                        berth_mount_flags_string(propagation, buf, sizeof(buf)));
+  return 0;
+}
+
+/* ---- the process's cwd ---- */
+
+/* A cwd reached through an fd that leaked from the host (process.cwd "/proc/self/fd/N",
+ * runc CVE-2024-21626) lies outside the root: the kernel's getcwd then has no path below the
+ * root to give ("(unreachable)/...", which glibc reports as ENOENT). */
+int berth_rootfs_check_cwd(const char *cwd, struct berth_error *err) {
+  char buf[PATH_MAX];
+  const char *p = getcwd(buf, sizeof(buf));
+  if (p == NULL && errno != ENOENT)
+    return berth_error(err, errno, "process.cwd %s: getcwd", cwd);
+  if (p == NULL || p[0] != '/')
+    return berth_error(err, EPERM, "process.cwd %s: outside the container's root", cwd);
   return 0;
 }

@@ -37,4 +37,8 @@ bool berth_rootfs_shares_host_mount_namespace(json_object *spec);
 int berth_rootfs_scratch_enter(int *host_mntns, struct berth_error *err);
 int berth_rootfs_scratch_leave(int host_mntns, struct berth_error *err);
 
+/* After the process's chdir to process.cwd: refuses (EPERM) a cwd outside the root, which only
+ * an fd reaching the host can give (CVE-2024-21626). */
+int berth_rootfs_check_cwd(const char *cwd, struct berth_error *err);
+
 #endif
