@@ -93,12 +93,21 @@ static int size_pty(json_object *process, int master, struct berth_error *err) {
   return 0;
 }
 
-/* /dev/console is the container's own pty, never the host's console. */
+/* /dev/console is the container's own pty, never the host's console. The pty is bound from
+ * its fd; the target is never followed through a symlink and must be a file or a device node:
+ * an image's /dev/console -> /proc/sys/kernel/core_pattern would otherwise put the pty over
+ * that file, a mount on /proc that readonlyPaths would then miss (runc CVE-2025-52565). */
 static int bind_console(int slave, struct berth_error *err) {
   _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  _cleanup_close_ int target = berth_safe_open(root, "/dev/console", BERTH_SAFE_MKFILE, err);
+  _cleanup_close_ int target =
+      berth_safe_open(root, "/dev/console", BERTH_SAFE_MKFILE | BERTH_SAFE_NOFOLLOW, err);
+  struct stat st;
   if (target < 0)
-    return target;
+    return berth_error_prefix(err, "bind the pty onto /dev/console");
+  if (fstat(target, &st) < 0)
+    return berth_error(err, errno, "stat /dev/console");
+  if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+    return berth_error(err, EPERM, "/dev/console is neither a file nor a device node");
   if (berth_bind_fd(slave, target, 0) < 0)
     return berth_error(err, errno, "bind the pty onto /dev/console");
   return 0;
