@@ -74,6 +74,22 @@ static int reopen(const struct berth_mount_context *ctx, const struct berth_moun
   return fd < 0 ? fail_step(m, err) : fd;
 }
 
+/* A remount makes only the top of an rbind read-only. A read-only rbind of the host's /sys
+ * (what `spec --rootless` makes, without a cgroup namespace) would leave the cgroup
+ * hierarchies below it writable: the user's own cgroups on the host (runc CVE-2023-25809).
+ * Kernels before 5.12 lack mount_setattr: there the top stays the only read-only one. */
+static int sysfs_read_only_below(int fd, unsigned long flags) {
+  struct statfs st;
+  if ((flags & (MS_REC | MS_RDONLY)) != (MS_REC | MS_RDONLY) || fstatfs(fd, &st) < 0 ||
+      st.f_type != SYSFS_MAGIC)
+    return 0;
+  struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+  if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0 &&
+      errno != ENOSYS)
+    return -1;
+  return 0;
+}
+
 /* Bind source (relative to the bundle, init's cwd) onto the destination, then apply the other
  * flags with a second MS_REMOUNT|MS_BIND call: the kernel ignores them on the first. */
 static int mount_bind(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
@@ -97,6 +113,9 @@ static int mount_bind(const struct berth_mount_context *ctx, const struct berth_
       return berth_error_prefix(err, "mount %s on %s (mounts[%zu])", source, m->destination,
                                 m->index);
   }
+  if (sysfs_read_only_below(fd, flags) < 0)
+    return berth_error(err, errno, "mount %s on %s (mounts[%zu]): make the mounts below read-only",
+                       source, m->destination, m->index);
   return take_fd(&fd);
 }
 
