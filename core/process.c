@@ -105,13 +105,17 @@ static int apply_caps(json_object *caps, struct berth_capset *keep, struct berth
   struct berth_capset want, now;
   read_capset(caps, &want);
   now = want;
-  if (keep != NULL && permitted_now(CAP_SYS_ADMIN)) {
+  if (keep != NULL) {
+    /* Now rather than at the load, which comes after create has returned. */
+    if (!permitted_now(CAP_SYS_ADMIN))
+      return berth_error(err, EPERM,
+                         "linux.seccomp: loading a filter without process.noNewPrivileges needs "
+                         "CAP_SYS_ADMIN");
     now.data[CAP_SYS_ADMIN / 32].effective |= 1u << (CAP_SYS_ADMIN % 32);
     now.data[CAP_SYS_ADMIN / 32].permitted |= 1u << (CAP_SYS_ADMIN % 32);
     *keep = want;
     keep->pending = memcmp(now.data, want.data, sizeof(want.data)) != 0;
-  } else if (keep != NULL)
-    keep->pending = false;
+  }
   int r = berth_process_capset(&now);
   if (r < 0)
     return berth_error(err, -r, "process.capabilities: capset");
