@@ -282,7 +282,7 @@ void berth_safe_path_use_openat2(bool enabled) {
  * (no procfs, a deleted or unreachable directory), and the walk then tells. */
 static char *path_below(int root_fd, int fd) {
   char root[PATH_MAX], object[PATH_MAX];
-  struct berth_fd_path link;
+  struct berth_fd_path link = {0};
   ssize_t n = readlink(berth_fd_path(&link, root_fd), root, sizeof(root) - 1);
   ssize_t m = readlink(berth_fd_path(&link, fd), object, sizeof(object) - 1);
   if (n <= 0 || m <= 0 || root[0] != '/' || object[0] != '/')
