@@ -7,6 +7,7 @@
 #define BERTH_SECCOMP_H
 
 #include <json-c/json.h>
+#include <linux/filter.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -17,16 +18,35 @@
  * "linux.seccomp.syscalls[3].action: unknown action SCMP_ACT_FOO". */
 int berth_seccomp_validate(json_object *seccomp, struct berth_error *err);
 
-/* Build the filter and load it into the calling process. No-op for NULL or a profile with
- * neither defaultAction nor syscalls (runc: seccomp disabled). Without no_new_privs set,
- * loading needs CAP_SYS_ADMIN. When a rule uses SCMP_ACT_NOTIFY, *notify_fd receives the
- * listener fd (the caller closes it; with notify_fd NULL it is closed here), else -1. */
+/* The container's filter compiled to BPF, loaded later with one system call (the filter is
+ * the init's last act: init.c). prog.filter is NULL when there is no filter. */
+struct berth_seccomp_program {
+  struct sock_fprog prog;
+  unsigned flags; /* SECCOMP_FILTER_FLAG_*, as libseccomp's seccomp_load would pass them */
+  bool listener;  /* SCMP_ACT_NOTIFY is used: loading returns the listener fd */
+};
+
+/* Build the filter for linux.seccomp and compile it, touching nothing of the process. No
+ * program for NULL or a profile with neither defaultAction nor syscalls (runc: seccomp
+ * disabled). Fails on what the kernel's loader would only fail later for libseccomp. */
+int berth_seccomp_compile(json_object *seccomp, struct berth_seccomp_program *out,
+                          struct berth_error *err);
+void berth_seccomp_program_free(struct berth_seccomp_program *program);
+#define _cleanup_seccomp_program_ __attribute__((cleanup(berth_seccomp_program_free)))
+
+/* Load the program: exactly one seccomp(2) system call and nothing else, so that it can be the
+ * last thing before execve. Returns the listener fd (program->listener), else 0, or -errno.
+ * Without no_new_privs set, loading needs CAP_SYS_ADMIN. */
+int berth_seccomp_install(const struct berth_seccomp_program *program);
+
+/* Compile and install in one go (tests; exec-less callers). *notify_fd receives the listener
+ * fd (the caller closes it; with notify_fd NULL it is closed here), else -1. */
 int berth_seccomp_load(json_object *seccomp, int *notify_fd, struct berth_error *err);
 
-/* Init side, at the point runc loads the filter: load it, and when there is a notify fd,
- * tell the parent its number on the sync socket ({"type":"seccomp","fd":N}) and wait for
- * "seccomp-done" before closing it, so the parent could copy it with pidfd_getfd(). */
-int berth_seccomp_init(json_object *seccomp, int sync_fd, struct berth_error *err);
+/* Init side of SCMP_ACT_NOTIFY: tell the parent the listener fd's number on the sync socket
+ * ({"type":"seccomp","fd":N}) and wait for "seccomp-done", so that it copied the fd with
+ * pidfd_getfd() before the caller closes it. */
+int berth_seccomp_send_listener_fd(int fd, int sync_fd, struct berth_error *err);
 
 struct berth_spawn_config;
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "init.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <signal.h>
@@ -10,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -37,9 +41,40 @@ struct init_channels {
   int preserve_fds;
 };
 
-static int env_fd(const char *name) {
+/* An inherited fd number named in the environment: absent is -1; otherwise it must be -1 or
+ * an fd this process has open, else -EBADF. */
+static int env_fd(const char *name, int *fd) {
   const char *v = getenv(name);
-  return v != NULL ? atoi(v) : -1;
+  *fd = -1;
+  if (v == NULL)
+    return 0;
+  char *end;
+  errno = 0;
+  long n = strtol(v, &end, 10);
+  if (errno != 0 || end == v || *end != '\0' || n < -1 || n > INT_MAX ||
+      (n >= 0 && fcntl((int)n, F_GETFD) < 0)) {
+    fprintf(stderr, "berth init: %s=%s is not an open fd\n", name, v);
+    return -EBADF;
+  }
+  *fd = (int)n;
+  return 0;
+}
+
+/* How many fds after stdio the caller preserves (--preserve-fds): a count, not an fd. */
+static int env_count(const char *name, int *count) {
+  const char *v = getenv(name);
+  *count = 0;
+  if (v == NULL)
+    return 0;
+  char *end;
+  errno = 0;
+  long n = strtol(v, &end, 10);
+  if (errno != 0 || end == v || *end != '\0' || n < 0 || n > INT_MAX - 3) {
+    fprintf(stderr, "berth init: %s=%s is not a count of fds\n", name, v);
+    return -EINVAL;
+  }
+  *count = (int)n;
+  return 0;
 }
 
 static int set_hostname(json_object *spec, struct berth_error *err) {
@@ -175,6 +210,72 @@ static int wait_for_start(int fifo_fd, struct berth_error *err) {
   return 0;
 }
 
+/* Every fd from `from` up gets FD_CLOEXEC, so that execve closes it: whatever the caller of
+ * berth left open without CLOEXEC must not reach the container (CVE-2024-21626: a host
+ * directory fd is a way out through /proc/self/fd/N/..). close_range(2) where the kernel
+ * (5.11) and the caller's seccomp filter allow it, else each fd listed in /proc/self/fd
+ * (crun's fallback), else refuse: never start the container with fds we could not check. */
+static int mark_fds_cloexec(unsigned from, struct berth_error *err) {
+  if (syscall(SYS_close_range, from, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
+    return 0;
+  int close_range_errno = errno;
+  _cleanup_closedir_ DIR *dir = opendir("/proc/self/fd");
+  struct statfs sfs;
+  /* Inside the container /proc is its own mount: a rootfs directory could fake the list. */
+  if (dir == NULL || fstatfs(dirfd(dir), &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    return berth_error(err, dir == NULL ? errno : ENOTSUP,
+                       "mark inherited fds close-on-exec (close_range: %s): /proc/self/fd",
+                       strerror(close_range_errno));
+  for (;;) {
+    errno = 0;
+    struct dirent *e = readdir(dir);
+    if (e == NULL && errno != 0)
+      return berth_error(err, errno, "mark inherited fds close-on-exec: read /proc/self/fd");
+    if (e == NULL)
+      return 0;
+    char *end;
+    long fd = strtol(e->d_name, &end, 10);
+    if (*end != '\0' || end == e->d_name || fd < (long)from || fd > INT_MAX || fd == dirfd(dir))
+      continue;
+    if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+      return berth_error(err, errno, "mark fd %ld close-on-exec", fd);
+  }
+}
+
+/* The filter, and then the container's own capabilities when CAP_SYS_ADMIN was kept for it. */
+static int load_filter(const struct berth_seccomp_program *filter, const struct berth_capset *caps,
+                       int *listener_fd, struct berth_error *err) {
+  int r = berth_seccomp_install(filter);
+  if (r < 0)
+    return berth_error(err, -r, "linux.seccomp: load the filter");
+  *listener_fd = filter->listener ? r : -1;
+  if (caps->pending && (r = berth_process_capset(caps)) < 0)
+    return berth_error(err, -r, "process.capabilities: capset");
+  return 0;
+}
+
+/* The NOTIFY exception: the parent copies the listener fd while it waits for "ready", so this
+ * filter is loaded before "ready", and the listener handshake, "ready", the exec.fifo wait and
+ * the startContainer hooks run under it. */
+static int load_filter_with_listener(const struct berth_seccomp_program *filter,
+                                     const struct berth_capset *caps, int sync_fd,
+                                     struct berth_error *err) {
+  _cleanup_close_ int listener_fd = -1;
+  int r = load_filter(filter, caps, &listener_fd, err);
+  if (r < 0)
+    return r;
+  return berth_seccomp_send_listener_fd(listener_fd, sync_fd, err);
+}
+
+static char **build_argv(json_object *process) {
+  json_object *args = json_get(process, "args");
+  size_t argc = json_object_array_length(args);
+  char **argv = calloc(argc + 1, sizeof(char *));
+  for (size_t i = 0; argv != NULL && i < argc; i++)
+    argv[i] = (char *)json_object_get_string(json_object_array_get_idx(args, i));
+  return argv;
+}
+
 static int run(struct init_channels *ch, struct berth_error *err) {
   /* Before anything of the container is in view: the host's procfs, for the LSM labels. */
   _cleanup_close_ int attr_dir = berth_lsm_open_attr_dir();
@@ -206,20 +307,30 @@ static int run(struct init_channels *ch, struct berth_error *err) {
   attr_dir = -1;
   json_object *process = json_path(boot, "spec", "process", NULL);
   _cleanup_strv_ char **envp = berth_process_env(process);
+  _cleanup_free_ char **argv = build_argv(process);
   _cleanup_free_ char *exe = NULL;
-  if (envp == NULL)
-    return berth_error(err, ENOMEM, "environment");
-  /* runc's order: without no_new_privs, loading the filter needs CAP_SYS_ADMIN, so it comes
-   * before the capabilities are dropped; with it, as close to execve as possible, so the
-   * profile has fewer of our system calls to allow, yet before "ready", so that a failure
-   * fails create (or exec). */
-  json_object *seccomp = json_path(boot, "spec", "linux", "seccomp", NULL);
+  if (envp == NULL || argv == NULL)
+    return berth_error(err, ENOMEM, "environment and arguments");
+  /* Compiled now, so that a profile the kernel refuses fails create (or exec); loaded last. */
+  _cleanup_seccomp_program_ struct berth_seccomp_program filter = {0};
+  if ((r = berth_seccomp_compile(json_path(boot, "spec", "linux", "seccomp", NULL), &filter, err)) <
+      0)
+    return r;
+  /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which becoming the container's
+   * user and capabilities takes away: it stays effective until the filter is in (caps). */
   bool nnp = json_get_bool(process, "noNewPrivileges", false);
-  if ((!nnp && (r = berth_seccomp_init(seccomp, ch->sync_fd, err)) < 0) ||
-      (r = berth_process_become(process, !user_ns_denies_setgroups(), err)) < 0 ||
+  struct berth_capset caps = {.pending = false};
+  bool keep_sys_admin = filter.prog.filter != NULL && !nnp;
+  if ((r = berth_process_become(process, !user_ns_denies_setgroups(), keep_sys_admin ? &caps : NULL,
+                                err)) < 0 ||
       (r = berth_process_no_new_privileges(process, err)) < 0 ||
-      (r = berth_process_find_executable(process, envp, &exe, err)) < 0 ||
-      (nnp && (r = berth_seccomp_init(seccomp, ch->sync_fd, err)) < 0))
+      (r = berth_process_find_executable(process, envp, &exe, err)) < 0)
+    return r;
+  /* The caller's fds now, so that a failure fails create (or exec); again right before the
+   * filter for what we opened since. */
+  unsigned first_unpreserved = 3 + (unsigned)ch->preserve_fds;
+  if ((r = mark_fds_cloexec(first_unpreserved, err)) < 0 ||
+      (filter.listener && (r = load_filter_with_listener(&filter, &caps, ch->sync_fd, err)) < 0))
     return r;
   if ((r = berth_sync_send_type(ch->sync_fd, "ready", err)) < 0)
     return r;
@@ -233,14 +344,17 @@ static int run(struct init_channels *ch, struct berth_error *err) {
     if (r < 0)
       return r;
   }
-  json_object *args = json_get(process, "args");
-  size_t argc = json_object_array_length(args);
-  char *argv[argc + 1];
-  for (size_t i = 0; i < argc; i++)
-    argv[i] = (char *)json_object_get_string(json_object_array_get_idx(args, i));
-  argv[argc] = NULL;
-  /* Nothing of ours past the preserved fds may reach the container. */
-  syscall(SYS_close_range, 3 + ch->preserve_fds, ~0u, CLOSE_RANGE_CLOEXEC);
+  if (!filter.listener) {
+    int unused;
+    if ((r = mark_fds_cloexec(first_unpreserved, err)) < 0)
+      return r;
+    /* The container's seccomp filter is the last act. After it only: capset(2) when CAP_SYS_ADMIN
+     * was kept to load it (without noNewPrivileges, and only when the container's own sets lack
+     * it), then execve(2). With noNewPrivileges: execve(2) alone. On failure, the error's
+     * write(2) to stderr and exit_group(2). */
+    if ((r = load_filter(&filter, &caps, &unused, err)) < 0)
+      return r;
+  }
   execve(exe, argv, envp);
   return berth_error(err, errno, "exec %s", exe);
 }
@@ -256,13 +370,15 @@ static void reset_signals(void) {
 }
 
 int berth_init_main(void) {
-  struct init_channels ch = {.sync_fd = env_fd("_BERTH_SYNC_FD"),
-                             .fifo_fd = env_fd("_BERTH_FIFO_FD"),
-                             .console_fd = env_fd("_BERTH_CONSOLE_FD"),
-                             .mntns_fd = env_fd("_BERTH_MNTNS_FD"),
-                             .root_fd = env_fd("_BERTH_ROOT_FD"),
-                             .preserve_fds = env_fd("_BERTH_PRESERVE_FDS")};
+  struct init_channels ch;
+  bool ok =
+      env_fd("_BERTH_SYNC_FD", &ch.sync_fd) == 0 && env_fd("_BERTH_FIFO_FD", &ch.fifo_fd) == 0 &&
+      env_fd("_BERTH_CONSOLE_FD", &ch.console_fd) == 0 &&
+      env_fd("_BERTH_MNTNS_FD", &ch.mntns_fd) == 0 && env_fd("_BERTH_ROOT_FD", &ch.root_fd) == 0 &&
+      env_count("_BERTH_PRESERVE_FDS", &ch.preserve_fds) == 0;
   clearenv();
+  if (!ok)
+    return 1;
   reset_signals();
   /* Until the container's process is exec'd, nothing in the container may ptrace us or open
    * our /proc entries (CVE-2016-9962): our fds still reach the host. */
@@ -280,8 +396,6 @@ int berth_init_main(void) {
     fcntl(ch.mntns_fd, F_SETFD, FD_CLOEXEC);
   if (ch.root_fd >= 0)
     fcntl(ch.root_fd, F_SETFD, FD_CLOEXEC);
-  if (ch.preserve_fds < 0)
-    ch.preserve_fds = 0;
   _cleanup_error_ struct berth_error err = {0};
   run(&ch, &err);
   if (ch.sync_fd >= 0)

@@ -78,26 +78,60 @@ static int drop_bounding(json_object *caps, struct berth_error *err) {
   return 0;
 }
 
-static int apply_caps(json_object *caps, struct berth_error *err) {
-  uint32_t eff[2], perm[2], inh[2], amb[2];
+/* The container's sets as capset() wants them. */
+static void read_capset(json_object *caps, struct berth_capset *out) {
+  uint32_t eff[2], perm[2], inh[2];
   cap_set_bits(caps, "effective", eff);
   cap_set_bits(caps, "permitted", perm);
   cap_set_bits(caps, "inheritable", inh);
-  cap_set_bits(caps, "ambient", amb);
-  struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
-  struct __user_cap_data_struct data[2];
+  out->header = (struct __user_cap_header_struct){.version = _LINUX_CAPABILITY_VERSION_3};
   for (int i = 0; i < 2; i++)
-    data[i] = (struct __user_cap_data_struct){
+    out->data[i] = (struct __user_cap_data_struct){
         .effective = eff[i], .permitted = perm[i], .inheritable = inh[i]};
-  if (syscall(SYS_capset, &hdr, data) < 0)
-    return berth_error(err, errno, "process.capabilities: capset");
+  out->pending = false;
+}
+
+static bool permitted_now(int n) {
+  struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+  struct __user_cap_data_struct data[2];
+  return syscall(SYS_capget, &hdr, data) == 0 && (data[n / 32].permitted & (1u << (n % 32)));
+}
+
+int berth_process_capset(const struct berth_capset *caps) {
+  struct berth_capset copy = *caps; /* capset may write the header's version */
+  return syscall(SYS_capset, &copy.header, copy.data) < 0 ? -errno : 0;
+}
+
+/* keep: see berth_process_become. */
+static int apply_caps(json_object *caps, struct berth_capset *keep, struct berth_error *err) {
+  struct berth_capset want, now;
+  read_capset(caps, &want);
+  now = want;
+  if (keep != NULL) {
+    /* Now rather than at the load, which comes after create has returned. */
+    if (!permitted_now(CAP_SYS_ADMIN))
+      return berth_error(err, EPERM,
+                         "linux.seccomp: loading a filter without process.noNewPrivileges needs "
+                         "CAP_SYS_ADMIN");
+    now.data[CAP_SYS_ADMIN / 32].effective |= 1u << (CAP_SYS_ADMIN % 32);
+    now.data[CAP_SYS_ADMIN / 32].permitted |= 1u << (CAP_SYS_ADMIN % 32);
+    *keep = want;
+    keep->pending = memcmp(now.data, want.data, sizeof(want.data)) != 0;
+  }
+  int r = berth_process_capset(&now);
+  if (r < 0)
+    return berth_error(err, -r, "process.capabilities: capset");
   if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
     return berth_error(err, errno, "process.capabilities: clear ambient set");
   /* A capability can only be ambient when it is also permitted and inheritable. runc
    * (through gocapability) ignores the refusal, and specs rely on that: its default spec
-   * lists ambient capabilities but no inheritable ones. */
+   * lists ambient capabilities but no inheritable ones. Judged against the container's own
+   * sets, not a kept CAP_SYS_ADMIN. */
+  uint32_t amb[2];
+  cap_set_bits(caps, "ambient", amb);
   for (int n = 0, last = last_cap(); n <= last; n++)
-    if (cap_in(amb, n))
+    if (cap_in(amb, n) &&
+        (want.data[n / 32].permitted & want.data[n / 32].inheritable & (1u << (n % 32))))
       (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, n, 0, 0);
   return 0;
 }
@@ -121,7 +155,8 @@ static int set_user(json_object *user, bool setgroups_allowed, struct berth_erro
   return 0;
 }
 
-int berth_process_become(json_object *process, bool setgroups_allowed, struct berth_error *err) {
+int berth_process_become(json_object *process, bool setgroups_allowed, struct berth_capset *keep,
+                         struct berth_error *err) {
   const char *cwd = json_get_str(process, "cwd");
   bool chdir_later = chdir(cwd) < 0;
   if (chdir_later && errno != EACCES && errno != EPERM)
@@ -141,7 +176,7 @@ int berth_process_become(json_object *process, bool setgroups_allowed, struct be
     return -err->code;
   if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
     return berth_error(err, errno, "prctl(PR_SET_KEEPCAPS)");
-  return apply_caps(caps, err);
+  return apply_caps(caps, keep, err);
 }
 
 int berth_process_no_new_privileges(json_object *process, struct berth_error *err) {

@@ -272,8 +272,58 @@ static int walk_run(struct walk *w, struct berth_error *err) {
   return fd >= 0 ? fd : berth_error(err, errno, "open the root");
 }
 
+static bool openat2_enabled = true;
+
+void berth_safe_path_use_openat2(bool enabled) {
+  openat2_enabled = enabled;
+}
+
+/* The in-rootfs path of fd: its path on the host less root_fd's. NULL when that cannot be told
+ * (no procfs, a deleted or unreachable directory), and the walk then tells. */
+static char *path_below(int root_fd, int fd) {
+  char root[PATH_MAX], object[PATH_MAX];
+  struct berth_fd_path link = {0};
+  ssize_t n = readlink(berth_fd_path(&link, root_fd), root, sizeof(root) - 1);
+  ssize_t m = readlink(berth_fd_path(&link, fd), object, sizeof(object) - 1);
+  if (n <= 0 || m <= 0 || root[0] != '/' || object[0] != '/')
+    return NULL;
+  root[n] = object[m] = '\0';
+  size_t len = strcmp(root, "/") == 0 ? 0 : (size_t)n;
+  if (strncmp(object, root, len) != 0 || (object[len] != '/' && object[len] != '\0'))
+    return NULL;
+  return strdup(object[len] != '\0' ? object + len : "/");
+}
+
+/* The kernel's resolution: openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS), where symlinks
+ * and ".." resolve as under chroot and magic links fail. Returns the fd, or -1 when the walk
+ * must answer instead: a kernel without openat2 (before 5.6: ENOSYS, or E2BIG/EINVAL for this
+ * open_how), and every failure, so that missing components are created and the message names
+ * the component at fault. Unlike the walk, a symlink's ".." above the root stays at the root
+ * (as runc and crun resolve) when the rest exists. */
+static int resolve_in_root(int root_fd, const char *path, int flags, char **resolved) {
+  if (!openat2_enabled)
+    return -1;
+  struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+  if (flags & BERTH_SAFE_NOFOLLOW)
+    how.flags |= O_NOFOLLOW;
+  _cleanup_close_ int fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+  if (fd < 0)
+    return -1;
+  struct stat st;
+  /* O_PATH|O_NOFOLLOW opens a symlink itself: the walk refuses it with its message. */
+  if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode))
+    return -1;
+  if (resolved != NULL && (*resolved = path_below(root_fd, fd)) == NULL)
+    return -1;
+  return take_fd(&fd);
+}
+
 int berth_safe_resolve(int root_fd, const char *path, int flags, char **resolved,
                        struct berth_error *err) {
+  int fd = resolve_in_root(root_fd, path, flags, resolved);
+  if (fd >= 0)
+    return fd;
   struct walk w = {.root_fd = root_fd, .flags = flags, .path = "/", .path_len = 1};
   w.rest = strdup(path);
   if (w.rest == NULL)

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Resolving paths inside a rootfs nobody trusts.
  *
+ * First the kernel's openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS) (Linux 5.6). Where that
+ * is missing, or fails (a missing component to create, an error to name), the walk below
+ * answers; both resolve symlinks as chroot does and refuse magic links. One difference: when
+ * the whole path exists, openat2 keeps a symlink's ".." above the root at the root (as runc
+ * and crun), where the walk refuses it.
+ *
  * The walk opens one component at a time (O_PATH|O_NOFOLLOW) below a root directory fd and
  * expands symlinks itself, so that the result is what a process chroot()ed into the root would
  * see: absolute symlink targets restart at the root ("/var/run" -> "/run" stays inside).
@@ -9,6 +15,8 @@
  * procfs magic links (/proc/PID/root, /proc/PID/fd/N ...) are refused, never followed. */
 #ifndef BERTH_SAFE_PATH_H
 #define BERTH_SAFE_PATH_H
+
+#include <stdbool.h>
 
 #include "error.h"
 
@@ -36,6 +44,9 @@ int berth_safe_resolve(int root_fd, const char *path, int flags, char **resolved
  * paths whose last component is "/", "." or "..". */
 int berth_safe_open_parent(int root_fd, const char *path, int flags, char **name,
                            struct berth_error *err);
+
+/* Tests: false resolves with the walk alone, as on a kernel without openat2. */
+void berth_safe_path_use_openat2(bool enabled);
 
 /* "/proc/self/fd/N" for mount(2) and friends, which take paths: the kernel follows that magic
  * link to exactly the object the fd holds, so nothing in the rootfs can redirect it. */

@@ -5,12 +5,16 @@
 #include "berth_seccomp.h"
 
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -366,9 +370,57 @@ static int build_filter(struct profile *p, scmp_filter_ctx ctx, struct berth_err
   return read_syscalls(p, ctx, err);
 }
 
-int berth_seccomp_load(json_object *seccomp, int *notify_fd, struct berth_error *err) {
-  if (notify_fd != NULL)
-    *notify_fd = -1;
+/* The program as libseccomp generates it for seccomp_load(), read back from a memfd (2.5
+ * has no seccomp_export_bpf_mem). At most BPF_MAXINSNS instructions: 32 KiB. */
+static int export_program(scmp_filter_ctx ctx, struct sock_fprog *prog, struct berth_error *err) {
+  _cleanup_close_ int fd = (int)syscall(SYS_memfd_create, "berth-seccomp", MFD_CLOEXEC);
+  if (fd < 0)
+    return berth_error(err, errno, FIELD ": memfd_create for the compiled filter");
+  int r = seccomp_export_bpf(ctx, fd);
+  if (r < 0)
+    return berth_error(err, -r, FIELD ": compile the filter");
+  struct stat st;
+  if (fstat(fd, &st) < 0)
+    return berth_error(err, errno, FIELD ": stat the compiled filter");
+  size_t n = (size_t)st.st_size / sizeof(struct sock_filter);
+  if (n == 0 || n > BPF_MAXINSNS || (size_t)st.st_size % sizeof(struct sock_filter) != 0)
+    return berth_error(err, E2BIG, FIELD ": the compiled filter has %lld bytes",
+                       (long long)st.st_size);
+  _cleanup_free_ struct sock_filter *insns = malloc((size_t)st.st_size);
+  if (insns == NULL)
+    return berth_error(err, ENOMEM, FIELD ": the compiled filter");
+  if (pread(fd, insns, (size_t)st.st_size, 0) != st.st_size)
+    return berth_error(err, errno ? errno : EIO, FIELD ": read the compiled filter");
+  *prog = (struct sock_fprog){.len = (unsigned short)n, .filter = steal_pointer(&insns)};
+  return 0;
+}
+
+static bool attr_is_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr) {
+  uint32_t v = 0;
+  return seccomp_attr_get(ctx, attr, &v) == 0 && v != 0;
+}
+
+/* The flags seccomp_load() would pass for this context (libseccomp's sys_filter_load). */
+static unsigned filter_flags_of(scmp_filter_ctx ctx, bool listener) {
+  unsigned flags = 0;
+  if (attr_is_set(ctx, SCMP_FLTATR_CTL_TSYNC))
+    flags |= SECCOMP_FILTER_FLAG_TSYNC;
+  if (attr_is_set(ctx, SCMP_FLTATR_CTL_LOG))
+    flags |= SECCOMP_FILTER_FLAG_LOG;
+  if (attr_is_set(ctx, SCMP_FLTATR_CTL_SSB))
+    flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+  if (listener)
+    flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  /* The kernel refuses TSYNC with NEW_LISTENER unless a failed sync is ESRCH rather than the
+   * id of the thread (that would be ambiguous with the listener fd). */
+  if (listener && (flags & SECCOMP_FILTER_FLAG_TSYNC))
+    flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+  return flags;
+}
+
+int berth_seccomp_compile(json_object *seccomp, struct berth_seccomp_program *out,
+                          struct berth_error *err) {
+  *out = (struct berth_seccomp_program){0};
   struct profile p;
   int r = check_profile(seccomp, &p, err);
   if (r < 0 || !p.enabled)
@@ -382,30 +434,62 @@ int berth_seccomp_load(json_object *seccomp, int *notify_fd, struct berth_error 
   if (ctx == NULL)
     return berth_error(err, EINVAL, FIELD ".defaultAction: %s",
                        json_get_str(seccomp, "defaultAction"));
-  if ((r = build_filter(&p, ctx, err)) < 0)
+  if ((r = build_filter(&p, ctx, err)) < 0 || (r = export_program(ctx, &out->prog, err)) < 0)
     return r;
-  r = seccomp_load(ctx);
+  out->flags = filter_flags_of(ctx, p.uses_notify);
+  out->listener = p.uses_notify;
+  /* seccomp(2) checks the flags before it reads the program: EFAULT for none means this
+   * kernel takes them (libseccomp's probe), EINVAL that it does not. Now, not at the load. */
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, out->flags, NULL) < 0 && errno == EINVAL) {
+    unsigned flags = out->flags;
+    berth_seccomp_program_free(out);
+    return berth_error(err, EINVAL, FIELD ".flags: this kernel refuses the filter flags %#x",
+                       flags);
+  }
+  return 0;
+}
+
+void berth_seccomp_program_free(struct berth_seccomp_program *program) {
+  free(program->prog.filter);
+  *program = (struct berth_seccomp_program){0};
+}
+
+int berth_seccomp_install(const struct berth_seccomp_program *program) {
+  if (program->prog.filter == NULL)
+    return 0;
+  long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, program->flags, &program->prog);
   if (r < 0)
-    return berth_error(err, -r, FIELD ": load the filter");
-  int fd = p.uses_notify ? seccomp_notify_fd(ctx) : -1;
+    return -errno;
+  /* With TSYNC alone a positive result is the thread that could not be synchronised. */
+  if (r > 0 && !program->listener)
+    return -ESRCH;
+  return (int)r;
+}
+
+int berth_seccomp_load(json_object *seccomp, int *notify_fd, struct berth_error *err) {
   if (notify_fd != NULL)
+    *notify_fd = -1;
+  _cleanup_seccomp_program_ struct berth_seccomp_program program;
+  int r = berth_seccomp_compile(seccomp, &program, err);
+  if (r < 0)
+    return r;
+  int fd = berth_seccomp_install(&program);
+  if (fd < 0)
+    return berth_error(err, -fd, FIELD ": load the filter");
+  if (notify_fd != NULL && program.listener)
     *notify_fd = fd;
-  else if (fd >= 0)
+  else if (program.listener)
     close(fd);
   return 0;
 }
 
-int berth_seccomp_init(json_object *seccomp, int sync_fd, struct berth_error *err) {
-  _cleanup_close_ int fd = -1;
-  int r = berth_seccomp_load(seccomp, &fd, err);
-  if (r < 0 || fd < 0)
-    return r;
+int berth_seccomp_send_listener_fd(int fd, int sync_fd, struct berth_error *err) {
   /* runc's syncParentSeccomp: the filter is live, so the fewest system calls until the
    * parent has copied the fd (write here; read may be notified: the agent has it then). */
   json_object *msg = json_object_new_object();
   json_object_object_add(msg, "type", json_object_new_string("seccomp"));
   json_object_object_add(msg, "fd", json_object_new_int(fd));
-  r = berth_sync_send(sync_fd, msg, err);
+  int r = berth_sync_send(sync_fd, msg, err);
   json_object_put(msg);
   _cleanup_json_ json_object *reply = NULL;
   if (r == 0)

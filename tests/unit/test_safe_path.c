@@ -213,23 +213,87 @@ static void test_no_fd_leak(void **state) {
   assert_int_equal(before, after);
 }
 
+/* An existing path resolves in one openat2 (or the walk) with the same in-rootfs path. */
+static void test_existing_path_and_its_resolved_path(void **state) {
+  struct fixture *f = *state;
+  _cleanup_error_ struct berth_error err = {0};
+  _cleanup_free_ char *run = NULL, *hostname = NULL;
+  _cleanup_close_ int run_fd = berth_safe_resolve(f->root_fd, "/var/run", 0, &run, &err);
+  assert_true(run_fd >= 0);
+  assert_string_equal(run, "/run");
+  assert_int_equal(fd_inode(run_fd), host_inode(f, "run"));
+  _cleanup_close_ int file = berth_safe_resolve(f->root_fd, "etc/relative", 0, &hostname, &err);
+  assert_true(file >= 0);
+  assert_string_equal(hostname, "/etc/hostname");
+  _cleanup_free_ char *root = NULL;
+  _cleanup_close_ int root_fd = berth_safe_resolve(f->root_fd, "/", 0, &root, &err);
+  assert_true(root_fd >= 0);
+  assert_string_equal(root, "/");
+}
+
+/* Where the whole path exists, openat2 answers: RESOLVE_IN_ROOT keeps the symlink's ".."
+ * at the root, as under chroot (and runc, crun), so this is the rootfs' /etc/hostname. */
+static void test_openat2_keeps_an_escaping_symlink_in_the_root(void **state) {
+  struct fixture *f = *state;
+  _cleanup_error_ struct berth_error err = {0};
+  _cleanup_free_ char *resolved = NULL;
+  _cleanup_close_ int fd = berth_safe_resolve(f->root_fd, "/mnt/hostname", 0, &resolved, &err);
+  assert_true(fd >= 0);
+  assert_int_equal(fd_inode(fd), host_inode(f, "etc/hostname"));
+  assert_string_equal(resolved, "/etc/hostname");
+}
+
+/* The walk (a kernel without openat2) refuses that symlink outright. */
+static void test_walker_refuses_an_escaping_symlink_to_an_existing_path(void **state) {
+  struct fixture *f = *state;
+  _cleanup_error_ struct berth_error err = {0};
+  assert_int_equal(berth_safe_open(f->root_fd, "/mnt/hostname", 0, &err), -EXDEV);
+  assert_string_equal(err.msg, "symlink /mnt in the rootfs leads out of it");
+}
+
+static int use_openat2(void **state) {
+  (void)state;
+  berth_safe_path_use_openat2(true);
+  return 0;
+}
+
+static int use_walker(void **state) {
+  (void)state;
+  berth_safe_path_use_openat2(false);
+  return 0;
+}
+
+/* The same cases through openat2 (with the walk for what it leaves) and through the walk
+ * alone, as on a kernel before 5.6. */
+#define COMMON_TESTS                                                                               \
+  cmocka_unit_test_setup_teardown(test_absolute_symlink_stays_in_rootfs, setup, teardown),         \
+      cmocka_unit_test_setup_teardown(test_dotdot_symlink_out_of_rootfs_is_refused, setup,         \
+                                      teardown),                                                   \
+      cmocka_unit_test_setup_teardown(test_literal_dotdot_stops_at_root, setup, teardown),         \
+      cmocka_unit_test_setup_teardown(test_symlink_loop_is_refused, setup, teardown),              \
+      cmocka_unit_test_setup_teardown(test_missing_components_are_created, setup, teardown),       \
+      cmocka_unit_test_setup_teardown(test_dangling_absolute_symlink_creates_inside, setup,        \
+                                      teardown),                                                   \
+      cmocka_unit_test_setup_teardown(test_missing_without_create_is_enoent, setup, teardown),     \
+      cmocka_unit_test_setup_teardown(test_file_in_the_middle_is_enotdir, setup, teardown),        \
+      cmocka_unit_test_setup_teardown(test_relative_symlink_to_file, setup, teardown),             \
+      cmocka_unit_test_setup_teardown(test_nofollow_refuses_last_symlink, setup, teardown),        \
+      cmocka_unit_test(test_magic_link_is_refused),                                                \
+      cmocka_unit_test_setup_teardown(test_parent_and_name, setup, teardown),                      \
+      cmocka_unit_test_setup_teardown(test_no_fd_leak, setup, teardown),                           \
+      cmocka_unit_test_setup_teardown(test_existing_path_and_its_resolved_path, setup, teardown)
+
 int main(void) {
-  const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_absolute_symlink_stays_in_rootfs, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dotdot_symlink_out_of_rootfs_is_refused, setup,
+  const struct CMUnitTest with_openat2[] = {
+      COMMON_TESTS,
+      cmocka_unit_test_setup_teardown(test_openat2_keeps_an_escaping_symlink_in_the_root, setup,
                                       teardown),
-      cmocka_unit_test_setup_teardown(test_literal_dotdot_stops_at_root, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_symlink_loop_is_refused, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_missing_components_are_created, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_dangling_absolute_symlink_creates_inside, setup,
-                                      teardown),
-      cmocka_unit_test_setup_teardown(test_missing_without_create_is_enoent, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_file_in_the_middle_is_enotdir, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_relative_symlink_to_file, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_nofollow_refuses_last_symlink, setup, teardown),
-      cmocka_unit_test(test_magic_link_is_refused),
-      cmocka_unit_test_setup_teardown(test_parent_and_name, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_no_fd_leak, setup, teardown),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  const struct CMUnitTest walk_only[] = {
+      COMMON_TESTS,
+      cmocka_unit_test_setup_teardown(test_walker_refuses_an_escaping_symlink_to_an_existing_path,
+                                      setup, teardown),
+  };
+  int failed = cmocka_run_group_tests_name("openat2", with_openat2, use_openat2, NULL);
+  return failed + cmocka_run_group_tests_name("walker", walk_only, use_walker, NULL);
 }

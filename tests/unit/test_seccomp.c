@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 
 #include "berth_seccomp.h"
@@ -386,6 +387,38 @@ static void test_seccomp_load_notify_returns_the_listener_fd(void **state) {
                                check_notify_fd));
 }
 
+/* Compiling touches nothing of the process (the init loads the program last, with one
+ * seccomp(2) call), and the program carries the flags seccomp_load() would have passed. */
+static void test_seccomp_compile_loads_nothing_and_keeps_the_flags(void **state) {
+  (void)state;
+  json_object *o =
+      parse("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/x\","
+            " \"flags\": [\"SECCOMP_FILTER_FLAG_TSYNC\", \"SECCOMP_FILTER_FLAG_LOG\","
+            "           \"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],"
+            " \"syscalls\": [{\"names\": [\"mknodat\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}");
+  struct berth_error err = {0};
+  struct berth_seccomp_program program;
+  if (berth_seccomp_compile(o, &program, &err) < 0)
+    fail_msg("compile: %s", err.msg);
+  assert_int_equal(seccomp_mode(), 0);
+  assert_non_null(program.prog.filter);
+  assert_true(program.prog.len > 0);
+  assert_true(program.listener);
+  /* TSYNC with a listener needs TSYNC_ESRCH, or the kernel refuses the pair. */
+  assert_int_equal(program.flags, SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_LOG |
+                                      SECCOMP_FILTER_FLAG_SPEC_ALLOW |
+                                      SECCOMP_FILTER_FLAG_NEW_LISTENER |
+                                      SECCOMP_FILTER_FLAG_TSYNC_ESRCH);
+  berth_seccomp_program_free(&program);
+  assert_null(program.prog.filter);
+  json_object_put(o);
+  /* No profile, no program: installing it is a no-op. */
+  assert_int_equal(berth_seccomp_compile(NULL, &program, &err), 0);
+  assert_null(program.prog.filter);
+  assert_int_equal(berth_seccomp_install(&program), 0);
+  assert_int_equal(seccomp_mode(), 0);
+}
+
 /* --- the listener --- */
 
 /* Send pipe_fds[1] to the listener at server; return the JSON received with it, after
@@ -496,6 +529,7 @@ int main(void) {
       cmocka_unit_test(test_seccomp_load_argument_conditions),
       cmocka_unit_test(test_seccomp_load_kill_is_sigsys),
       cmocka_unit_test(test_seccomp_load_notify_returns_the_listener_fd),
+      cmocka_unit_test(test_seccomp_compile_loads_nothing_and_keeps_the_flags),
       cmocka_unit_test(test_seccomp_listener_gets_fd_and_state),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
