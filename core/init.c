@@ -116,10 +116,24 @@ static int join_keyring(const char *id, bool no_new_keyring, struct berth_error 
   return 0;
 }
 
-static bool user_ns_denies_setgroups(void) {
+/* The init's own /proc/PID directory on the host's procfs, opened before anything of the
+ * container is in view. What the init later reads or reopens about itself (setgroups, its fds,
+ * the exec.fifo) then cannot come from a /proc that the rootfs provides: an image without a
+ * proc mount but with a proc/self/setgroups saying "deny" would skip the config's
+ * additionalGids, and a fake proc/self/fd/N would open the start gate early. */
+static int open_own_proc_dir(struct berth_error *err) {
+  _cleanup_close_ int fd = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  struct statfs sfs;
+  if (fd < 0 || fstatfs(fd, &sfs) < 0)
+    return berth_error(err, errno, "open /proc/self");
+  if (sfs.f_type != PROC_SUPER_MAGIC)
+    return berth_error(err, EXDEV, "/proc/self is not on procfs");
+  return take_fd(&fd);
+}
+
+static bool user_ns_denies_setgroups(int self_dir) {
   _cleanup_free_ char *text = NULL;
-  return read_file_at(AT_FDCWD, "/proc/self/setgroups", &text, NULL) == 0 &&
-         strncmp(text, "deny", 4) == 0;
+  return read_file_at(self_dir, "setgroups", &text, NULL) == 0 && strncmp(text, "deny", 4) == 0;
 }
 
 /* After pivot_root, so the pty comes from the container's own devpts. */
@@ -198,10 +212,10 @@ static void report_error(int sync_fd, const char *msg) {
 /* Blocks until `berth start` opens the fifo for reading. Our end stays open until execve
  * closes it: start reads to EOF, so it returns (and runs poststart) only once the
  * startContainer hooks ran and the container's process is exec'd, or we died (runc too). */
-static int wait_for_start(int fifo_fd, struct berth_error *err) {
-  char path[64];
-  snprintf(path, sizeof(path), "/proc/self/fd/%d", fifo_fd);
-  int fd = open(path, O_WRONLY | O_CLOEXEC);
+static int wait_for_start(int self_dir, int fifo_fd, struct berth_error *err) {
+  char path[32];
+  snprintf(path, sizeof(path), "fd/%d", fifo_fd);
+  int fd = openat(self_dir, path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return berth_error(err, errno, "open exec.fifo");
   if (write(fd, "0", 1) != 1)
@@ -215,17 +229,21 @@ static int wait_for_start(int fifo_fd, struct berth_error *err) {
  * directory fd is a way out through /proc/self/fd/N/..). close_range(2) where the kernel
  * (5.11) and the caller's seccomp filter allow it, else each fd listed in /proc/self/fd
  * (crun's fallback), else refuse: never start the container with fds we could not check. */
-static int mark_fds_cloexec(unsigned from, struct berth_error *err) {
+static int mark_fds_cloexec(int self_dir, unsigned from, struct berth_error *err) {
   if (syscall(SYS_close_range, from, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
     return 0;
   int close_range_errno = errno;
-  _cleanup_closedir_ DIR *dir = opendir("/proc/self/fd");
-  struct statfs sfs;
-  /* Inside the container /proc is its own mount: a rootfs directory could fake the list. */
-  if (dir == NULL || fstatfs(dirfd(dir), &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-    return berth_error(err, dir == NULL ? errno : ENOTSUP,
+  /* Through the host's procfs (open_own_proc_dir): a rootfs directory could fake the list. */
+  int list_fd = openat(self_dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  _cleanup_closedir_ DIR *dir = list_fd >= 0 ? fdopendir(list_fd) : NULL;
+  if (dir == NULL) {
+    int saved = errno;
+    if (list_fd >= 0)
+      close(list_fd);
+    return berth_error(err, saved,
                        "mark inherited fds close-on-exec (close_range: %s): /proc/self/fd",
                        strerror(close_range_errno));
+  }
   for (;;) {
     errno = 0;
     struct dirent *e = readdir(dir);
@@ -277,8 +295,12 @@ static char **build_argv(json_object *process) {
 }
 
 static int run(struct init_channels *ch, struct berth_error *err) {
-  /* Before anything of the container is in view: the host's procfs, for the LSM labels. */
+  /* Before anything of the container is in view: the host's procfs, for the LSM labels and
+   * what the init reads about itself. */
   _cleanup_close_ int attr_dir = berth_lsm_open_attr_dir();
+  _cleanup_close_ int self_dir = open_own_proc_dir(err);
+  if (self_dir < 0)
+    return self_dir;
   if (ch->mntns_fd >= 0) {
     if (setns(ch->mntns_fd, CLONE_NEWNS) < 0)
       return berth_error(err, errno, "join the mount namespace");
@@ -321,22 +343,22 @@ static int run(struct init_channels *ch, struct berth_error *err) {
   bool nnp = json_get_bool(process, "noNewPrivileges", false);
   struct berth_capset caps = {.pending = false};
   bool keep_sys_admin = filter.prog.filter != NULL && !nnp;
-  if ((r = berth_process_become(process, !user_ns_denies_setgroups(), keep_sys_admin ? &caps : NULL,
-                                err)) < 0 ||
+  if ((r = berth_process_become(process, !user_ns_denies_setgroups(self_dir),
+                                keep_sys_admin ? &caps : NULL, err)) < 0 ||
       (r = berth_process_no_new_privileges(process, err)) < 0 ||
       (r = berth_process_find_executable(process, envp, &exe, err)) < 0)
     return r;
   /* The caller's fds now, so that a failure fails create (or exec); again right before the
    * filter for what we opened since. */
   unsigned first_unpreserved = 3 + (unsigned)ch->preserve_fds;
-  if ((r = mark_fds_cloexec(first_unpreserved, err)) < 0 ||
+  if ((r = mark_fds_cloexec(self_dir, first_unpreserved, err)) < 0 ||
       (filter.listener && (r = load_filter_with_listener(&filter, &caps, ch->sync_fd, err)) < 0))
     return r;
   if ((r = berth_sync_send_type(ch->sync_fd, "ready", err)) < 0)
     return r;
   close(ch->sync_fd);
   ch->sync_fd = -1;
-  if (ch->fifo_fd >= 0 && (r = wait_for_start(ch->fifo_fd, err)) < 0)
+  if (ch->fifo_fd >= 0 && (r = wait_for_start(self_dir, ch->fifo_fd, err)) < 0)
     return r;
   if (hook_state != NULL) {
     json_object_object_add(hook_state, "status", json_object_new_string("created"));
@@ -346,7 +368,7 @@ static int run(struct init_channels *ch, struct berth_error *err) {
   }
   if (!filter.listener) {
     int unused;
-    if ((r = mark_fds_cloexec(first_unpreserved, err)) < 0)
+    if ((r = mark_fds_cloexec(self_dir, first_unpreserved, err)) < 0)
       return r;
     /* The container's seccomp filter is the last act. After it only: capset(2) when CAP_SYS_ADMIN
      * was kept to load it (without noNewPrivileges, and only when the container's own sets lack

@@ -62,17 +62,15 @@ static bool cap_in(const uint32_t bits[2], int n) {
   return bits[n / 32] & (1u << (n % 32));
 }
 
-static int last_cap(void) {
-  _cleanup_free_ char *text = NULL;
-  if (read_file_at(AT_FDCWD, "/proc/sys/kernel/cap_last_cap", &text, NULL) < 0)
-    return CAP_LAST_CAP;
-  return atoi(text);
-}
+/* Every bit of the two 32-bit capability words: prctl answers EINVAL past the kernel's last
+ * capability. Not /proc/sys/kernel/cap_last_cap: in the container's view that is whatever the
+ * image puts at that path when the config mounts no proc ("-1" left the bounding set whole). */
+#define CAP_BITS 64
 
 static int drop_bounding(json_object *caps, struct berth_error *err) {
   uint32_t bounding[2];
   cap_set_bits(caps, "bounding", bounding);
-  for (int n = 0, last = last_cap(); n <= last; n++)
+  for (int n = 0; n < CAP_BITS; n++)
     if (!cap_in(bounding, n) && prctl(PR_CAPBSET_DROP, n, 0, 0, 0) < 0 && errno != EINVAL)
       return berth_error(err, errno, "drop capability %d from the bounding set", n);
   return 0;
@@ -129,7 +127,7 @@ static int apply_caps(json_object *caps, struct berth_capset *keep, struct berth
    * sets, not a kept CAP_SYS_ADMIN. */
   uint32_t amb[2];
   cap_set_bits(caps, "ambient", amb);
-  for (int n = 0, last = last_cap(); n <= last; n++)
+  for (int n = 0; n < CAP_BITS; n++)
     if (cap_in(amb, n) &&
         (want.data[n / 32].permitted & want.data[n / 32].inheritable & (1u << (n % 32))))
       (void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, n, 0, 0);

@@ -242,3 +242,52 @@ no_dev_tmpfs() {
   refused "process.oomScoreAdj: /proc is not a procfs mount"
   [ "$(cat "$RFS/proc/self/oom_score_adj")" = untouched ]
 }
+
+# What the init reads or reopens about itself after pivot_root comes from the host's procfs, not
+# from an image's own proc/ directory (the config below mounts no proc).
+no_proc_rootfs() {
+  own_rootfs
+  config '.mounts |= map(select(.destination != "/proc")) | .linux.maskedPaths = []
+          | .linux.readonlyPaths = [] | .root.readonly = false'
+}
+
+# host_status_field PID FIELD: a line of the process's status as the host's /proc shows it.
+host_status_field() { awk -v f="$2:" '$1 == f {print $2}' "/proc/$1/status"; }
+
+@test "CVE-2025-52881: an image's proc/sys/kernel/cap_last_cap cannot keep the bounding set whole" {
+  no_proc_rootfs
+  mkdir -p "$RFS/proc/sys/kernel"
+  echo -1 > "$RFS/proc/sys/kernel/cap_last_cap"
+  args sleep 30
+  berth run -d -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  # The spec's bounding set (CAP_AUDIT_WRITE, CAP_KILL, CAP_NET_BIND_SERVICE), not every
+  # capability of the kernel.
+  [ "$(host_status_field "$pid" CapBnd)" = 0000000020000420 ]
+}
+
+@test "CVE-2025-52881: an image's proc/self/setgroups cannot make the init skip additionalGids" {
+  no_proc_rootfs
+  mkdir -p "$RFS/proc/self"
+  echo deny > "$RFS/proc/self/setgroups"
+  config '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [2000, 2001]}'
+  args sleep 30
+  berth run -d -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  [ "$(awk '$1 == "Groups:" {$1 = ""; print}' "/proc/$pid/status" | xargs)" = "2000 2001" ]
+}
+
+@test "CVE-2025-52881: an image's proc/self/fd cannot open the start gate before start" {
+  no_proc_rootfs
+  mkdir -p "$RFS/proc/self/fd"
+  for n in $(seq 0 64); do : > "$RFS/proc/self/fd/$n"; done
+  args sleep 30
+  berth create -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  sleep 0.5
+  # Still the init waiting on exec.fifo, not the container's process.
+  [ "$(cat "/proc/$pid/comm")" != sleep ]
+  [ "$(state_field "$ID" status)" = created ]
+  berth start "$ID"
+  [ "$(state_field "$ID" status)" = running ]
+}
