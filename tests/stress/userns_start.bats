@@ -43,7 +43,8 @@ one() {
   done >"$TEST_TMP/failures"
   left=$(leftovers)
   echo "# $failed of $RUNS runs failed; $(leftover_summary "$left")" >&3
-  head -n 20 "$TEST_TMP/failures"
+  # How often each symptom, the container names left out.
+  sed -e 's/^run [0-9]*: //' -e "s/$ID-[0-9]*/ID/" "$TEST_TMP/failures" | sort | uniq -c | sort -rn
   [ "$failed" -eq 0 ]
   # A run is gone when it ends, whatever happened (one killed half-way left its state
   # directory and cgroups, which `berth delete -f` did not remove).
