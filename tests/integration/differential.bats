@@ -279,7 +279,9 @@ wait_stopped() {
   [ "$b_output" = "berth: cannot delete container $(cid berth) that is not stopped: created" ]
   # The same words runc uses for a running container, which engines may already match on.
   on runc run -d -b "$BUNDLE" @ID
-  on runc delete @ID || true
+  rc=0
+  on runc delete @ID || rc=$?
+  [ "$rc" -eq 1 ] || { echo "runc delete of a running container exited $rc"; return 1; }
   [[ "$(cat "$TEST_TMP/runc.out")" == *"cannot delete container $(cid runc) that is not stopped: running"* ]]
   on runc delete --force @ID
   [ "$(state_of berth | jq -r .status)" = created ]

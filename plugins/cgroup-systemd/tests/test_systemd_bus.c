@@ -131,17 +131,16 @@ static bool fake_ready(void) {
   return r >= 0;
 }
 
-static const char *skip_reason;
-
+/* What it needs missing is a failure, not a skip: a run that skipped everything would pass. */
 static int setup_group(void **state) {
   (void)state;
   if (geteuid() != 0) {
-    skip_reason = "needs root (it makes cgroups)";
-    return 0;
+    fprintf(stderr, "test_systemd_bus needs root (it makes cgroups)\n");
+    return -1;
   }
   if (system("command -v dbus-daemon >/dev/null 2>&1") != 0) {
-    skip_reason = "needs dbus-daemon (package dbus-daemon)";
-    return 0;
+    fprintf(stderr, "test_systemd_bus needs dbus-daemon (package dbus-daemon)\n");
+    return -1;
   }
   if (mkdtemp(tmpdir) == NULL)
     return -1;
@@ -200,10 +199,6 @@ static int teardown_group(void **state) {
 
 static int setup(void **state) {
   (void)state;
-  if (skip_reason != NULL) {
-    fprintf(stderr, "skipped: %s\n", skip_reason);
-    skip();
-  }
   test_number++;
   snprintf(unit_name, sizeof(unit_name), "berthtest-%d-%d.scope", (int)getpid(), test_number);
   snprintf(cgroups_path, sizeof(cgroups_path), SLICE ":berthtest:%d-%d", (int)getpid(),

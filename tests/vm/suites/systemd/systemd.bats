@@ -59,8 +59,10 @@ run_container() {
 
 @test "systemd: a container that exited deletes cleanly" {
   args true
-  berth run -b "$BUNDLE" "$ID"
-  berth delete "$ID" 2>/dev/null || true
+  berth run --keep -b "$BUNDLE" "$ID"
+  [ "$(state_field "$ID" status)" = stopped ]
+  berth delete "$ID"
+  [ ! -e "$ROOT/$ID" ]
   [ "$(prop LoadState)" = not-found ]
   [ ! -e "/sys/fs/cgroup/system.slice/$(unit)" ]
 }
