@@ -356,8 +356,10 @@ static void kill_and_reap(pid_t child, pid_t init_pid) {
 
 int berth_spawn_init(const struct berth_spawn_config *cfg, pid_t *pid, struct berth_error *err) {
   struct berth_namespaces ns;
-  int r = berth_namespaces_open(cfg->spec, &ns, err);
-  if (r < 0)
+  int r = 0;
+  if (cfg->namespaces != NULL)
+    ns = *cfg->namespaces;
+  else if ((r = berth_namespaces_open(cfg->spec, &ns, err)) < 0)
     return r;
   _cleanup_close_ int exe_fd = berth_sealed_exe(err);
   int fds[2] = {-1, -1};
