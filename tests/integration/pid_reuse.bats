@@ -16,10 +16,14 @@ setup() {
 
 # in_own_pid_ns SCRIPT: runs SCRIPT with bash as pid 1 of a new pid namespace (with its /proc),
 # berth and the test's variables at hand; every container it made is deleted before it ends.
+# Under the systemd driver its containers use the v2 files directly: systemd would read the
+# pids berth hands it (PIDs=) in its own pid namespace, where they name other processes.
 in_own_pid_ns() {
+  local driver_args=("${BERTH_DRIVER_ARGS[@]}")
+  [ "$(test_driver)" = systemd ] && driver_args=(--cgroup-driver=v2)
   cat > "$TEST_TMP/scenario" <<SCRIPT
 set -u
-berth() { "$BERTH" --root "$ROOT" ${BERTH_DRIVER_ARGS[*]} "\$@"; }
+berth() { "$BERTH" --root "$ROOT" ${driver_args[*]} "\$@"; }
 trap 'for id in \$(berth list -q); do berth delete -f "\$id" >/dev/null 2>&1; done' EXIT
 ID=$ID BUNDLE=$BUNDLE
 $(declare -f gone_within place_at)
