@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "hooks.h"
+#include "log.h"
 #include "namespaces.h"
 #include "pidfd.h"
 #include "test_delay.h"
@@ -64,9 +65,14 @@ static int kill_all(struct berth_container *c, enum berth_status s, int sig,
                     struct berth_error *err) {
   bool freeze = s != BERTH_PAUSED && s != BERTH_STOPPED &&
                 (c->cg.plugin->capabilities & BERTH_CGROUP_CAP_FREEZE);
-  int r = freeze ? berth_cgroup_freeze(&c->cg, true, err) : 0;
-  if (r == 0)
-    r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
+  if (freeze) {
+    /* As runc: a cgroup we may not freeze (a rootless one) is still signalled. */
+    _cleanup_error_ struct berth_error why = {0};
+    freeze = berth_cgroup_freeze(&c->cg, true, &why) == 0;
+    if (!freeze)
+      berth_log(BERTH_LOG_WARN, "kill --all %s: signalling unfrozen: %s", c->id, why.msg);
+  }
+  int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
   bool thaw = freeze || (s == BERTH_PAUSED && (sig == SIGKILL || sig == SIGTERM));
   if (thaw && r == 0)
     r = berth_cgroup_freeze(&c->cg, false, err);
