@@ -25,7 +25,7 @@ in_own_pid_ns() {
 set -u
 berth() { "$BERTH" --root "$ROOT" ${driver_args[*]} "\$@"; }
 trap 'for id in \$(berth list -q); do berth delete -f "\$id" >/dev/null 2>&1; done' EXIT
-ID=$ID BUNDLE=$BUNDLE
+ID=$ID BUNDLE=$BUNDLE TEST_TMP=$TEST_TMP
 $(declare -f gone_within place_at)
 $1
 SCRIPT
@@ -56,12 +56,12 @@ place_at() {
   run in_own_pid_ns '
     berth run -d -b "$BUNDLE" "$ID" || exit 1
     pid=$(berth state "$ID" | jq -r .pid)
-    BERTH_TEST_DELAY_AT=exec-before-setns=3000 berth exec "$ID" hostname > exec.out 2>&1 &
+    BERTH_TEST_DELAY_AT=exec-before-setns=3000 berth exec "$ID" hostname > "$TEST_TMP/exec.out" 2>&1 &
     exec_job=$!
     sleep 1 # exec is past its status check, in its pause
     kill -9 "$pid" && gone_within "$pid" || exit 1
     stranger=$(place_at "$pid" unshare --uts sh -c "hostname stranger; exec sleep 1000") || exit 1
-    wait "$exec_job"; echo "exec status $?"; cat exec.out
+    wait "$exec_job"; echo "exec status $?"; cat "$TEST_TMP/exec.out"
     kill -0 "$stranger" && echo "stranger alive"'
   echo "$output"
   [[ "$output" == *"exec status 255"* || "$output" == *"exec status 1"* ]]
@@ -73,12 +73,12 @@ place_at() {
   run in_own_pid_ns '
     berth run -d -b "$BUNDLE" "$ID" || exit 1
     pid=$(berth state "$ID" | jq -r .pid)
-    BERTH_TEST_DELAY_AT=kill-before-signal=3000 berth kill "$ID" KILL > kill.out 2>&1 &
+    BERTH_TEST_DELAY_AT=kill-before-signal=3000 berth kill "$ID" KILL > "$TEST_TMP/kill.out" 2>&1 &
     kill_job=$!
     sleep 1 # kill is past its status check, in its pause
     kill -9 "$pid" && gone_within "$pid" || exit 1
     stranger=$(place_at "$pid" sleep 1000) || exit 1
-    wait "$kill_job"; echo "kill status $?"; cat kill.out
+    wait "$kill_job"; echo "kill status $?"; cat "$TEST_TMP/kill.out"
     sleep 0.2
     kill -0 "$stranger" && echo "stranger alive"'
   echo "$output"
@@ -93,14 +93,14 @@ place_at() {
     berth run -d -b "$BUNDLE" "$ID" || exit 1
     pid=$(berth state "$ID" | jq -r .pid)
     child=$(pgrep -P "$pid" sleep) || exit 1
-    BERTH_TEST_DELAY_AT=kill-all-signal=2000 berth kill --all "$ID" KILL > kill.out 2>&1 &
+    BERTH_TEST_DELAY_AT=kill-all-signal=2000 berth kill --all "$ID" KILL > "$TEST_TMP/kill.out" 2>&1 &
     kill_job=$!
     sleep 1 # kill --all has read the pids and pauses before signalling them
     kill -9 "$child"
     sleep 0.3
     # The child cannot be reaped while its parent is frozen: its pid stays taken.
     stranger=$(place_at "$child" sleep 1000 2>/dev/null) && echo "stranger took pid $child"
-    wait "$kill_job"; echo "kill status $?"; cat kill.out
+    wait "$kill_job"; echo "kill status $?"; cat "$TEST_TMP/kill.out"
     gone_within "$pid" && echo "container gone"'
   echo "$output"
   [[ "$output" == *"kill status 0"* ]] && [[ "$output" == *"container gone"* ]]
