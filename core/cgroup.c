@@ -123,7 +123,10 @@ int berth_cgroup_save(struct berth_cgroup_backend *cg, json_object **out, struct
   return 0;
 }
 
-/* runc's AllowedDevices: what every container may use, after the spec's own rules. */
+/* runc's AllowedDevices: what every container may use, after the spec's own rules. Nothing
+ * else: linux.devices only creates nodes, and linux.resources.devices is the policy (a node
+ * listed there without an allow rule is unusable, as with runc; allowing it here would
+ * override an explicit deny). */
 static const char *const default_device_rules[] = {
     "{\"allow\":true,\"type\":\"c\",\"access\":\"m\"}",
     "{\"allow\":true,\"type\":\"b\",\"access\":\"m\"}",
@@ -150,24 +153,6 @@ json_object *berth_cgroup_resources(json_object *spec) {
     json_object_array_add(rules, json_object_get(json_object_array_get_idx(spec_rules, i)));
   for (size_t i = 0; i < sizeof(default_device_rules) / sizeof(default_device_rules[0]); i++)
     json_object_array_add(rules, json_tokener_parse(default_device_rules[i]));
-  /* A device the spec creates in /dev is usable too. The devices cgroup knows only block
-   * and character devices: a FIFO ("p") needs no rule, an unbuffered character device ("u")
-   * is a "c" there. */
-  json_object *devices = json_get_array(json_get(spec, "linux"), "devices");
-  for (size_t i = 0; devices != NULL && i < json_object_array_length(devices); i++) {
-    json_object *d = json_object_array_get_idx(devices, i);
-    const char *type = json_get_str(d, "type");
-    if (type == NULL || strcmp(type, "p") == 0)
-      continue;
-    json_object *rule = json_object_new_object();
-    json_object_object_add(rule, "allow", json_object_new_boolean(1));
-    json_object_object_add(rule, "type",
-                           json_object_new_string(strcmp(type, "u") == 0 ? "c" : type));
-    json_object_object_add(rule, "major", json_object_new_int64(json_get_int(d, "major", 0)));
-    json_object_object_add(rule, "minor", json_object_new_int64(json_get_int(d, "minor", 0)));
-    json_object_object_add(rule, "access", json_object_new_string("rwm"));
-    json_object_array_add(rules, rule);
-  }
   json_object_object_add(res, "devices", rules);
   return res;
 }

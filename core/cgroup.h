@@ -47,7 +47,8 @@ int berth_cgroup_destroy(struct berth_cgroup_backend *cg, struct berth_error *er
 void berth_cgroup_release(struct berth_cgroup_backend *cg);
 /* The plugin's cgroup directory fd for clone3(CLONE_INTO_CGROUP), or -1. Owned by the plugin. */
 int berth_cgroup_fd(struct berth_cgroup_backend *cg);
-/* linux.resources completed with runc's default device rules and linux.devices. */
+/* linux.resources with runc's default device rules after the spec's own (and nothing for
+ * linux.devices: the spec's rules are the policy). */
 json_object *berth_cgroup_resources(json_object *spec);
 
 #endif

@@ -12,7 +12,10 @@
 
 #include "cleanup.h"
 #include "hooks.h"
+#include "log.h"
 #include "namespaces.h"
+#include "pidfd.h"
+#include "test_delay.h"
 #include "util.h"
 
 int berth_container_start(struct berth_container *c, struct berth_error *err) {
@@ -49,8 +52,41 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
 }
 
 static int32_t signal_one(pid_t pid, void *data) {
+  berth_test_delay("kill-all-signal");
   kill(pid, *(int *)data);
   return 0;
+}
+
+/* Every process in the cgroup, read and signalled while the cgroup is frozen: none of them
+ * can exit (its pid then free for another process) or fork a child we would miss in between.
+ * A paused container stays frozen, except that a frozen process only sees SIGKILL or SIGTERM
+ * once thawed (runc does the same). */
+static int kill_all(struct berth_container *c, enum berth_status s, int sig,
+                    struct berth_error *err) {
+  bool freeze = s != BERTH_PAUSED && s != BERTH_STOPPED &&
+                (c->cg.plugin->capabilities & BERTH_CGROUP_CAP_FREEZE);
+  if (freeze) {
+    /* As runc: a cgroup we may not freeze (a rootless one) is still signalled. */
+    _cleanup_error_ struct berth_error why = {0};
+    freeze = berth_cgroup_freeze(&c->cg, true, &why) == 0;
+    if (!freeze)
+      berth_log(BERTH_LOG_WARN, "kill --all %s: signalling unfrozen: %s", c->id, why.msg);
+  }
+  int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
+  bool thaw = freeze || (s == BERTH_PAUSED && (sig == SIGKILL || sig == SIGTERM));
+  if (thaw && r == 0)
+    r = berth_cgroup_freeze(&c->cg, false, err);
+  else if (thaw) {
+    _cleanup_error_ struct berth_error ignored = {0};
+    berth_cgroup_freeze(&c->cg, false, &ignored);
+  }
+  /* As runc: a stopped container's cgroup may be gone, and nothing with it to signal. The
+   * systemd driver's scope goes with its last process. */
+  if (r == -ENOENT && s == BERTH_STOPPED) {
+    berth_error_clear(err);
+    return 0;
+  }
+  return r;
 }
 
 int berth_container_kill(struct berth_container *c, int sig, bool all, struct berth_error *err) {
@@ -59,24 +95,16 @@ int berth_container_kill(struct berth_container *c, int sig, bool all, struct be
    * already exited (NotFound), anything else as a failed kill. */
   if (s == BERTH_STOPPED && !all)
     return berth_error(err, 0, "kill %s: container not running", c->id);
-  if (all && c->cg.plugin != NULL) {
-    int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
-    /* As runc: a stopped container's cgroup may be gone, and nothing with it to signal. The
-     * systemd driver's scope goes with its last process. */
-    if (r == -ENOENT && s == BERTH_STOPPED) {
-      berth_error_clear(err);
-      return 0;
-    }
-    if (r < 0)
-      return r;
-    /* A frozen process only sees the signal once thawed (runc does the same). */
-    if (s == BERTH_PAUSED && (sig == SIGKILL || sig == SIGTERM))
-      berth_cgroup_freeze(&c->cg, false, err);
+  if (all && c->cg.plugin != NULL)
+    return kill_all(c, s, sig, err);
+  if (s == BERTH_STOPPED)
     return 0;
-  }
-  if (s != BERTH_STOPPED && kill(c->pid, sig) < 0)
-    return berth_error(err, errno, "kill %s (pid %d)", c->id, (int)c->pid);
-  return 0;
+  berth_test_delay("kill-before-signal");
+  /* Through the pidfd pinned at Load: never a process that took the pid of a dead init. */
+  int r = berth_container_signal(c, sig);
+  if (r == -ESRCH)
+    return berth_error(err, 0, "kill %s: container not running", c->id);
+  return r < 0 ? berth_error(err, -r, "kill %s (pid %d)", c->id, (int)c->pid) : 0;
 }
 
 int berth_container_pause(struct berth_container *c, bool pause, struct berth_error *err) {

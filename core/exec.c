@@ -11,9 +11,12 @@
 #include "factory.h"
 #include "json_util.h"
 #include "lsm.h"
+#include "namespaces.h"
+#include "pidfd.h"
 #include "rootfs.h"
 #include "spawn.h"
 #include "spec.h"
+#include "test_delay.h"
 
 static const struct {
   const char *type;
@@ -71,9 +74,18 @@ static int open_console(json_object *process, const struct berth_exec_options *o
   return *fd < 0 ? (err->msg ? *fd : berth_error(err, errno, "console fd")) : 0;
 }
 
+/* The init's death frees its pid for any process: whatever berth opens through /proc/PID is
+ * checked afterwards against the init pinned at Load (pidfd.h). Still there, it was the init's. */
+static int check_pinned(struct berth_container *c, struct berth_error *err) {
+  if (!berth_container_pinned(c))
+    return berth_error(err, 0, "cannot exec in container %s: it is stopped (its init exited)",
+                       c->id);
+  return 0;
+}
+
 /* A container without a mount namespace shares the host's: joining "its" mount namespace
  * would put the process on the host's root. Its root is a detached tree (rootfs.h) that only
- * its processes reach: open it through the init, then check that the pid was not reused. */
+ * its processes reach: open it through the init. */
 static int open_container_root(struct berth_container *c, int *fd, struct berth_error *err) {
   *fd = -1;
   if (!berth_rootfs_shares_host_mount_namespace(c->spec))
@@ -83,9 +95,21 @@ static int open_container_root(struct berth_container *c, int *fd, struct berth_
   *fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (*fd < 0)
     return berth_error(err, errno, "exec in %s: open the container's root %s", c->id, path);
-  if (berth_container_status(c) == BERTH_STOPPED)
-    return berth_error(err, 0, "cannot exec in container %s: it is stopped", c->id);
-  return 0;
+  return check_pinned(c, err);
+}
+
+/* The init's namespaces, opened now (after a wait on the console socket, say) and checked. */
+static int open_namespaces(struct berth_container *c, json_object *spec,
+                           struct berth_namespaces *ns, struct berth_error *err) {
+  berth_test_delay("exec-before-setns");
+  int r = berth_namespaces_open(spec, ns, err);
+  if (r < 0 && !berth_container_pinned(c))
+    berth_error_clear(err); /* the init died: say that, not which open failed */
+  else if (r < 0)
+    return r;
+  if ((r = check_pinned(c, err)) < 0)
+    berth_namespaces_close(ns);
+  return r;
 }
 
 int berth_exec(struct berth_container *c, json_object *process, const struct berth_exec_options *o,
@@ -105,8 +129,12 @@ int berth_exec(struct berth_container *c, json_object *process, const struct ber
   _cleanup_json_ json_object *exec_attrs = NULL;
   if ((r = berth_lsm_prepare(spec, &exec_attrs, err)) < 0)
     return r;
+  struct berth_namespaces ns;
+  if ((r = open_namespaces(c, spec, &ns, err)) < 0)
+    return r;
   struct berth_spawn_config sc = {.id = c->id,
                                   .spec = spec,
+                                  .namespaces = &ns,
                                   .exec = true,
                                   .container_pid = c->pid,
                                   .bundle = json_get_str(c->state, "bundle"),

@@ -82,10 +82,14 @@ static void become_ns_root(int sync_fd) {
     child_fail(sync_fd, errno, "setresuid to 0 in the user namespace (is 0 mapped?)");
 }
 
-/* While we still have the caller's credentials: a root mapped to another uid may not be
- * allowed to search the bundle's path. Relative bind sources resolve against it. */
+/* Relative bind sources resolve against the bundle: by path, in our own mount namespace (an
+ * fd the parent opened names a mount of its namespace, a foreign one to us). With the caller's
+ * uid and, cloned into a new user namespace, that namespace's capabilities, which reach a
+ * directory owned by a mapped uid only once the maps are written: so never before them (a
+ * 0700 bundle of the mapped root failed now and then), and before we become the mapped root,
+ * who may not search the path of a bundle owned by the host's root. */
 static void enter_bundle(struct child_args *a) {
-  if (chdir(a->cfg->bundle) < 0)
+  if (!a->cfg->exec && chdir(a->cfg->bundle) < 0)
     child_fail(a->sync_fd, errno, "chdir to the bundle");
 }
 
@@ -155,13 +159,17 @@ static int move_fd_above(int fd, int floor) {
 }
 
 static void __attribute__((noreturn)) child_main(struct child_args *a) {
+  /* Cloned into a new user namespace, we act only after the parent wrote its maps ('G'). */
+  bool maps_pending = a->fast && (a->ns->new_flags & CLONE_NEWUSER);
   if (!(a->ns->new_flags & CLONE_NEWUSER))
     make_undumpable();
-  if (!a->cfg->exec)
+  if (!maps_pending)
     enter_bundle(a);
   if (!a->fast)
     join_and_unshare(a);
   wait_byte(a->sync_fd, 'G');
+  if (maps_pending)
+    enter_bundle(a);
   make_undumpable();
   if (a->fast && (a->ns->new_flags & CLONE_NEWUSER))
     become_ns_root(a->sync_fd);
@@ -224,7 +232,7 @@ static int await_init_pid(int sync_fd, pid_t child, json_object *spec, pid_t *in
       r = berth_write_id_maps(child, spec, err);
       if (r < 0)
         return r;
-      r = write_all(sync_fd, "M", 1);
+      r = berth_sync_write(sync_fd, "M", 1);
     } else if (type != NULL && strcmp(type, "pid") == 0) {
       *init_pid = (pid_t)json_get_int(msg, "pid", 0);
       return 0;
@@ -300,6 +308,15 @@ static int await_ready(const struct berth_spawn_config *cfg, pid_t init_pid, int
   }
 }
 
+/* Our write found the child gone: its own error message, if it sent one before it died. */
+static int child_gone(int sync_fd, int errnum, struct berth_error *err) {
+  _cleanup_json_ json_object *msg = NULL;
+  const char *type = berth_sync_recv(sync_fd, &msg, NULL) == 0 ? json_get_str(msg, "type") : NULL;
+  if (type != NULL && strcmp(type, "error") == 0)
+    return berth_error(err, 0, "%s", json_get_str(msg, "msg"));
+  return berth_error(err, errnum, "start init: it exited");
+}
+
 static int drive_child(const struct berth_spawn_config *cfg, struct child_args *a, pid_t child,
                        int sync_fd, pid_t *init_pid, struct berth_error *err) {
   int r = 0;
@@ -321,9 +338,9 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
   if (r < 0)
     return r;
   _cleanup_json_ json_object *boot = bootstrap_message(cfg);
-  r = write_all(sync_fd, "G", 1);
+  r = berth_sync_write(sync_fd, "G", 1);
   if (r < 0)
-    return berth_error(err, -r, "start init");
+    return child_gone(sync_fd, -r, err);
   r = berth_sync_send(sync_fd, boot, err);
   return r < 0 ? r : await_ready(cfg, *init_pid, sync_fd, err);
 }
@@ -339,8 +356,10 @@ static void kill_and_reap(pid_t child, pid_t init_pid) {
 
 int berth_spawn_init(const struct berth_spawn_config *cfg, pid_t *pid, struct berth_error *err) {
   struct berth_namespaces ns;
-  int r = berth_namespaces_open(cfg->spec, &ns, err);
-  if (r < 0)
+  int r = 0;
+  if (cfg->namespaces != NULL)
+    ns = *cfg->namespaces;
+  else if ((r = berth_namespaces_open(cfg->spec, &ns, err)) < 0)
     return r;
   _cleanup_close_ int exe_fd = berth_sealed_exe(err);
   int fds[2] = {-1, -1};

@@ -11,10 +11,14 @@
 
 #include "cgroup.h"
 #include "error.h"
+#include "namespaces.h"
 
 struct berth_spawn_config {
   const char *id;
   json_object *spec;
+  /* exec: the container's namespaces, opened (and checked against the pinned init) by the
+   * caller, handed over: berth_spawn_init closes them. NULL: open those the spec names. */
+  const struct berth_namespaces *namespaces;
   bool exec;          /* join a running container (namespaces given by path) */
   const char *rootfs; /* absolute; NULL for exec */
   const char *bundle; /* absolute; init's cwd */

@@ -15,6 +15,7 @@
 #include "cleanup.h"
 #include "id.h"
 #include "json_util.h"
+#include "pidfd.h"
 #include "spec.h"
 #include "util.h"
 
@@ -89,6 +90,8 @@ void berth_container_free(struct berth_container *c) {
   berth_cgroup_release(&c->cg);
   if (c->dir_fd >= 0)
     close(c->dir_fd);
+  if (c->pidfd >= 0)
+    close(c->pidfd);
   if (c->state != NULL)
     json_object_put(c->state);
   free(c->id);
@@ -128,7 +131,7 @@ int berth_container_load(int root_fd, const char *id, struct berth_container **o
   if (c == NULL)
     return berth_error(err, ENOMEM, "load %s", id);
   _cleanup_container_ struct berth_container *owned = c;
-  c->dir_fd = -1;
+  c->dir_fd = c->pidfd = -1;
   c->id = strdup(id);
   c->dir_fd = berth_state_dir_open(root_fd, id, err);
   if (c->dir_fd == -ENOENT)
@@ -138,6 +141,7 @@ int berth_container_load(int root_fd, const char *id, struct berth_container **o
   r = parse_state(c, err);
   if (r < 0)
     return r;
+  berth_container_pin(c);
   r = berth_cgroup_load(json_get(c->state, "cgroup"), &c->cg, err);
   if (r < 0)
     return r;

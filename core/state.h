@@ -23,6 +23,7 @@ struct berth_container {
   json_object *spec;  /* borrowed from state: "config" */
   pid_t pid;
   unsigned long long start_time;
+  int pidfd; /* the init pinned at Load (pidfd.h) */
   struct berth_cgroup_backend cg;
 };
 

@@ -5,20 +5,34 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "spec.h"
-#include "util.h"
 
 #define MAX_MESSAGE (64u << 20)
+
+int berth_sync_write(int fd, const void *buf, size_t len) {
+  const char *p = buf;
+  while (len > 0) {
+    ssize_t n = send(fd, p, len, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -errno;
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
 
 int berth_sync_send(int fd, json_object *msg, struct berth_error *err) {
   const char *text = json_object_to_json_string_ext(msg, JSON_C_TO_STRING_PLAIN);
   uint32_t len = (uint32_t)strlen(text);
-  int r = write_all(fd, &len, sizeof(len));
+  int r = berth_sync_write(fd, &len, sizeof(len));
   if (r == 0)
-    r = write_all(fd, text, len);
+    r = berth_sync_write(fd, text, len);
   return r < 0 ? berth_error(err, -r, "send to init") : 0;
 }
 

@@ -5,9 +5,14 @@
 #define BERTH_SYNC_H
 
 #include <json-c/json.h>
+#include <stddef.h>
 
 #include "error.h"
 
+/* Every write to the peer goes through send(MSG_NOSIGNAL): a peer that died (an init that
+ * failed early) is -EPIPE, an error to report, never a SIGPIPE that kills the runtime. */
+int berth_sync_write(int fd, const void *buf, size_t len);
+/* -EPIPE when the peer is gone. */
 int berth_sync_send(int fd, json_object *msg, struct berth_error *err);
 /* -ECONNRESET (no error set) when the peer closed the socket before a message. */
 int berth_sync_recv(int fd, json_object **msg, struct berth_error *err);
