@@ -147,8 +147,9 @@ int berth_signal_parse(const char *text) {
     return -1;
   char *end = NULL;
   long n = strtol(text, &end, 10);
+  /* 0 sends nothing but says whether the process lives: runc passes it to kill(2). */
   if (*end == '\0')
-    return n > 0 && n < NSIG ? (int)n : -1;
+    return n >= 0 && n < NSIG ? (int)n : -1;
   const char *name = strncasecmp(text, "SIG", 3) == 0 ? text + 3 : text;
   for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
     if (strcasecmp(name, signals[i].name) == 0)

@@ -234,8 +234,13 @@ wait_stopped() {
     both kill @ID "$sig"
     same_status 0
   done
+  # Signal 0 is the liveness probe: delivered to nothing, exit 0 while it runs.
+  both kill @ID 0
+  same_status 0
+  both kill --all @ID 0
+  same_status 0
   # Tolerated, as no engine sends them: berth knows RTMIN+N/RTMAX-N names that runc 1.1
-  # refuses, and refuses signal 0 that runc passes to kill(2).
+  # refuses.
   for sig in SIGNOPE 99 65; do
     both kill @ID "$sig"
     [ "$r_status" -ne 0 ] && [ "$b_status" -ne 0 ] || { echo "kill $sig: runc $r_status, berth $b_status"; return 1; }
@@ -251,8 +256,15 @@ wait_stopped() {
   both kill @ID TERM
   same_status 1
   same_phrases
+  # The liveness probe of a stopped container: "container not running".
+  both kill @ID 0
+  same_status 1
+  same_phrases
+  [[ "$b_output" == *"container not running"* ]]
   # kill --all of a stopped container is no error in either.
   both kill --all @ID KILL
+  same_status 0
+  both kill --all @ID 0
   same_status 0
 }
 

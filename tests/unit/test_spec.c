@@ -713,6 +713,11 @@ static void test_signal_parses_numbers(void **state) {
   assert_int_equal(berth_signal_parse("64"), 64);
 }
 
+/* Signal 0 is the liveness probe (`kill ID 0`), as in runc. */
+static void test_signal_parses_zero(void **state) {
+  assert_int_equal(berth_signal_parse("0"), 0);
+}
+
 static void test_signal_parses_realtime_offsets(void **state) {
   assert_int_equal(berth_signal_parse("RTMIN"), SIGRTMIN);
   assert_int_equal(berth_signal_parse("RTMIN+3"), SIGRTMIN + 3);
@@ -732,7 +737,6 @@ static void test_signal_refuses_unknown(void **state) {
 }
 
 static void test_signal_refuses_out_of_range_numbers(void **state) {
-  assert_int_equal(berth_signal_parse("0"), -1);
   assert_int_equal(berth_signal_parse("-9"), -1);
   assert_int_equal(berth_signal_parse("65"), -1);
   assert_int_equal(berth_signal_parse("99999999999999999999"), -1);
@@ -831,6 +835,7 @@ int main(void) {
       cmocka_unit_test(test_spec_knows_namespace_flags),
       cmocka_unit_test(test_signal_parses_names_with_and_without_sig),
       cmocka_unit_test(test_signal_parses_numbers),
+      cmocka_unit_test(test_signal_parses_zero),
       cmocka_unit_test(test_signal_parses_realtime_offsets),
       cmocka_unit_test(test_signal_refuses_unknown),
       cmocka_unit_test(test_signal_refuses_out_of_range_numbers),
