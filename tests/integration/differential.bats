@@ -400,6 +400,21 @@ wait_stopped() {
   # decode to an empty []int in go-runc).
 }
 
+@test "list: sorted by ID, whatever order the directory holds them in" {
+  local id
+  for id in m z a k c; do
+    both create -b "$BUNDLE" "@ID-$id"
+    same_status 0
+  done
+  both list -q
+  same_status 0
+  [ "$(sed 's/-r-/-/' <<<"$r_output")" = "$(sed 's/-b-/-/' <<<"$b_output")" ] ||
+    { echo "runc: $r_output; berth: $b_output"; return 1; }
+  [ "$b_output" = "$(LC_ALL=C sort <<<"$b_output")" ]
+  both list --format json
+  [ "$(jq -r '.[].id' <<<"$b_output")" = "$(jq -r '.[].id' <<<"$b_output" | LC_ALL=C sort)" ]
+}
+
 @test "spec: runc's default config, the hostname apart" {
   # Engines write their own config.json, but a bundle made with `spec` must run the same
   # container under both: namespaces included (runc adds a cgroup namespace only on a
