@@ -294,8 +294,11 @@ int berth_hook_run(json_object *hook, const char *state_json, const char *cwd,
   if (path == NULL || *path == '\0')
     return berth_error(err, EINVAL, "path missing");
   _cleanup_strv_ char **argv = string_vector(json_get_array(hook, "args"), path);
-  _cleanup_strv_ char **envp = string_vector(json_get_array(hook, "env"), NULL);
-  if (argv == NULL || envp == NULL)
+  /* Without "env", ours, as runc's and crun's hooks get theirs (PATH, for one); "env": []
+   * is an empty environment (Go's exec.Cmd tells a nil Env from an empty one). */
+  json_object *env = json_get_array(hook, "env");
+  _cleanup_strv_ char **envp = env != NULL ? string_vector(env, NULL) : NULL;
+  if (argv == NULL || (env != NULL && envp == NULL))
     return berth_error(err, ENOMEM, "prepare the hook");
   /* The spec requires timeout > 0 (spec.c checks); anything else means none. */
   int64_t timeout = json_get_int(hook, "timeout", 0);
@@ -315,7 +318,7 @@ int berth_hook_run(json_object *hook, const char *state_json, const char *cwd,
   pid_t pid = 0;
   const char *what = "create pipes for its stdio";
   if (r == 0) {
-    r = spawn_hook(path, argv, envp, cwd, child_stdio, &pid);
+    r = spawn_hook(path, argv, env != NULL ? envp : environ, cwd, child_stdio, &pid);
     what = "execute";
   }
   for (int i = 0; i < 3; i++)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* OCI lifecycle hooks (config.json "hooks"): each kind runs in order, every hook with its
- * path, args and env exactly as given, the container's state on stdin, and its timeout.
+ * path, args and env exactly as given (no env: berth's environment, as in runc), the
+ * container's state on stdin, and its timeout.
  * Where each kind runs: prestart and createRuntime in the parent during create (spawn.c,
  * at init's "hooks" sync point), createContainer and startContainer in init, poststart
  * after start released the container, poststop in delete. */

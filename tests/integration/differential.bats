@@ -415,6 +415,23 @@ wait_stopped() {
   [ "$(jq -r '.[].id' <<<"$b_output")" = "$(jq -r '.[].id' <<<"$b_output" | LC_ALL=C sort)" ]
 }
 
+@test "hooks: one without env gets the runtime's environment" {
+  # It writes what it sees of HOOK_MARK and PATH next to itself, under its container's ID.
+  cat >"$TEST_TMP/hook.sh" <<'EOF'
+#!/bin/sh
+id=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+echo "$HOOK_MARK $PATH" > "${0%/*}/$id.env"
+EOF
+  chmod 755 "$TEST_TMP/hook.sh"
+  config --arg h "$TEST_TMP/hook.sh" '.hooks.createRuntime = [{path: $h}]'
+  HOOK_MARK="from the caller" both create -b "$BUNDLE" @ID
+  same_status 0
+  for engine in runc berth; do
+    [ "$(cat "$TEST_TMP/$(cid $engine).env")" = "from the caller $PATH" ] ||
+      { echo "$engine's hook saw: $(cat "$TEST_TMP/$(cid $engine).env")"; return 1; }
+  done
+}
+
 @test "spec: runc's default config, the hostname apart" {
   # Engines write their own config.json, but a bundle made with `spec` must run the same
   # container under both: namespaces included (runc adds a cgroup namespace only on a
