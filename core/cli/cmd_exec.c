@@ -57,6 +57,23 @@ static int set_user(json_object *process, const char *text) {
   return 0;
 }
 
+/* --env NAME=VALUE replaces NAME where the spec's process.env has it (runc: the later one
+ * wins), else is appended. */
+static void set_env(json_object *env, const char *arg) {
+  const char *eq = strchr(arg, '=');
+  size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+  bool replaced = false;
+  for (size_t i = 0; i < json_object_array_length(env); i++) {
+    const char *have = json_object_get_string(json_object_array_get_idx(env, i));
+    if (have != NULL && strncmp(have, arg, name_len) == 0 && have[name_len] == '=') {
+      json_object_array_put_idx(env, i, json_object_new_string(arg));
+      replaced = true;
+    }
+  }
+  if (!replaced)
+    json_object_array_add(env, json_object_new_string(arg));
+}
+
 /* One flag applied to the process copied from the container's spec. */
 static int apply_flag(json_object *p, int c, const char *arg) {
   static const char *const cap_sets[] = {"bounding", "effective", "permitted", "ambient"};

@@ -374,6 +374,20 @@ wait_stopped() {
   same_status 255
 }
 
+@test "exec --env overrides the spec's process.env: the later one wins" {
+  config '.process.env = ["PATH=/usr/bin:/bin", "FOO=from-spec", "KEEP=kept"]'
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  # env, not a shell: a shell keeps one of two FOOs, a program's getenv may see either.
+  both exec -e FOO=from-flag -e NEW=added @ID env
+  same_status 0
+  for output in "$r_output" "$b_output"; do
+    [ "$(grep -E '^(FOO|KEEP|NEW)=' <<<"$output" | sort)" = "FOO=from-flag
+KEEP=kept
+NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
+  done
+}
+
 @test "exec into a created container runs, as in runc" {
   both create -b "$BUNDLE" @ID
   both exec @ID sh -c 'exit 5'
