@@ -85,7 +85,7 @@ static int apply_flag(json_object *p, int c, const char *arg) {
     json_object_object_add(p, "cwd", json_object_new_string(arg));
     return 0;
   case 'e':
-    json_object_array_add(json_get(p, "env"), json_object_new_string(arg));
+    set_env(json_get(p, "env"), arg);
     return 0;
   case 'u':
     return set_user(p, arg);
@@ -128,12 +128,23 @@ static void add_sub_cgroup(struct exec_flags *f, const char *arg) {
   json_object_array_add(f->o.sub_cgroups, sub);
 }
 
+/* The caller's own file, so symlinks are followed: `--process <(...)` is /dev/fd/N, a link
+ * to a pipe. A missing "user" is root, as runc's decoder leaves it (0:0). */
 static int read_process_file(const char *path, json_object **out, struct berth_error *err) {
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return berth_error(err, errno, "exec: --process: open %s", path);
   _cleanup_free_ char *text = NULL;
-  int r = read_file_at(AT_FDCWD, path, &text, err);
+  int r = read_all(fd, &text, NULL);
   if (r < 0)
-    return berth_error_prefix(err, "exec: --process");
+    return berth_error(err, -r, "exec: --process: read %s", path);
   r = berth_spec_parse(text, path, out, err);
+  if (r == 0 && json_object_is_type(*out, json_type_object) && json_get(*out, "user") == NULL) {
+    json_object *user = json_object_new_object();
+    json_object_object_add(user, "uid", json_object_new_int(0));
+    json_object_object_add(user, "gid", json_object_new_int(0));
+    json_object_object_add(*out, "user", user);
+  }
   if (r == 0 && (r = berth_spec_validate_process(*out, err)) < 0)
     berth_error_prefix(err, "exec: --process %s", path);
   return r;

@@ -388,6 +388,17 @@ NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
   done
 }
 
+@test "exec --process: a symlinked file, and a process without user runs as root" {
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  echo '{"args": ["sh", "-c", "id -u; id -g"], "cwd": "/", "env": ["PATH=/bin"]}' >"$TEST_TMP/p.json"
+  ln -s p.json "$TEST_TMP/link.json"
+  both exec --process "$TEST_TMP/link.json" @ID
+  same_status 0
+  [ "$b_output" = "0
+0" ] && [ "$r_output" = "$b_output" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
+}
+
 @test "exec into a created container runs, as in runc" {
   both create -b "$BUNDLE" @ID
   both exec @ID sh -c 'exit 5'
