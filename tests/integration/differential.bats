@@ -332,6 +332,22 @@ wait_stopped() {
   same_status 1
 }
 
+@test "create: a kernel.hostname sysctl is refused in runc's words, kernel.domainname runs" {
+  config '.linux.sysctl = {"kernel.hostname": "other"}'
+  both create -b "$BUNDLE" @ID
+  same_status 1
+  phrase='sysctl "kernel.hostname" is not allowed as it conflicts with the OCI "hostname" field'
+  # (runc's log escapes the quotes.)
+  [[ "${r_output//\\/}" == *"$phrase"* ]] && [[ "$b_output" == *"$phrase"* ]] ||
+    { echo "runc: $r_output; berth: $b_output"; return 1; }
+  both state @ID
+  same_status 1
+  config '.linux.sysctl = {"kernel.domainname": "example.org"} | .process.args = ["cat", "/proc/sys/kernel/domainname"]'
+  both run -b "$BUNDLE" @ID
+  same_status 0
+  [ "$b_output" = example.org ] && [ "$r_output" = example.org ]
+}
+
 @test "pid files hold the bare pid, as go-runc's ReadPidFile parses it" {
   both create --pid-file "$TEST_TMP/@ID.pid" -b "$BUNDLE" @ID
   same_status 0

@@ -636,6 +636,13 @@ static void test_spec_refuses_hostname_sysctl_without_uts_namespace(void **state
   assert_invalid(spec, "linux.sysctl: ", "kernel.hostname needs a uts namespace");
 }
 
+/* runc's words: the sysctl would override the dedicated field. */
+static void test_spec_refuses_hostname_sysctl_conflicting_with_hostname_field(void **state) {
+  assert_invalid(runc_with("linux.sysctl", "{\"kernel.hostname\": \"x\"}"), "linux.sysctl: ",
+                 "sysctl \"kernel.hostname\" is not allowed as it conflicts with the OCI "
+                 "\"hostname\" field");
+}
+
 static void test_spec_refuses_hostname_without_uts_namespace(void **state) {
   assert_invalid(runc_with("linux.namespaces.3", NULL), "hostname: ", "uts namespace");
 }
@@ -824,6 +831,7 @@ int main(void) {
       cmocka_unit_test(test_spec_refuses_host_wide_fs_sysctl),
       cmocka_unit_test(test_spec_refuses_host_wide_kernel_sysctl),
       cmocka_unit_test(test_spec_refuses_hostname_sysctl_without_uts_namespace),
+      cmocka_unit_test(test_spec_refuses_hostname_sysctl_conflicting_with_hostname_field),
       cmocka_unit_test(test_spec_refuses_hostname_without_uts_namespace),
       cmocka_unit_test(test_spec_refuses_unknown_rootfs_propagation),
       cmocka_unit_test(test_spec_accepts_each_rootfs_propagation),
