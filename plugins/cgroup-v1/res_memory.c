@@ -114,7 +114,10 @@ int apply_memory(struct berth_cgroup *cg, json_object *memory, struct berth_erro
   if (r < 0)
     return r;
   if (q.has_kernel || q.has_kernel_tcp)
-    log_debug("cgroup-v1: memory.kernel and memory.kernelTCP are ignored (deprecated)");
+    /* A warning, as runc's: the limit the user asked for is not in force (kmem limits are
+     * deprecated, and gone from Linux 5.16). */
+    log_warn("cgroup-v1: kernel memory settings are ignored and will be removed "
+             "(memory.kernel, memory.kernelTCP)");
   if (!q.has_limit && !q.has_reservation && !q.has_swap && !q.has_swappiness &&
       !q.disable_oom_killer)
     return 0;

@@ -348,6 +348,23 @@ wait_stopped() {
   [ "$b_output" = example.org ] && [ "$r_output" = example.org ]
 }
 
+@test "memory.kernel and kernelTCP: the container runs, with a warning" {
+  config '.linux.resources.memory = {"kernel": 1048576, "kernelTCP": 1048576} | .process.args = ["true"]'
+  both run -b "$BUNDLE" @ID
+  same_status 0
+  for output in "$r_output" "$b_output"; do
+    grep -i warn <<<"$output" | grep -qi "kernel memory settings are ignored" ||
+      { echo "runc: $r_output; berth: $b_output"; return 1; }
+  done
+  both delete @ID
+  both --log "$TEST_TMP/@ID.log" --log-format json run -b "$BUNDLE" @ID
+  same_status 0
+  for engine in runc berth; do
+    jq -se 'any(.level == "warning" and (.msg | test("kernel memory settings are ignored"; "i")))' \
+      "$TEST_TMP/$(cid "$engine").log"
+  done
+}
+
 @test "pid files hold the bare pid, as go-runc's ReadPidFile parses it" {
   both create --pid-file "$TEST_TMP/@ID.pid" -b "$BUNDLE" @ID
   same_status 0
