@@ -15,6 +15,20 @@
 #include "namespaces.h"
 #include "util.h"
 
+static void wait_gone(pid_t pid);
+
+/* runtime-spec 1.3 (runc and crun since): a failing poststart hook fails the start, and the
+ * container is stopped (its init killed, as runc does) rather than left running. */
+static int run_poststart(struct berth_container *c, struct berth_error *err) {
+  int r = berth_container_hooks_run(c, "poststart", BERTH_RUNNING, err);
+  if (r < 0) {
+    kill(c->pid, SIGKILL);
+    wait_gone(c->pid);
+    berth_error_prefix(err, "start %s", c->id);
+  }
+  return r;
+}
+
 int berth_container_start(struct berth_container *c, struct berth_error *err) {
   enum berth_status s = berth_container_status(c);
   if (s != BERTH_CREATED)
@@ -44,8 +58,7 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
   }
   if (unlinkat(c->dir_fd, BERTH_FIFO_FILE, 0) < 0)
     return berth_error(err, errno, "start %s: remove %s", c->id, BERTH_FIFO_FILE);
-  berth_container_hooks_warn(c, "poststart", BERTH_RUNNING);
-  return 0;
+  return run_poststart(c, err);
 }
 
 static int32_t signal_one(pid_t pid, void *data) {

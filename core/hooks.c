@@ -392,15 +392,30 @@ void berth_hooks_run_warn(json_object *spec, const char *kind, json_object *stat
   }
 }
 
+/* In the bundle as at create (runc runs these from create); a stopped container's bundle may
+ * already be gone when it is deleted, so poststop runs where delete was called. */
+static const char *container_hook_cwd(struct berth_container *c, enum berth_status status) {
+  return status == BERTH_STOPPED ? NULL : json_get_str(c->state, "bundle");
+}
+
+static json_object *container_hook_state(struct berth_container *c, enum berth_status status) {
+  pid_t pid = status == BERTH_STOPPED ? 0 : c->pid;
+  return berth_hook_state(c->spec, c->id, berth_status_name(status), pid,
+                          json_get_str(c->state, "bundle"));
+}
+
+int berth_container_hooks_run(struct berth_container *c, const char *kind, enum berth_status status,
+                              struct berth_error *err) {
+  if (hook_list(c->spec, kind) == NULL)
+    return 0;
+  _cleanup_json_ json_object *state = container_hook_state(c, status);
+  return berth_hooks_run(c->spec, kind, state, container_hook_cwd(c, status), err);
+}
+
 void berth_container_hooks_warn(struct berth_container *c, const char *kind,
                                 enum berth_status status) {
   if (hook_list(c->spec, kind) == NULL)
     return;
-  const char *bundle = json_get_str(c->state, "bundle");
-  pid_t pid = status == BERTH_STOPPED ? 0 : c->pid;
-  _cleanup_json_ json_object *state =
-      berth_hook_state(c->spec, c->id, berth_status_name(status), pid, bundle);
-  /* In the bundle as at create (runc runs these from create); a stopped container's bundle
-   * may already be gone when it is deleted, so poststop runs where delete was called. */
-  berth_hooks_run_warn(c->spec, kind, state, status == BERTH_STOPPED ? NULL : bundle);
+  _cleanup_json_ json_object *state = container_hook_state(c, status);
+  berth_hooks_run_warn(c->spec, kind, state, container_hook_cwd(c, status));
 }
