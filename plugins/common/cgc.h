@@ -129,6 +129,9 @@ typedef int (*cgc_pid_fn)(pid_t pid, void *data);
 int cgc_for_each_process(int fd, int depth, cgc_pid_fn fn, void *data);
 /* > 0 when the cgroup or a descendant holds a process, 0 when not, -errno on failure. */
 int cgc_has_processes(int fd, int depth);
+/* How many processes the cgroup fd and its descendants hold (runc's len(GetAllPids())), or
+ * -errno. */
+int cgc_count_processes(int fd);
 /* The get_pids op on the cgroup fd at path: a callback's negative result is passed back as
  * the result of the walk (its own error); a positive one just stops the walk. */
 int cgc_get_pids(int fd, const char *path, berth_pid_fn fn, void *data, struct berth_error *err);

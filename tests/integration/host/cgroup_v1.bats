@@ -81,14 +81,28 @@ cg() { echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c {print $3}' /proc/"$P
   [ ! -e "/sys/fs/cgroup/pids/berth-it-$ID" ]
 }
 
-@test "a cgroup that already holds processes is refused" {
+@test "a cgroup that already holds processes is refused, in runc 1.2's words" {
   args sleep 100
   config '.linux.cgroupsPath = "shared-'"$ID"'"'
   berth run -d -b "$BUNDLE" "$ID"
   run berth create -b "$BUNDLE" "$ID-2"
   [ "$status" -eq 1 ] && [[ "$output" == *"create $ID-2"* ]]
+  [[ "$output" == *"container's cgroup is not empty: 1 process(es) found"* ]] || { echo "$output"; return 1; }
   [ ! -e "$ROOT/$ID-2" ]
   [ "$(state_field "$ID" status)" = running ]
+}
+
+@test "a frozen cgroup is refused, in runc's words" {
+  local dir=/sys/fs/cgroup/freezer/berth-it-frozen-$ID
+  config --arg p "/berth-it-frozen-$ID" '.linux.cgroupsPath = $p'
+  mkdir "$dir"
+  echo FROZEN > "$dir/freezer.state"
+  run berth create -b "$BUNDLE" "$ID"
+  echo THAWED > "$dir/freezer.state"
+  rmdir "$dir"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container's cgroup unexpectedly frozen"* ]]
+  assert_nothing_left "$ID"
 }
 
 @test "a limit for a controller this host lacks is refused, and nothing is left" {
