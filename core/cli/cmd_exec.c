@@ -116,16 +116,25 @@ static int apply_flag(json_object *p, int c, const char *arg) {
   return cli_usage("exec: invalid option");
 }
 
-/* runc's --cgroup [controller:]path, repeatable. */
+/* runc's --cgroup [controller[,controller...]:]path, repeatable: a list names each of its
+ * controllers (a co-mounted v1 hierarchy answers to any of its names), one entry each. */
 static void add_sub_cgroup(struct exec_flags *f, const char *arg) {
   if (f->o.sub_cgroups == NULL)
     f->o.sub_cgroups = json_object_new_array();
-  json_object *sub = json_object_new_object();
   const char *colon = strchr(arg, ':');
-  if (colon != NULL)
-    json_object_object_add(sub, "controller", json_object_new_string_len(arg, (int)(colon - arg)));
-  json_object_object_add(sub, "path", json_object_new_string(colon ? colon + 1 : arg));
-  json_object_array_add(f->o.sub_cgroups, sub);
+  const char *path = colon != NULL ? colon + 1 : arg;
+  const char *list = colon != NULL ? arg : "";
+  for (;;) {
+    size_t len = colon != NULL ? strcspn(list, ",:") : 0;
+    json_object *sub = json_object_new_object();
+    if (colon != NULL)
+      json_object_object_add(sub, "controller", json_object_new_string_len(list, (int)len));
+    json_object_object_add(sub, "path", json_object_new_string(path));
+    json_object_array_add(f->o.sub_cgroups, sub);
+    if (colon == NULL || list[len] != ',')
+      break;
+    list += len + 1;
+  }
 }
 
 /* The caller's own file, so symlinks are followed: `--process <(...)` is /dev/fd/N, a link

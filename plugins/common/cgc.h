@@ -72,9 +72,9 @@ struct cgc_walk {
 int cgc_walk_path(int mountfd, const char *mountpoint, const char *rel, struct cgc_walk *w,
                   struct cgc_failure *f);
 
-/* exec --cgroup: write pid into cgroup.procs of subpath (cleaned, kept below the cgroup, no
- * symlinks) of the cgroup whose directory fd and path these are. With missing_ok, a missing
- * sub-cgroup is -ENOENT with err untouched. */
+/* exec --cgroup: write pid into cgroup.procs of subpath ("/" is the cgroup itself; cleaned, kept
+ * below the cgroup, no symlinks) of the cgroup whose directory fd and path these are. With
+ * missing_ok, a missing sub-cgroup is -ENOENT with err untouched. */
 int cgc_enter_sub(int cgroup_fd, const char *cgroup_path, int32_t pid, const char *subpath,
                   bool missing_ok, struct berth_error *err);
 

@@ -432,6 +432,30 @@ NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
 0" ] && [ "$r_output" = "$b_output" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
 }
 
+@test "exec --cgroup: / is the container's own cgroup, and a v1 controller list names each" {
+  local engine pid
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  both exec --cgroup / @ID true
+  same_status 0
+  # cgroup v1 only: a list such as a co-mounted hierarchy's name (cpu,cpuacct), one
+  # sub-cgroup in each of its controllers.
+  if ! cgroup2_host && [ "$(test_driver)" = v1 ]; then
+    for engine in runc berth; do
+      pid=$(state_of "$engine" | jq .pid)
+      mkdir -p "$(cgroup_dir "$pid" cpu)/sub" "$(cgroup_dir "$pid" cpuacct)/sub"
+    done
+    both exec --cgroup cpu,cpuacct:sub @ID cat /proc/self/cgroup
+    same_status 0
+    for output in "$r_output" "$b_output"; do
+      for controller in cpu cpuacct; do
+        grep -qE "^[0-9]+:([a-z_]+,)*$controller(,[a-z_]+)*:/.*/sub\$" <<<"$output" ||
+          { echo "$controller: runc: $r_output; berth: $b_output"; return 1; }
+      done
+    done
+  fi
+}
+
 @test "exec into a created container runs, as in runc" {
   both create -b "$BUNDLE" @ID
   both exec @ID sh -c 'exit 5'
