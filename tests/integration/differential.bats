@@ -456,6 +456,37 @@ NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
   fi
 }
 
+@test "ps: ps(1)'s output for the container's processes, with the caller's ps options" {
+  config '.process.args = ["sh", "-c", "sleep 100 & sleep 200"]'
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  sleep 0.3 # both sleeps started
+  # Default: ps -ef, the header and one line per process (sh execs its last command:
+  # sleep 200, and its child sleep 100).
+  both ps @ID
+  same_status 0
+  [ "$(head -n 1 <<<"$b_output")" = "$(head -n 1 <<<"$r_output")" ]
+  [ "$(wc -l <<<"$b_output")" = "$(wc -l <<<"$r_output")" ] && [ "$(wc -l <<<"$b_output")" -eq 3 ] ||
+    { echo "runc: $r_output; berth: $b_output"; return 1; }
+  # The caller's options: the columns they ask for, the lines still only the container's.
+  both ps @ID -o pid,comm
+  same_status 0
+  [ "$(head -n 1 <<<"$b_output")" = "  PID COMMAND" ]
+  [ "$(tail -n +2 <<<"$b_output" | awk '{print $2}' | sort)" = "$(tail -n +2 <<<"$r_output" | awk '{print $2}' | sort)" ]
+  [ "$(tail -n +2 <<<"$b_output" | awk '{print $1}' | sort -n)" = \
+    "$(on berth ps --format json @ID && jq -r '.[]' "$TEST_TMP/berth.out" | sort -n)" ]
+  # ps options without a PID column, and options ps refuses, fail in both.
+  both ps @ID -o comm
+  same_status 1
+  [[ "$b_output" == *"couldn't find PID field in ps output"* ]]
+  both ps @ID --no-such-option
+  same_status 1
+  # Tolerated: berth also takes the options after "--" (runc hands ps the "--", which ps
+  # refuses); no engine passes ps options.
+  on berth ps @ID -- -o pid,comm
+  [ "$(head -n 1 "$TEST_TMP/berth.out")" = "  PID COMMAND" ] && [ "$(wc -l <"$TEST_TMP/berth.out")" -eq 3 ]
+}
+
 @test "exec into a created container runs, as in runc" {
   both create -b "$BUNDLE" @ID
   both exec @ID sh -c 'exit 5'
