@@ -73,6 +73,9 @@ static int set_limit(const struct cgroup_dir *d, int64_t limit, struct berth_err
 }
 
 static int set_swap(const struct cgroup_dir *d, int64_t swap, struct berth_error *err) {
+  /* Without swap accounting there is no memory+swap limit: "unlimited" is what it is. */
+  if (swap == -1 && !cgc_exists_at(d->fd, SWAP_LIMIT))
+    return 0;
   if (!cgc_exists_at(d->fd, SWAP_LIMIT))
     return cg_error(err, ENOENT,
                     "cannot set memory.swap=%" PRId64 ": %s has no " SWAP_LIMIT
@@ -85,8 +88,9 @@ static int set_swap(const struct cgroup_dir *d, int64_t swap, struct berth_error
  * writes depends on whether the new swap limit is above the current memory limit. */
 static int set_memory_and_swap(const struct cgroup_dir *d, struct memory_request *q,
                                struct berth_error *err) {
-  /* limit -1 with no swap: unlimited swap too, where swap is accounted. */
-  if (q->has_limit && q->limit == -1 && !q->has_swap && cgc_exists_at(d->fd, SWAP_LIMIT)) {
+  /* limit -1: unlimited swap too, where swap is accounted (runc's rule when swap is unsaid;
+   * a memory+swap limit below an unlimited memory is one the kernel refuses anyway). */
+  if (q->has_limit && q->limit == -1 && cgc_exists_at(d->fd, SWAP_LIMIT)) {
     q->swap = -1;
     q->has_swap = true;
   }

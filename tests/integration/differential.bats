@@ -487,6 +487,35 @@ NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
   [ "$(head -n 1 "$TEST_TMP/berth.out")" = "  PID COMMAND" ] && [ "$(wc -l <"$TEST_TMP/berth.out")" -eq 3 ]
 }
 
+@test "update --memory -1 lifts a memory+swap limit too, and a later limit leaves swap unlimited" {
+  local engine pid dir
+  config '.linux.resources.memory = {"limit": 104857600, "swap": 209715200}'
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  # The memory and memory+swap (v2: swap) limits of each container's cgroup.
+  limits() {
+    for engine in runc berth; do
+      pid=$(state_of "$engine" | jq .pid)
+      dir=$(cgroup_dir "$pid")
+      if cgroup2_host; then
+        cat "$dir/memory.max" "$dir/memory.swap.max"
+      else
+        cat "$dir/memory.limit_in_bytes" "$dir/memory.memsw.limit_in_bytes" 2>/dev/null ||
+          cat "$dir/memory.limit_in_bytes"
+      fi | paste -sd' '
+    done
+  }
+  both update --memory -1 @ID
+  same_status 0
+  [ "$(limits | sort -u | wc -l)" -eq 1 ] || { limits; return 1; }
+  [[ "$(limits | head -n 1)" != *104857600* ]]
+  [[ "$(limits | head -n 1)" != *209715200* ]]
+  both update --memory 104857600 @ID
+  same_status 0
+  [ "$(limits | sort -u | wc -l)" -eq 1 ] || { limits; return 1; }
+  [[ "$(limits | head -n 1)" == 104857600* ]]
+}
+
 @test "exec into a created container runs, as in runc" {
   both create -b "$BUNDLE" @ID
   both exec @ID sh -c 'exit 5'
