@@ -460,7 +460,14 @@ NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
   config '.process.args = ["sh", "-c", "sleep 100 & sleep 200"]'
   both run -d -b "$BUNDLE" @ID
   same_status 0
-  sleep 0.3 # both sleeps started
+  local engine
+  for engine in runc berth; do # until both sleeps run in each
+    for _ in $(seq 100); do
+      on "$engine" ps --format json @ID
+      [ "$(jq length "$TEST_TMP/$engine.out")" = 2 ] && break
+      sleep 0.1
+    done
+  done
   # Default: ps -ef, the header and one line per process (sh execs its last command:
   # sleep 200, and its child sleep 100).
   both ps @ID
