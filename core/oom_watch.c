@@ -67,6 +67,7 @@ static int open_cgroup_dir(const char *cgroup, bool v2, char **dir_path, struct 
         (cgroup[root_len] != '/' && cgroup[root_len] != '\0'))
       continue;
     if (asprintf(dir_path, "%s%s", e->mountpoint, cgroup + root_len) < 0) {
+      *dir_path = NULL; /* asprintf leaves it undefined */
       fd = -ENOMEM;
       break;
     }
