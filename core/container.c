@@ -18,6 +18,20 @@
 #include "test_delay.h"
 #include "util.h"
 
+static void wait_gone(pid_t pid);
+
+/* runtime-spec 1.3 (runc and crun since): a failing poststart hook fails the start, and the
+ * container is stopped (its init killed, as runc does) rather than left running. */
+static int run_poststart(struct berth_container *c, struct berth_error *err) {
+  int r = berth_container_hooks_run(c, "poststart", BERTH_RUNNING, err);
+  if (r < 0) {
+    kill(c->pid, SIGKILL);
+    wait_gone(c->pid);
+    berth_error_prefix(err, "start %s", c->id);
+  }
+  return r;
+}
+
 int berth_container_start(struct berth_container *c, struct berth_error *err) {
   enum berth_status s = berth_container_status(c);
   if (s != BERTH_CREATED)
@@ -47,8 +61,7 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
   }
   if (unlinkat(c->dir_fd, BERTH_FIFO_FILE, 0) < 0)
     return berth_error(err, errno, "start %s: remove %s", c->id, BERTH_FIFO_FILE);
-  berth_container_hooks_warn(c, "poststart", BERTH_RUNNING);
-  return 0;
+  return run_poststart(c, err);
 }
 
 static int32_t signal_one(pid_t pid, void *data) {
@@ -175,8 +188,9 @@ int berth_signal_parse(const char *text) {
     return -1;
   char *end = NULL;
   long n = strtol(text, &end, 10);
+  /* 0 sends nothing but says whether the process lives: runc passes it to kill(2). */
   if (*end == '\0')
-    return n > 0 && n < NSIG ? (int)n : -1;
+    return n >= 0 && n < NSIG ? (int)n : -1;
   const char *name = strncasecmp(text, "SIG", 3) == 0 ? text + 3 : text;
   for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
     if (strcasecmp(name, signals[i].name) == 0)

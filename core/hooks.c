@@ -294,8 +294,11 @@ int berth_hook_run(json_object *hook, const char *state_json, const char *cwd,
   if (path == NULL || *path == '\0')
     return berth_error(err, EINVAL, "path missing");
   _cleanup_strv_ char **argv = string_vector(json_get_array(hook, "args"), path);
-  _cleanup_strv_ char **envp = string_vector(json_get_array(hook, "env"), NULL);
-  if (argv == NULL || envp == NULL)
+  /* Without "env", ours, as runc's and crun's hooks get theirs (PATH, for one); "env": []
+   * is an empty environment (Go's exec.Cmd tells a nil Env from an empty one). */
+  json_object *env = json_get_array(hook, "env");
+  _cleanup_strv_ char **envp = env != NULL ? string_vector(env, NULL) : NULL;
+  if (argv == NULL || (env != NULL && envp == NULL))
     return berth_error(err, ENOMEM, "prepare the hook");
   /* The spec requires timeout > 0 (spec.c checks); anything else means none. */
   int64_t timeout = json_get_int(hook, "timeout", 0);
@@ -315,7 +318,7 @@ int berth_hook_run(json_object *hook, const char *state_json, const char *cwd,
   pid_t pid = 0;
   const char *what = "create pipes for its stdio";
   if (r == 0) {
-    r = spawn_hook(path, argv, envp, cwd, child_stdio, &pid);
+    r = spawn_hook(path, argv, env != NULL ? envp : environ, cwd, child_stdio, &pid);
     what = "execute";
   }
   for (int i = 0; i < 3; i++)
@@ -389,15 +392,30 @@ void berth_hooks_run_warn(json_object *spec, const char *kind, json_object *stat
   }
 }
 
+/* In the bundle as at create (runc runs these from create); a stopped container's bundle may
+ * already be gone when it is deleted, so poststop runs where delete was called. */
+static const char *container_hook_cwd(struct berth_container *c, enum berth_status status) {
+  return status == BERTH_STOPPED ? NULL : json_get_str(c->state, "bundle");
+}
+
+static json_object *container_hook_state(struct berth_container *c, enum berth_status status) {
+  pid_t pid = status == BERTH_STOPPED ? 0 : c->pid;
+  return berth_hook_state(c->spec, c->id, berth_status_name(status), pid,
+                          json_get_str(c->state, "bundle"));
+}
+
+int berth_container_hooks_run(struct berth_container *c, const char *kind, enum berth_status status,
+                              struct berth_error *err) {
+  if (hook_list(c->spec, kind) == NULL)
+    return 0;
+  _cleanup_json_ json_object *state = container_hook_state(c, status);
+  return berth_hooks_run(c->spec, kind, state, container_hook_cwd(c, status), err);
+}
+
 void berth_container_hooks_warn(struct berth_container *c, const char *kind,
                                 enum berth_status status) {
   if (hook_list(c->spec, kind) == NULL)
     return;
-  const char *bundle = json_get_str(c->state, "bundle");
-  pid_t pid = status == BERTH_STOPPED ? 0 : c->pid;
-  _cleanup_json_ json_object *state =
-      berth_hook_state(c->spec, c->id, berth_status_name(status), pid, bundle);
-  /* In the bundle as at create (runc runs these from create); a stopped container's bundle
-   * may already be gone when it is deleted, so poststop runs where delete was called. */
-  berth_hooks_run_warn(c->spec, kind, state, status == BERTH_STOPPED ? NULL : bundle);
+  _cleanup_json_ json_object *state = container_hook_state(c, status);
+  berth_hooks_run_warn(c->spec, kind, state, container_hook_cwd(c, status));
 }

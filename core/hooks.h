@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* OCI lifecycle hooks (config.json "hooks"): each kind runs in order, every hook with its
- * path, args and env exactly as given, the container's state on stdin, and its timeout.
+ * path, args and env exactly as given (no env: berth's environment, as in runc), the
+ * container's state on stdin, and its timeout.
  * Where each kind runs: prestart and createRuntime in the parent during create (spawn.c,
  * at init's "hooks" sync point), createContainer and startContainer in init, poststart
  * after start released the container, poststop in delete. */
@@ -30,12 +31,17 @@ int berth_hook_run(json_object *hook, const char *state_json, const char *cwd,
 int berth_hooks_run(json_object *spec, const char *kind, json_object *state, const char *cwd,
                     struct berth_error *err);
 
-/* poststart and poststop, whose failures the runtime spec makes warnings: every hook runs,
- * each failure is logged as a warning naming the container (state's "id"). */
+/* poststop, whose failures the runtime spec makes warnings: every hook runs, each failure
+ * is logged as a warning naming the container (state's "id"). */
 void berth_hooks_run_warn(json_object *spec, const char *kind, json_object *state, const char *cwd);
 
 /* The same for a loaded container, with its state saying status. */
 void berth_container_hooks_warn(struct berth_container *c, const char *kind,
                                 enum berth_status status);
+
+/* berth_hooks_run for a loaded container (poststart: runtime-spec 1.3 makes its failure
+ * the start's). */
+int berth_container_hooks_run(struct berth_container *c, const char *kind, enum berth_status status,
+                              struct berth_error *err);
 
 #endif

@@ -367,6 +367,16 @@ static int check_sysctl(json_object *spec, struct berth_error *err) {
   return 0;
 }
 
+/* kernel.hostname would override the spec's "hostname": refused in runc's words, which
+ * engines may match. (runc lets kernel.domainname through, as berth does.) */
+static int check_sysctl_field_conflicts(json_object *spec, struct berth_error *err) {
+  if (json_get(json_get(json_get(spec, "linux"), "sysctl"), "kernel.hostname") != NULL)
+    return berth_error(err, 0,
+                       "linux.sysctl: sysctl \"kernel.hostname\" is not allowed as it conflicts "
+                       "with the OCI \"hostname\" field");
+  return 0;
+}
+
 static int check_linux(json_object *spec, struct berth_error *err) {
   json_object *linux_obj = json_get(spec, "linux");
   const char *prop = json_get_str(linux_obj, "rootfsPropagation");
@@ -390,7 +400,9 @@ static int check_linux(json_object *spec, struct berth_error *err) {
       (json_get_str(spec, "hostname") != NULL && *json_get_str(spec, "hostname") != '\0'))
     return berth_error(err, 0, "hostname: setting it needs a uts namespace");
   int r = check_namespaces(spec, err);
-  return r < 0 ? r : check_sysctl(spec, err);
+  if (r == 0)
+    r = check_sysctl(spec, err);
+  return r < 0 ? r : check_sysctl_field_conflicts(spec, err);
 }
 
 /* The runtime spec: a hook's timeout, when given, MUST be greater than zero. */

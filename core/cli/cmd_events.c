@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `berth events`: runc's event stream. --stats prints one stats event; otherwise a stats
- * event every --interval and an "oom" event whenever the cgroup's OOM-kill count grows,
- * until the container stops. */
+ * event every --interval and an "oom" event as soon as the kernel reports an OOM kill in
+ * the container's memory cgroup (oom_watch.c; else when the OOM-kill count has grown at the
+ * next tick), until the container stops. */
 #include <getopt.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,8 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "json_util.h"
+#include "log.h"
+#include "oom_watch.h"
 
 /* Go-style duration: "5s", "250ms", "1m", "2" (seconds). -1 when invalid. */
 static long long parse_interval_ms(const char *text) {
@@ -56,9 +61,34 @@ static long long oom_kills(json_object *stats) {
   return v != NULL ? json_object_get_int64(v) : 0;
 }
 
-static int stream(struct berth_container *c, long long interval_ms, bool once,
-                  struct berth_error *err) {
-  long long seen_ooms = -1;
+static long long now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Until the next tick, report OOM kills as the watch sees them. */
+static void wait_tick(struct berth_container *c, struct berth_oom_watch *w, long long interval_ms) {
+  long long deadline = now_ms() + interval_ms;
+  for (long long left = interval_ms; left > 0; left = deadline - now_ms()) {
+    struct pollfd p = {.fd = w->fd, .events = POLLIN};
+    int n = poll(&p, w->fd >= 0 ? 1 : 0, left > INT_MAX ? INT_MAX : (int)left);
+    if (n <= 0)
+      continue;
+    bool gone = false;
+    for (int kills = berth_oom_watch_check(w, &gone); kills > 0; kills--)
+      emit("oom", c->id, NULL);
+    if (gone) {
+      /* The cgroup went with the container: the next look ends the stream. */
+      berth_oom_watch_close(w);
+      return;
+    }
+  }
+}
+
+static int stream_with(struct berth_container *c, struct berth_oom_watch *watch,
+                       long long interval_ms, bool once, long long *seen_ooms,
+                       struct berth_error *err) {
   for (;;) {
     _cleanup_json_ json_object *stats = NULL;
     if (read_stats(c, &stats, err) < 0) {
@@ -70,16 +100,31 @@ static int stream(struct berth_container *c, long long interval_ms, bool once,
       }
       return -1;
     }
+    /* Without a watch, an OOM kill is seen as the counter's growth between two ticks. */
     long long ooms = oom_kills(stats);
-    if (seen_ooms >= 0 && ooms > seen_ooms)
+    if (watch->fd < 0 && *seen_ooms >= 0 && ooms > *seen_ooms)
       emit("oom", c->id, NULL);
-    seen_ooms = ooms;
+    *seen_ooms = ooms;
     emit("stats", c->id, stats);
     if (once || berth_container_status(c) == BERTH_STOPPED)
       return 0;
-    struct timespec ts = {.tv_sec = interval_ms / 1000, .tv_nsec = (interval_ms % 1000) * 1000000};
-    nanosleep(&ts, NULL);
+    wait_tick(c, watch, interval_ms);
   }
+}
+
+static int stream(struct berth_container *c, long long interval_ms, bool once,
+                  struct berth_error *err) {
+  long long seen_ooms = -1;
+  struct berth_oom_watch watch = BERTH_OOM_WATCH_INIT;
+  if (!once) {
+    _cleanup_error_ struct berth_error watch_err = {0};
+    if (berth_oom_watch_open(c->pid, &watch, &watch_err) < 0)
+      berth_log(BERTH_LOG_DEBUG, "events %s: OOM kills at each tick only: %s", c->id,
+                watch_err.msg);
+  }
+  int r = stream_with(c, &watch, interval_ms, once, &seen_ooms, err);
+  berth_oom_watch_close(&watch);
+  return r;
 }
 
 int cmd_events(struct berth_globals *g, int argc, char **argv) {

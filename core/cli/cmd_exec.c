@@ -57,6 +57,23 @@ static int set_user(json_object *process, const char *text) {
   return 0;
 }
 
+/* --env NAME=VALUE replaces NAME where the spec's process.env has it (runc: the later one
+ * wins), else is appended. */
+static void set_env(json_object *env, const char *arg) {
+  const char *eq = strchr(arg, '=');
+  size_t name_len = eq != NULL ? (size_t)(eq - arg) : strlen(arg);
+  bool replaced = false;
+  for (size_t i = 0; i < json_object_array_length(env); i++) {
+    const char *have = json_object_get_string(json_object_array_get_idx(env, i));
+    if (have != NULL && strncmp(have, arg, name_len) == 0 && have[name_len] == '=') {
+      json_object_array_put_idx(env, i, json_object_new_string(arg));
+      replaced = true;
+    }
+  }
+  if (!replaced)
+    json_object_array_add(env, json_object_new_string(arg));
+}
+
 /* One flag applied to the process copied from the container's spec. */
 static int apply_flag(json_object *p, int c, const char *arg) {
   static const char *const cap_sets[] = {"bounding", "effective", "permitted", "ambient"};
@@ -68,7 +85,7 @@ static int apply_flag(json_object *p, int c, const char *arg) {
     json_object_object_add(p, "cwd", json_object_new_string(arg));
     return 0;
   case 'e':
-    json_object_array_add(json_get(p, "env"), json_object_new_string(arg));
+    set_env(json_get(p, "env"), arg);
     return 0;
   case 'u':
     return set_user(p, arg);
@@ -99,24 +116,44 @@ static int apply_flag(json_object *p, int c, const char *arg) {
   return cli_usage("exec: invalid option");
 }
 
-/* runc's --cgroup [controller:]path, repeatable. */
+/* runc's --cgroup [controller[,controller...]:]path, repeatable: a list names each of its
+ * controllers (a co-mounted v1 hierarchy answers to any of its names), one entry each. */
 static void add_sub_cgroup(struct exec_flags *f, const char *arg) {
   if (f->o.sub_cgroups == NULL)
     f->o.sub_cgroups = json_object_new_array();
-  json_object *sub = json_object_new_object();
   const char *colon = strchr(arg, ':');
-  if (colon != NULL)
-    json_object_object_add(sub, "controller", json_object_new_string_len(arg, (int)(colon - arg)));
-  json_object_object_add(sub, "path", json_object_new_string(colon ? colon + 1 : arg));
-  json_object_array_add(f->o.sub_cgroups, sub);
+  const char *path = colon != NULL ? colon + 1 : arg;
+  const char *list = colon != NULL ? arg : "";
+  for (;;) {
+    size_t len = colon != NULL ? strcspn(list, ",:") : 0;
+    json_object *sub = json_object_new_object();
+    if (colon != NULL)
+      json_object_object_add(sub, "controller", json_object_new_string_len(list, (int)len));
+    json_object_object_add(sub, "path", json_object_new_string(path));
+    json_object_array_add(f->o.sub_cgroups, sub);
+    if (colon == NULL || list[len] != ',')
+      break;
+    list += len + 1;
+  }
 }
 
+/* The caller's own file, so symlinks are followed: `--process <(...)` is /dev/fd/N, a link
+ * to a pipe. A missing "user" is root, as runc's decoder leaves it (0:0). */
 static int read_process_file(const char *path, json_object **out, struct berth_error *err) {
+  _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return berth_error(err, errno, "exec: --process: open %s", path);
   _cleanup_free_ char *text = NULL;
-  int r = read_file_at(AT_FDCWD, path, &text, err);
+  int r = read_all(fd, &text, NULL);
   if (r < 0)
-    return berth_error_prefix(err, "exec: --process");
+    return berth_error(err, -r, "exec: --process: read %s", path);
   r = berth_spec_parse(text, path, out, err);
+  if (r == 0 && json_object_is_type(*out, json_type_object) && json_get(*out, "user") == NULL) {
+    json_object *user = json_object_new_object();
+    json_object_object_add(user, "uid", json_object_new_int(0));
+    json_object_object_add(user, "gid", json_object_new_int(0));
+    json_object_object_add(*out, "user", user);
+  }
   if (r == 0 && (r = berth_spec_validate_process(*out, err)) < 0)
     berth_error_prefix(err, "exec: --process %s", path);
   return r;

@@ -29,6 +29,15 @@ static json_object *collect(int root_fd) {
   return all;
 }
 
+static const char *id_of(const void *element) {
+  const char *id = json_get_str(*(json_object *const *)element, "id");
+  return id != NULL ? id : "";
+}
+
+static int compare_ids(const void *a, const void *b) {
+  return strcmp(id_of(a), id_of(b));
+}
+
 int cmd_list(struct berth_globals *g, int argc, char **argv) {
   static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
                                        {"format", required_argument, NULL, 'f'},
@@ -51,6 +60,8 @@ int cmd_list(struct berth_globals *g, int argc, char **argv) {
   if (root_fd < 0 && root_fd != -ENOENT)
     return cli_fail(&err);
   _cleanup_json_ json_object *all = root_fd >= 0 ? collect(root_fd) : json_object_new_array();
+  /* By ID, byte order, as runc (its os.ReadDir sorts the names): scripts diff the lists. */
+  json_object_array_sort(all, compare_ids);
   size_t n = json_object_array_length(all);
   if (strcmp(format, "json") == 0) {
     printf("%s\n", n == 0 ? "null"

@@ -86,6 +86,15 @@ static int read_resources(const char *path, json_object **out, struct berth_erro
   return r;
 }
 
+/* runc: unlimited memory with the swap limit unsaid lifts the swap limit too (memory+swap
+ * cannot stay below an unlimited memory), and the saved config says so. */
+static void lift_swap_with_memory(json_object *delta) {
+  json_object *memory = json_get(delta, "memory");
+  json_object *limit = json_get(memory, "limit");
+  if (limit != NULL && json_object_get_int64(limit) == -1 && json_get(memory, "swap") == NULL)
+    json_object_object_add(memory, "swap", json_object_new_int64(-1));
+}
+
 int cmd_update(struct berth_globals *g, int argc, char **argv) {
   struct option opts[NFLAGS + 2];
   for (size_t i = 0; i < NFLAGS; i++)
@@ -114,6 +123,7 @@ int cmd_update(struct berth_globals *g, int argc, char **argv) {
     if (read_resources(resources, &delta, &err) < 0)
       return cli_fail(&err);
   }
+  lift_swap_with_memory(delta);
   _cleanup_close_ int root_fd = -1;
   _cleanup_container_ struct berth_container *container = NULL;
   if (cli_load(g, id, &root_fd, &container, &err) < 0 ||

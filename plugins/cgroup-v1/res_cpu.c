@@ -53,24 +53,27 @@ static int set_shares(const struct cgroup_dir *d, uint64_t shares, struct berth_
   return 0;
 }
 
-/* A period shorter than the current one can be refused (EINVAL) while the old quota makes
- * old_quota/new_period exceed the parent's limit: then set the quota first and retry. */
-static int set_quota_and_period(const struct cgroup_dir *d, const struct cgc_cpu_request *q,
-                                struct berth_error *err) {
+/* A period and the time allowed in it (CFS quota, real-time runtime) are checked against each
+ * other by the kernel at every write: a new period can be refused (EINVAL) while the old
+ * value does not fit it (runtime above the period, quota/period above the parent's). Then
+ * the value goes first and the period is retried, as runc does. */
+static int set_period_and_value(const struct cgroup_dir *d, const char *period_file,
+                                bool has_period, uint64_t period, const char *value_file,
+                                bool has_value, int64_t value, struct berth_error *err) {
   bool period_pending = false;
   int r;
-  if (q->has_period) {
+  if (has_period) {
     char buf[24];
-    snprintf(buf, sizeof(buf), "%" PRIu64, q->period);
-    r = cgc_write_at(d->fd, "cpu.cfs_period_us", buf);
-    if (r == -EINVAL && q->has_quota)
+    snprintf(buf, sizeof(buf), "%" PRIu64, period);
+    r = cgc_write_at(d->fd, period_file, buf);
+    if (r == -EINVAL && has_value)
       period_pending = true;
     else if (r < 0)
-      return cg_error(err, -r, "write cpu.cfs_period_us=%s in %s", buf, d->path);
+      return cg_error(err, -r, "write %s=%s in %s", period_file, buf, d->path);
   }
-  if (q->has_quota && (r = write_num(d, "cpu.cfs_quota_us", true, 0, q->quota, err)) < 0)
+  if (has_value && (r = write_num(d, value_file, true, 0, value, err)) < 0)
     return r;
-  if (period_pending && (r = write_num(d, "cpu.cfs_period_us", false, q->period, 0, err)) < 0)
+  if (period_pending && (r = write_num(d, period_file, false, period, 0, err)) < 0)
     return r;
   return 0;
 }
@@ -97,14 +100,14 @@ int apply_cpu(struct berth_cgroup *cg, json_object *cpu, struct berth_error *err
     return r;
   if (q.has_shares && (r = set_shares(d, q.shares, err)) < 0)
     return r;
-  if ((r = set_quota_and_period(d, &q, err)) < 0)
+  if ((r = set_period_and_value(d, "cpu.cfs_period_us", q.has_period, q.period, "cpu.cfs_quota_us",
+                                q.has_quota, q.quota, err)) < 0)
     return r;
   if (q.has_burst && (r = set_optional(d, "cpu.cfs_burst_us", false, q.burst, 0, err)) < 0)
     return r;
-  /* Real-time bandwidth: period before runtime, before any task joins (create applies). */
-  if (q.has_rt_period && (r = write_num(d, "cpu.rt_period_us", false, q.rt_period, 0, err)) < 0)
-    return r;
-  if (q.has_rt_runtime && (r = write_num(d, "cpu.rt_runtime_us", true, 0, q.rt_runtime, err)) < 0)
+  /* Real-time bandwidth, before any task joins (create applies). */
+  if ((r = set_period_and_value(d, "cpu.rt_period_us", q.has_rt_period, q.rt_period,
+                                "cpu.rt_runtime_us", q.has_rt_runtime, q.rt_runtime, err)) < 0)
     return r;
   if (q.has_idle && !cgc_exists_at(d->fd, "cpu.idle")) {
     if (q.idle != 0)

@@ -73,6 +73,9 @@ static int set_limit(const struct cgroup_dir *d, int64_t limit, struct berth_err
 }
 
 static int set_swap(const struct cgroup_dir *d, int64_t swap, struct berth_error *err) {
+  /* Without swap accounting there is no memory+swap limit: "unlimited" is what it is. */
+  if (swap == -1 && !cgc_exists_at(d->fd, SWAP_LIMIT))
+    return 0;
   if (!cgc_exists_at(d->fd, SWAP_LIMIT))
     return cg_error(err, ENOENT,
                     "cannot set memory.swap=%" PRId64 ": %s has no " SWAP_LIMIT
@@ -85,8 +88,9 @@ static int set_swap(const struct cgroup_dir *d, int64_t swap, struct berth_error
  * writes depends on whether the new swap limit is above the current memory limit. */
 static int set_memory_and_swap(const struct cgroup_dir *d, struct memory_request *q,
                                struct berth_error *err) {
-  /* limit -1 with no swap: unlimited swap too, where swap is accounted. */
-  if (q->has_limit && q->limit == -1 && !q->has_swap && cgc_exists_at(d->fd, SWAP_LIMIT)) {
+  /* limit -1: unlimited swap too, where swap is accounted (runc's rule when swap is unsaid;
+   * a memory+swap limit below an unlimited memory is one the kernel refuses anyway). */
+  if (q->has_limit && q->limit == -1 && cgc_exists_at(d->fd, SWAP_LIMIT)) {
     q->swap = -1;
     q->has_swap = true;
   }
@@ -114,7 +118,10 @@ int apply_memory(struct berth_cgroup *cg, json_object *memory, struct berth_erro
   if (r < 0)
     return r;
   if (q.has_kernel || q.has_kernel_tcp)
-    log_debug("cgroup-v1: memory.kernel and memory.kernelTCP are ignored (deprecated)");
+    /* A warning, as runc's: the limit the user asked for is not in force (kmem limits are
+     * deprecated, and gone from Linux 5.16). */
+    log_warn("cgroup-v1: kernel memory settings are ignored and will be removed "
+             "(memory.kernel, memory.kernelTCP)");
   if (!q.has_limit && !q.has_reservation && !q.has_swap && !q.has_swappiness &&
       !q.disable_oom_killer)
     return 0;

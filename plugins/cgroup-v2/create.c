@@ -37,18 +37,21 @@ static int check_existing(const struct unified *u, const char *rel, bool rootles
     return 0;
   if (fd < 0)
     return cgc_raise_failure(err, &f);
-  int r = cgc_has_processes(fd, 0);
+  /* runc 1.2's words, which engines and their users search for. */
+  int r = cgc_count_processes(fd);
   if (r < 0)
     return cg_error(err, -r, "read cgroup.procs in %s/%s", u->mountpoint, rel);
   if (r > 0)
-    return cg_error(err, EBUSY, "cgroup %s/%s is not empty: it already holds processes",
-                    u->mountpoint, rel);
+    return cg_error(err, EBUSY,
+                    "cgroup %s/%s: container's cgroup is not empty: %d process(es) found",
+                    u->mountpoint, rel, r);
   bool frozen = false;
   r = read_freeze(fd, &frozen);
   if (r < 0 && r != -ENOENT)
     return cg_error(err, -r, "read cgroup.freeze in %s/%s", u->mountpoint, rel);
   if (frozen)
-    return cg_error(err, EBUSY, "cgroup %s/%s is frozen", u->mountpoint, rel);
+    return cg_error(err, EBUSY, "cgroup %s/%s: container's cgroup unexpectedly frozen",
+                    u->mountpoint, rel);
   return 0;
 }
 

@@ -54,7 +54,9 @@ static void limit_text(int64_t value, char *out, size_t size) {
 
 static void note_ignored(const struct berth_cgroup *cg, const struct memory_request *q) {
   if (q->has_kernel || q->has_kernel_tcp)
-    log_debug("cgroup-v2: %s: memory.kernel and memory.kernelTCP are ignored", cg->path);
+    log_warn("cgroup-v2: %s: kernel memory settings are ignored and will be removed "
+             "(memory.kernel, memory.kernelTCP)",
+             cg->path);
   if (q->has_swappiness)
     log_warn("cgroup-v2: %s: memory.swappiness=%" PRId64 " is ignored: cgroup v2 has none",
              cg->path, q->swappiness);

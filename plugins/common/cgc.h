@@ -72,9 +72,9 @@ struct cgc_walk {
 int cgc_walk_path(int mountfd, const char *mountpoint, const char *rel, struct cgc_walk *w,
                   struct cgc_failure *f);
 
-/* exec --cgroup: write pid into cgroup.procs of subpath (cleaned, kept below the cgroup, no
- * symlinks) of the cgroup whose directory fd and path these are. With missing_ok, a missing
- * sub-cgroup is -ENOENT with err untouched. */
+/* exec --cgroup: write pid into cgroup.procs of subpath ("/" is the cgroup itself; cleaned, kept
+ * below the cgroup, no symlinks) of the cgroup whose directory fd and path these are. With
+ * missing_ok, a missing sub-cgroup is -ENOENT with err untouched. */
 int cgc_enter_sub(int cgroup_fd, const char *cgroup_path, int32_t pid, const char *subpath,
                   bool missing_ok, struct berth_error *err);
 
@@ -129,6 +129,9 @@ typedef int (*cgc_pid_fn)(pid_t pid, void *data);
 int cgc_for_each_process(int fd, int depth, cgc_pid_fn fn, void *data);
 /* > 0 when the cgroup or a descendant holds a process, 0 when not, -errno on failure. */
 int cgc_has_processes(int fd, int depth);
+/* How many processes the cgroup fd and its descendants hold (runc's len(GetAllPids())), or
+ * -errno. */
+int cgc_count_processes(int fd);
 /* The get_pids op on the cgroup fd at path: a callback's negative result is passed back as
  * the result of the walk (its own error); a positive one just stops the walk. */
 int cgc_get_pids(int fd, const char *path, berth_pid_fn fn, void *data, struct berth_error *err);

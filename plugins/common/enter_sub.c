@@ -14,18 +14,20 @@ int cgc_enter_sub(int cgroup_fd, const char *cgroup_path, int32_t pid, const cha
   _cleanup_free_ char *rel = cgc_clean_path(subpath != NULL ? subpath : "", &absolute);
   if (rel == NULL)
     return cg_error(err, ENOMEM, "enter sub-cgroup %s", subpath);
-  if (*rel == '\0')
-    return cg_error(err, EINVAL, "enter sub-cgroup: empty path below %s", cgroup_path);
-  struct cgc_walk walk = {.create = false};
-  struct cgc_failure f = {0};
-  _cleanup_close_ int fd = cgc_walk_path(cgroup_fd, cgroup_path, rel, &walk, &f);
-  if (fd == -ENOENT && missing_ok)
-    return -ENOENT;
-  if (fd < 0)
-    return cgc_raise_failure(err, &f);
+  /* "/" (or nothing) is the container's cgroup itself, as in runc. */
+  _cleanup_close_ int fd = -1;
+  if (*rel != '\0') {
+    struct cgc_walk walk = {.create = false};
+    struct cgc_failure f = {0};
+    fd = cgc_walk_path(cgroup_fd, cgroup_path, rel, &walk, &f);
+    if (fd == -ENOENT && missing_ok)
+      return -ENOENT;
+    if (fd < 0)
+      return cgc_raise_failure(err, &f);
+  }
   char value[24];
   snprintf(value, sizeof(value), "%d", (int)pid);
-  int r = cgc_write_at(fd, "cgroup.procs", value);
+  int r = cgc_write_at(*rel != '\0' ? fd : cgroup_fd, "cgroup.procs", value);
   if (r < 0)
     return cg_error(err, -r, "write cgroup.procs=%s in %s/%s", value, cgroup_path, rel);
   return 0;

@@ -72,6 +72,18 @@ int cgc_has_processes(int fd, int depth) {
   return cgc_for_each_process(fd, depth, found, NULL);
 }
 
+static int count(pid_t pid, void *data) {
+  (void)pid;
+  ++*(int *)data;
+  return 0;
+}
+
+int cgc_count_processes(int fd) {
+  int n = 0;
+  int r = cgc_for_each_process(fd, 0, count, &n);
+  return r < 0 ? r : n;
+}
+
 struct pid_walk {
   berth_pid_fn fn;
   void *data;

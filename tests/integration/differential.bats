@@ -234,8 +234,13 @@ wait_stopped() {
     both kill @ID "$sig"
     same_status 0
   done
+  # Signal 0 is the liveness probe: delivered to nothing, exit 0 while it runs.
+  both kill @ID 0
+  same_status 0
+  both kill --all @ID 0
+  same_status 0
   # Tolerated, as no engine sends them: berth knows RTMIN+N/RTMAX-N names that runc 1.1
-  # refuses, and refuses signal 0 that runc passes to kill(2).
+  # refuses.
   for sig in SIGNOPE 99 65; do
     both kill @ID "$sig"
     [ "$r_status" -ne 0 ] && [ "$b_status" -ne 0 ] || { echo "kill $sig: runc $r_status, berth $b_status"; return 1; }
@@ -251,8 +256,15 @@ wait_stopped() {
   both kill @ID TERM
   same_status 1
   same_phrases
+  # The liveness probe of a stopped container: "container not running".
+  both kill @ID 0
+  same_status 1
+  same_phrases
+  [[ "$b_output" == *"container not running"* ]]
   # kill --all of a stopped container is no error in either.
   both kill --all @ID KILL
+  same_status 0
+  both kill --all @ID 0
   same_status 0
 }
 
@@ -322,6 +334,39 @@ wait_stopped() {
   same_status 1
 }
 
+@test "create: a kernel.hostname sysctl is refused in runc's words, kernel.domainname runs" {
+  config '.linux.sysctl = {"kernel.hostname": "other"}'
+  both create -b "$BUNDLE" @ID
+  same_status 1
+  phrase='sysctl "kernel.hostname" is not allowed as it conflicts with the OCI "hostname" field'
+  # (runc's log escapes the quotes.)
+  [[ "${r_output//\\/}" == *"$phrase"* ]] && [[ "$b_output" == *"$phrase"* ]] ||
+    { echo "runc: $r_output; berth: $b_output"; return 1; }
+  both state @ID
+  same_status 1
+  config '.linux.sysctl = {"kernel.domainname": "example.org"} | .process.args = ["cat", "/proc/sys/kernel/domainname"]'
+  both run -b "$BUNDLE" @ID
+  same_status 0
+  [ "$b_output" = example.org ] && [ "$r_output" = example.org ]
+}
+
+@test "memory.kernel and kernelTCP: the container runs, with a warning" {
+  config '.linux.resources.memory = {"kernel": 1048576, "kernelTCP": 1048576} | .process.args = ["true"]'
+  both run -b "$BUNDLE" @ID
+  same_status 0
+  for output in "$r_output" "$b_output"; do
+    grep -i warn <<<"$output" | grep -qi "kernel memory settings are ignored" ||
+      { echo "runc: $r_output; berth: $b_output"; return 1; }
+  done
+  both delete @ID
+  both --log "$TEST_TMP/@ID.log" --log-format json run -b "$BUNDLE" @ID
+  same_status 0
+  for engine in runc berth; do
+    jq -se 'any(.level == "warning" and (.msg | test("kernel memory settings are ignored"; "i")))' \
+      "$TEST_TMP/$(cid "$engine").log"
+  done
+}
+
 @test "pid files hold the bare pid, as go-runc's ReadPidFile parses it" {
   both create --pid-file "$TEST_TMP/@ID.pid" -b "$BUNDLE" @ID
   same_status 0
@@ -364,6 +409,122 @@ wait_stopped() {
   same_status 255
 }
 
+@test "exec --env overrides the spec's process.env: the later one wins" {
+  config '.process.env = ["PATH=/usr/bin:/bin", "FOO=from-spec", "KEEP=kept"]'
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  # env, not a shell: a shell keeps one of two FOOs, a program's getenv may see either.
+  both exec -e FOO=from-flag -e NEW=added @ID env
+  same_status 0
+  for output in "$r_output" "$b_output"; do
+    [ "$(grep -E '^(FOO|KEEP|NEW)=' <<<"$output" | sort)" = "FOO=from-flag
+KEEP=kept
+NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
+  done
+}
+
+@test "exec --process: a symlinked file, and a process without user runs as root" {
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  echo '{"args": ["sh", "-c", "id -u; id -g"], "cwd": "/", "env": ["PATH=/bin"]}' >"$TEST_TMP/p.json"
+  ln -s p.json "$TEST_TMP/link.json"
+  both exec --process "$TEST_TMP/link.json" @ID
+  same_status 0
+  [ "$b_output" = "0
+0" ] && [ "$r_output" = "$b_output" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
+}
+
+@test "exec --cgroup: / is the container's own cgroup, and a v1 controller list names each" {
+  local engine pid
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  both exec --cgroup / @ID true
+  same_status 0
+  # cgroup v1 only: a list such as a co-mounted hierarchy's name (cpu,cpuacct), one
+  # sub-cgroup in each of its controllers.
+  if ! cgroup2_host && [ "$(test_driver)" = v1 ]; then
+    for engine in runc berth; do
+      pid=$(state_of "$engine" | jq .pid)
+      mkdir -p "$(cgroup_dir "$pid" cpu)/sub" "$(cgroup_dir "$pid" cpuacct)/sub"
+    done
+    both exec --cgroup cpu,cpuacct:sub @ID cat /proc/self/cgroup
+    same_status 0
+    for output in "$r_output" "$b_output"; do
+      for controller in cpu cpuacct; do
+        grep -qE "^[0-9]+:([a-z_]+,)*$controller(,[a-z_]+)*:/.*/sub\$" <<<"$output" ||
+          { echo "$controller: runc: $r_output; berth: $b_output"; return 1; }
+      done
+    done
+  fi
+}
+
+@test "ps: ps(1)'s output for the container's processes, with the caller's ps options" {
+  config '.process.args = ["sh", "-c", "sleep 100 & sleep 200"]'
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  local engine
+  for engine in runc berth; do # until both sleeps run in each
+    for _ in $(seq 100); do
+      on "$engine" ps --format json @ID
+      [ "$(jq length "$TEST_TMP/$engine.out")" = 2 ] && break
+      sleep 0.1
+    done
+  done
+  # Default: ps -ef, the header and one line per process (sh execs its last command:
+  # sleep 200, and its child sleep 100).
+  both ps @ID
+  same_status 0
+  [ "$(head -n 1 <<<"$b_output")" = "$(head -n 1 <<<"$r_output")" ]
+  [ "$(wc -l <<<"$b_output")" = "$(wc -l <<<"$r_output")" ] && [ "$(wc -l <<<"$b_output")" -eq 3 ] ||
+    { echo "runc: $r_output; berth: $b_output"; return 1; }
+  # The caller's options: the columns they ask for, the lines still only the container's.
+  both ps @ID -o pid,comm
+  same_status 0
+  [ "$(head -n 1 <<<"$b_output")" = "  PID COMMAND" ]
+  [ "$(tail -n +2 <<<"$b_output" | awk '{print $2}' | sort)" = "$(tail -n +2 <<<"$r_output" | awk '{print $2}' | sort)" ]
+  [ "$(tail -n +2 <<<"$b_output" | awk '{print $1}' | sort -n)" = \
+    "$(on berth ps --format json @ID && jq -r '.[]' "$TEST_TMP/berth.out" | sort -n)" ]
+  # ps options without a PID column, and options ps refuses, fail in both.
+  both ps @ID -o comm
+  same_status 1
+  [[ "$b_output" == *"couldn't find PID field in ps output"* ]]
+  both ps @ID --no-such-option
+  same_status 1
+  # Tolerated: berth also takes the options after "--" (runc hands ps the "--", which ps
+  # refuses); no engine passes ps options.
+  on berth ps @ID -- -o pid,comm
+  [ "$(head -n 1 "$TEST_TMP/berth.out")" = "  PID COMMAND" ] && [ "$(wc -l <"$TEST_TMP/berth.out")" -eq 3 ]
+}
+
+@test "update --memory -1 lifts a memory+swap limit too, and a later limit leaves swap unlimited" {
+  local engine pid dir
+  config '.linux.resources.memory = {"limit": 104857600, "swap": 209715200}'
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  # The memory and memory+swap (v2: swap) limits of each container's cgroup.
+  limits() {
+    for engine in runc berth; do
+      pid=$(state_of "$engine" | jq .pid)
+      dir=$(cgroup_dir "$pid")
+      if cgroup2_host; then
+        cat "$dir/memory.max" "$dir/memory.swap.max"
+      else
+        cat "$dir/memory.limit_in_bytes" "$dir/memory.memsw.limit_in_bytes" 2>/dev/null ||
+          cat "$dir/memory.limit_in_bytes"
+      fi | paste -sd' '
+    done
+  }
+  both update --memory -1 @ID
+  same_status 0
+  [ "$(limits | sort -u | wc -l)" -eq 1 ] || { limits; return 1; }
+  [[ "$(limits | head -n 1)" != *104857600* ]]
+  [[ "$(limits | head -n 1)" != *209715200* ]]
+  both update --memory 104857600 @ID
+  same_status 0
+  [ "$(limits | sort -u | wc -l)" -eq 1 ] || { limits; return 1; }
+  [[ "$(limits | head -n 1)" == 104857600* ]]
+}
+
 @test "exec into a created container runs, as in runc" {
   both create -b "$BUNDLE" @ID
   both exec @ID sh -c 'exit 5'
@@ -388,6 +549,38 @@ wait_stopped() {
   # Tolerated: `list`'s table pads its columns differently (engines read --format json), and
   # `ps --format json` of a stopped container prints null in runc and [] in berth (both
   # decode to an empty []int in go-runc).
+}
+
+@test "list: sorted by ID, whatever order the directory holds them in" {
+  local id
+  for id in m z a k c; do
+    both create -b "$BUNDLE" "@ID-$id"
+    same_status 0
+  done
+  both list -q
+  same_status 0
+  [ "$(sed 's/-r-/-/' <<<"$r_output")" = "$(sed 's/-b-/-/' <<<"$b_output")" ] ||
+    { echo "runc: $r_output; berth: $b_output"; return 1; }
+  [ "$b_output" = "$(LC_ALL=C sort <<<"$b_output")" ]
+  both list --format json
+  [ "$(jq -r '.[].id' <<<"$b_output")" = "$(jq -r '.[].id' <<<"$b_output" | LC_ALL=C sort)" ]
+}
+
+@test "hooks: one without env gets the runtime's environment" {
+  # It writes what it sees of HOOK_MARK and PATH next to itself, under its container's ID.
+  cat >"$TEST_TMP/hook.sh" <<'EOF'
+#!/bin/sh
+id=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+echo "$HOOK_MARK $PATH" > "${0%/*}/$id.env"
+EOF
+  chmod 755 "$TEST_TMP/hook.sh"
+  config --arg h "$TEST_TMP/hook.sh" '.hooks.createRuntime = [{path: $h}]'
+  HOOK_MARK="from the caller" both create -b "$BUNDLE" @ID
+  same_status 0
+  for engine in runc berth; do
+    [ "$(cat "$TEST_TMP/$(cid $engine).env")" = "from the caller $PATH" ] ||
+      { echo "$engine's hook saw: $(cat "$TEST_TMP/$(cid $engine).env")"; return 1; }
+  done
 }
 
 @test "spec: runc's default config, the hostname apart" {

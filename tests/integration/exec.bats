@@ -53,6 +53,12 @@ JSON
   [ "$status" -eq 0 ] && [ "${lines[0]}" = from-process-json ] && [ "${lines[1]}" = 7 ]
 }
 
+@test "exec --process reads a process substitution (/dev/fd/N, a link to a pipe)" {
+  start
+  run berth exec --process <(echo '{"args": ["sh", "-c", "echo via-pipe; id -u"], "cwd": "/"}') "$ID"
+  [ "$status" -eq 0 ] && [ "${lines[0]}" = via-pipe ] && [ "${lines[1]}" = 0 ]
+}
+
 @test "exec -t gives the process a terminal" {
   start
   run python3 "$BERTH_SOURCE_DIR/tests/integration/pty_run.py" "$BERTH" --root "$ROOT" exec -t "$ID" tty

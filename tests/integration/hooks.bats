@@ -210,26 +210,45 @@ EMPTY=" ]
   berth delete "$ID"
 }
 
-@test "failing poststart and poststop hooks are warnings: the container runs, then is deleted" {
+@test "a failing poststart hook fails start (runtime-spec 1.3): the container is killed, the next hooks do not run" {
   prepare_hooks
   args sleep 100
   add_hook poststart "$(sh_hook 'echo "cannot announce" >&2; exit 1')"
   add_hook poststart "$(record poststart)"
+  berth create -b "$BUNDLE" "$ID"
+  pid=$(state_field "$ID" pid)
+  run berth start "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == "berth: start $ID: poststart hook #0 (/bin/sh): exit status 1; stderr: cannot announce" ]]
+  [ "$(state_field "$ID" status)" = stopped ]
+  process_gone "$pid"
+  [ ! -e "$HOOKS/log" ]
+  berth delete "$ID"
+}
+
+@test "a failing poststart hook fails run too, and leaves no container" {
+  prepare_hooks
+  args sleep 100
+  add_hook poststart "$(sh_hook 'exit 2')"
+  run berth run -d -b "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"poststart hook #0 (/bin/sh): exit status 2"* ]]
+  assert_nothing_left "$ID"
+}
+
+@test "failing poststop hooks are warnings: the container is deleted" {
+  prepare_hooks
+  args sleep 100
   add_hook poststop "$(sh_hook 'exit 3')"
   add_hook poststop "$(record poststop)"
-  berth create -b "$BUNDLE" "$ID"
-  run berth start "$ID"
-  [ "$status" -eq 0 ]
-  # (The text log quotes the message as JSON: the path's slashes may come escaped.)
-  [[ "$output" == *warning*"container $ID: poststart hook #0 ("*"sh): exit status 1; stderr: cannot announce"* ]]
-  [ "$(state_field "$ID" status)" = running ]
+  berth run -d -b "$BUNDLE" "$ID"
   run berth delete -f "$ID"
   [ "$status" -eq 0 ]
+  # (The text log quotes the message as JSON: the path's slashes may come escaped.)
   [[ "$output" == *warning*"container $ID: poststop hook #0 ("*"sh): exit status 3"* ]]
   [ ! -e "$ROOT/$ID" ]
   # The hooks after a failing one still ran.
-  [ "$(cut -d' ' -f1,2 "$HOOKS/log")" = "poststart running
-poststop stopped" ]
+  [ "$(cut -d' ' -f1,2 "$HOOKS/log")" = "poststop stopped" ]
 }
 
 @test "a hook timeout that is not above zero is refused at create" {

@@ -94,6 +94,21 @@ start() {
   grep -q '{"type":"oom","id":"'"$ID"'"}' <<<"$output"
 }
 
+@test "events reports an OOM kill at once, even when the container is deleted before the next tick" {
+  config '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
+  args sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null'
+  berth run -d -b "$BUNDLE" "$ID"
+  timeout 20 "$BERTH" --root "$ROOT" events --interval 30s "$ID" >"$TEST_TMP/events" 2>&1 &
+  local events=$!
+  for _ in $(seq 100); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
+  # What an engine does next: the task is gone, so is the container.
+  berth delete "$ID"
+  local rc=0
+  wait "$events" || rc=$?
+  [ "$rc" -eq 0 ] || { echo "events exited $rc: $(cat "$TEST_TMP/events")"; return 1; }
+  grep -qx '{"type":"oom","id":"'"$ID"'"}' "$TEST_TMP/events" || { cat "$TEST_TMP/events"; return 1; }
+}
+
 @test "exec --cgroup puts the process into an existing sub-cgroup" {
   start
   if cgroup2_host; then

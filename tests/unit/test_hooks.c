@@ -168,13 +168,28 @@ static void test_hook_run_passes_args_with_argv0_and_env_exactly(void **state) {
   free(got);
 }
 
-static void test_hook_run_gives_empty_env_when_none(void **state) {
+/* runc and crun: a hook without "env" gets the runtime's environment (hooks read PATH). */
+static void test_hook_run_passes_our_env_when_none(void **state) {
+  struct fixture *fx = *state;
+  const char *out = path_in(fx, "environ");
+  setenv("BERTH_UNIT_INHERITED", "yes it is", 1);
+  assert_hook_ok(sh_hook("/usr/bin/tr '\\0' '\\n' < /proc/$$/environ > \"$1\"",
+                         (const char *[]){out, NULL}, NULL, 0),
+                 "{}", NULL);
+  unsetenv("BERTH_UNIT_INHERITED");
+  char *got = slurp(out);
+  assert_non_null(strstr(got, "BERTH_UNIT_INHERITED=yes it is\n"));
+  free(got);
+}
+
+/* "env": [] is no environment at all (Go's exec.Cmd: a nil Env inherits, an empty one not). */
+static void test_hook_run_gives_empty_env_when_empty(void **state) {
   struct fixture *fx = *state;
   const char *out = path_in(fx, "environ");
   setenv("BERTH_UNIT_LEAK", "1", 1);
-  assert_hook_ok(
-      sh_hook("/bin/cat /proc/$$/environ > \"$1\"", (const char *[]){out, NULL}, NULL, 0), "{}",
-      NULL);
+  assert_hook_ok(sh_hook("/bin/cat /proc/$$/environ > \"$1\"", (const char *[]){out, NULL},
+                         (const char *[]){NULL}, 0),
+                 "{}", NULL);
   unsetenv("BERTH_UNIT_LEAK");
   char *got = slurp(out);
   assert_string_equal(got, "");
@@ -373,7 +388,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_hook_run_passes_state_on_stdin, setup, teardown),
       cmocka_unit_test_setup_teardown(test_hook_run_passes_args_with_argv0_and_env_exactly, setup,
                                       teardown),
-      cmocka_unit_test_setup_teardown(test_hook_run_gives_empty_env_when_none, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_hook_run_passes_our_env_when_none, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_hook_run_gives_empty_env_when_empty, setup, teardown),
       cmocka_unit_test_setup_teardown(test_hook_run_without_args_uses_path_as_argv0, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_hook_run_runs_in_the_given_cwd, setup, teardown),

@@ -636,6 +636,13 @@ static void test_spec_refuses_hostname_sysctl_without_uts_namespace(void **state
   assert_invalid(spec, "linux.sysctl: ", "kernel.hostname needs a uts namespace");
 }
 
+/* runc's words: the sysctl would override the dedicated field. */
+static void test_spec_refuses_hostname_sysctl_conflicting_with_hostname_field(void **state) {
+  assert_invalid(runc_with("linux.sysctl", "{\"kernel.hostname\": \"x\"}"), "linux.sysctl: ",
+                 "sysctl \"kernel.hostname\" is not allowed as it conflicts with the OCI "
+                 "\"hostname\" field");
+}
+
 static void test_spec_refuses_hostname_without_uts_namespace(void **state) {
   assert_invalid(runc_with("linux.namespaces.3", NULL), "hostname: ", "uts namespace");
 }
@@ -713,6 +720,11 @@ static void test_signal_parses_numbers(void **state) {
   assert_int_equal(berth_signal_parse("64"), 64);
 }
 
+/* Signal 0 is the liveness probe (`kill ID 0`), as in runc. */
+static void test_signal_parses_zero(void **state) {
+  assert_int_equal(berth_signal_parse("0"), 0);
+}
+
 static void test_signal_parses_realtime_offsets(void **state) {
   assert_int_equal(berth_signal_parse("RTMIN"), SIGRTMIN);
   assert_int_equal(berth_signal_parse("RTMIN+3"), SIGRTMIN + 3);
@@ -732,7 +744,6 @@ static void test_signal_refuses_unknown(void **state) {
 }
 
 static void test_signal_refuses_out_of_range_numbers(void **state) {
-  assert_int_equal(berth_signal_parse("0"), -1);
   assert_int_equal(berth_signal_parse("-9"), -1);
   assert_int_equal(berth_signal_parse("65"), -1);
   assert_int_equal(berth_signal_parse("99999999999999999999"), -1);
@@ -820,6 +831,7 @@ int main(void) {
       cmocka_unit_test(test_spec_refuses_host_wide_fs_sysctl),
       cmocka_unit_test(test_spec_refuses_host_wide_kernel_sysctl),
       cmocka_unit_test(test_spec_refuses_hostname_sysctl_without_uts_namespace),
+      cmocka_unit_test(test_spec_refuses_hostname_sysctl_conflicting_with_hostname_field),
       cmocka_unit_test(test_spec_refuses_hostname_without_uts_namespace),
       cmocka_unit_test(test_spec_refuses_unknown_rootfs_propagation),
       cmocka_unit_test(test_spec_accepts_each_rootfs_propagation),
@@ -831,6 +843,7 @@ int main(void) {
       cmocka_unit_test(test_spec_knows_namespace_flags),
       cmocka_unit_test(test_signal_parses_names_with_and_without_sig),
       cmocka_unit_test(test_signal_parses_numbers),
+      cmocka_unit_test(test_signal_parses_zero),
       cmocka_unit_test(test_signal_parses_realtime_offsets),
       cmocka_unit_test(test_signal_refuses_unknown),
       cmocka_unit_test(test_signal_refuses_out_of_range_numbers),

@@ -552,7 +552,7 @@ static void test_create_refuses_a_populated_cgroup(void **state) {
   assert_int_equal(ops->enter(cg, pid, &err), 0);
   struct berth_cgroup *again = NULL;
   expect_error(try_create("c2", rel("busy"), NULL, 0, &again), rel("busy"));
-  expect_mention("processes");
+  expect_mention("container's cgroup is not empty: 1 process(es) found");
   assert_null(again);
   char dir[4096], spid[16];
   path_of("memory", "busy", dir, sizeof(dir));
@@ -567,7 +567,8 @@ static void test_create_refuses_a_frozen_cgroup(void **state) {
   assert_int_equal(ops->freeze(cg, 1, &err), 0);
   assert_file("freezer", "cold", "freezer.state", "FROZEN");
   struct berth_cgroup *again = NULL;
-  expect_error(try_create("c2", rel("cold"), NULL, 0, &again), "frozen");
+  expect_error(try_create("c2", rel("cold"), NULL, 0, &again),
+               "container's cgroup unexpectedly frozen");
   expect_mention(rel("cold"));
   assert_int_equal(ops->freeze(cg, 0, &err), 0);
   error_clear(&err);

@@ -396,7 +396,7 @@ static void test_create_refuses_a_populated_cgroup(void **state) {
   assert_ok(ops->enter(cg, pid, &err));
   struct berth_cgroup *again = NULL;
   expect_error(try_create("c2", rel("busy"), NULL, 0, &again), rel("busy"));
-  expect_mention("processes");
+  expect_mention("container's cgroup is not empty: 1 process(es) found");
   assert_int_equal(err.code, EBUSY);
   assert_null(again);
   char dir[4096];
@@ -410,7 +410,8 @@ static void test_create_refuses_a_frozen_cgroup(void **state) {
   struct berth_cgroup *cg = create("cold", NULL);
   assert_ok(ops->freeze(cg, 1, &err));
   struct berth_cgroup *again = NULL;
-  expect_error(try_create("c2", rel("cold"), NULL, 0, &again), "frozen");
+  expect_error(try_create("c2", rel("cold"), NULL, 0, &again),
+               "container's cgroup unexpectedly frozen");
   expect_mention(rel("cold"));
   assert_null(again);
   assert_ok(ops->freeze(cg, 0, &err));

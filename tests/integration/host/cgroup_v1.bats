@@ -34,6 +34,23 @@ cg() { echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c {print $3}' /proc/"$P
   [ "$(cat "$(cg pids)/pids.max")" = 42 ]
 }
 
+@test "update of the real-time period and runtime works in either direction (runc 1.1.15)" {
+  config '.linux.resources.cpu = {"realtimePeriod": 1000000, "realtimeRuntime": 500000}'
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  PID=$(state_field "$ID" pid)
+  # A new period below the old runtime: the kernel refuses the period first.
+  berth update --cpu-rt-period 400000 --cpu-rt-runtime 300000 "$ID"
+  [ "$(cat "$(cg cpu)/cpu.rt_period_us") $(cat "$(cg cpu)/cpu.rt_runtime_us")" = "400000 300000" ]
+  # A new runtime above the old period: the period has to go first.
+  berth update --cpu-rt-period 900000 --cpu-rt-runtime 600000 "$ID"
+  [ "$(cat "$(cg cpu)/cpu.rt_period_us") $(cat "$(cg cpu)/cpu.rt_runtime_us")" = "900000 600000" ]
+  # The same for the CFS period and quota.
+  berth update --cpu-period 100000 --cpu-quota 50000 "$ID"
+  berth update --cpu-period 20000 --cpu-quota 10000 "$ID"
+  [ "$(cat "$(cg cpu)/cpu.cfs_period_us") $(cat "$(cg cpu)/cpu.cfs_quota_us")" = "20000 10000" ]
+}
+
 @test "pids.limit is enforced" {
   config '.linux.resources.pids = {"limit": 5}'
   args sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 10 & done 2>&1; wait'
@@ -85,14 +102,28 @@ cg() { echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c {print $3}' /proc/"$P
   [ ! -e "/sys/fs/cgroup/pids/berth-it-$ID" ]
 }
 
-@test "a cgroup that already holds processes is refused" {
+@test "a cgroup that already holds processes is refused, in runc 1.2's words" {
   args sleep 100
   config '.linux.cgroupsPath = "shared-'"$ID"'"'
   berth run -d -b "$BUNDLE" "$ID"
   run berth create -b "$BUNDLE" "$ID-2"
   [ "$status" -eq 1 ] && [[ "$output" == *"create $ID-2"* ]]
+  [[ "$output" == *"container's cgroup is not empty: 1 process(es) found"* ]] || { echo "$output"; return 1; }
   [ ! -e "$ROOT/$ID-2" ]
   [ "$(state_field "$ID" status)" = running ]
+}
+
+@test "a frozen cgroup is refused, in runc's words" {
+  local dir=/sys/fs/cgroup/freezer/berth-it-frozen-$ID
+  config --arg p "/berth-it-frozen-$ID" '.linux.cgroupsPath = $p'
+  mkdir "$dir"
+  echo FROZEN > "$dir/freezer.state"
+  run berth create -b "$BUNDLE" "$ID"
+  echo THAWED > "$dir/freezer.state"
+  rmdir "$dir"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container's cgroup unexpectedly frozen"* ]]
+  assert_nothing_left "$ID"
 }
 
 @test "a limit for a controller this host lacks is refused, and nothing is left" {
