@@ -101,10 +101,9 @@ static int parse_device(json_object *o, size_t i, struct device *d, struct berth
   d->type = type[0] == 'b' ? S_IFBLK : type[0] == 'p' ? S_IFIFO : S_IFCHR;
   char path[64];
   snprintf(path, sizeof(path), "linux.devices[%zu]", i);
-  /* The same bounds as spec.c's: dev_t's 12-bit major and 20-bit minor, a 16-bit mode. */
   int64_t major, minor, mode;
-  int r = berth_json_int(o, "major", path, 0, 4095, 0, &major, err);
-  if (r < 0 || (r = berth_json_int(o, "minor", path, 0, 1048575, 0, &minor, err)) < 0 ||
+  int r = berth_json_int(o, "major", path, 0, BERTH_DEV_MAJOR_MAX, 0, &major, err);
+  if (r < 0 || (r = berth_json_int(o, "minor", path, 0, BERTH_DEV_MINOR_MAX, 0, &minor, err)) < 0 ||
       (r = berth_json_int(o, "fileMode", path, 0, 0177777, 0666, &mode, err)) < 0 ||
       (r = berth_json_id(o, "uid", path, 0, &d->uid, err)) < 0 ||
       (r = berth_json_id(o, "gid", path, 0, &d->gid, err)) < 0)

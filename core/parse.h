@@ -13,6 +13,10 @@
 /* The largest uid or gid a process can have: (uid_t)-1 is the kernel's "no id" (setresuid
  * leaves the id unchanged, chown leaves the owner), so it is never a valid id. */
 #define BERTH_ID_MAX 4294967294LL
+/* The kernel's dev_t: a 12-bit major and a 20-bit minor (MKDEV in include/linux/kdev_t.h);
+ * larger numbers would name another device. */
+#define BERTH_DEV_MAJOR_MAX 4095
+#define BERTH_DEV_MINOR_MAX 1048575
 
 /* The whole of TEXT as a decimal integer in [min, max]. 0, or -EINVAL when TEXT is not one
  * (empty, spaces, a '+', trailing characters), -ERANGE when outside (or beyond int64). */

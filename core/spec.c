@@ -33,25 +33,11 @@ struct field {
 };
 
 /* Bounds, each where the kernel would refuse (or silently truncate) beyond it. */
-#define ID_RANGE                                                                                   \
-  { 0, BERTH_ID_MAX }
-#define MAPPING_SIZE                                                                               \
-  { 1, BERTH_ID_MAX + 1 }
 /* A user namespace's id map holds at most 340 lines (kernel 4.15+). */
 #define MAPPINGS_MAX 340
-/* dev_t's split: a 12-bit major and a 20-bit minor (MKDEV in include/linux/kdev_t.h). */
-#define MAJOR_RANGE                                                                                \
-  { 0, 4095 }
-#define MINOR_RANGE                                                                                \
-  { 0, 1048575 }
-/* Device cgroup rules: -1 is the "*" wildcard. */
-#define RULE_MAJOR_RANGE                                                                           \
-  { -1, 4095 }
-#define RULE_MINOR_RANGE                                                                           \
-  { -1, 1048575 }
-/* -1 is "unlimited" for memory and cpu time values (runc); other negatives are garbage. */
-#define LIMIT_RANGE                                                                                \
-  { -1, INT64_MAX }
+/* A device cgroup rule takes -1 for the "*" wildcard of a major or minor. */
+/* Memory and cpu time values: -1 is "unlimited" (runc), other negatives are garbage. */
+#define UNLIMITED (-1)
 /* execve refuses argv and envp whose pointers alone exceed 6 MiB, however large the stack
  * rlimit (bprm_stack_limits: _STK_LIM / 4 * 3), so no process could run with more entries;
  * the bound keeps a hostile config from making init allocate for millions. */
@@ -64,15 +50,15 @@ struct field {
 #define END                                                                                        \
   { NULL, K_STR, false, NULL }
 
-static const struct field id_mapping[] = {{"containerID", K_UINT, true, NULL, ID_RANGE},
-                                          {"hostID", K_UINT, true, NULL, ID_RANGE},
-                                          {"size", K_UINT, true, NULL, MAPPING_SIZE},
+static const struct field id_mapping[] = {{"containerID", K_UINT, true, NULL, {0, BERTH_ID_MAX}},
+                                          {"hostID", K_UINT, true, NULL, {0, BERTH_ID_MAX}},
+                                          {"size", K_UINT, true, NULL, {1, BERTH_ID_MAX + 1}},
                                           END};
 static const struct field user[] = {
-    {"uid", K_UINT, true, NULL, ID_RANGE},
-    {"gid", K_UINT, true, NULL, ID_RANGE},
+    {"uid", K_UINT, true, NULL, {0, BERTH_ID_MAX}},
+    {"gid", K_UINT, true, NULL, {0, BERTH_ID_MAX}},
     {"umask", K_UINT, false, NULL, {0, 0777}},
-    {"additionalGids", K_INT_ARR, false, NULL, ID_RANGE, NGROUPS_MAX},
+    {"additionalGids", K_INT_ARR, false, NULL, {0, BERTH_ID_MAX}, NGROUPS_MAX},
     {"username", K_STR, false, NULL},
     END};
 static const struct field capabilities[] = {
@@ -125,40 +111,40 @@ static const struct field namespace[] = {
 static const struct field device[] = {
     {"path", K_STR, true, NULL},
     {"type", K_STR, true, NULL},
-    {"major", K_INT, false, NULL, MAJOR_RANGE},
-    {"minor", K_INT, false, NULL, MINOR_RANGE},
+    {"major", K_INT, false, NULL, {0, BERTH_DEV_MAJOR_MAX}},
+    {"minor", K_INT, false, NULL, {0, BERTH_DEV_MINOR_MAX}},
     /* a mode_t of 16 bits: permissions, and the file type bits that some engines include */
     {"fileMode", K_UINT, false, NULL, {0, 0177777}},
-    {"uid", K_UINT, false, NULL, ID_RANGE},
-    {"gid", K_UINT, false, NULL, ID_RANGE},
+    {"uid", K_UINT, false, NULL, {0, BERTH_ID_MAX}},
+    {"gid", K_UINT, false, NULL, {0, BERTH_ID_MAX}},
     END};
 static const struct field device_rule[] = {{"allow", K_BOOL, true, NULL},
                                            {"type", K_STR, false, NULL},
-                                           {"major", K_INT, false, NULL, RULE_MAJOR_RANGE},
-                                           {"minor", K_INT, false, NULL, RULE_MINOR_RANGE},
+                                           {"major", K_INT, false, NULL, {-1, BERTH_DEV_MAJOR_MAX}},
+                                           {"minor", K_INT, false, NULL, {-1, BERTH_DEV_MINOR_MAX}},
                                            {"access", K_STR, false, NULL},
                                            END};
-static const struct field memory[] = {{"limit", K_INT, false, NULL, LIMIT_RANGE},
-                                      {"reservation", K_INT, false, NULL, LIMIT_RANGE},
-                                      {"swap", K_INT, false, NULL, LIMIT_RANGE},
-                                      {"kernel", K_INT, false, NULL, LIMIT_RANGE},
-                                      {"kernelTCP", K_INT, false, NULL, LIMIT_RANGE},
+static const struct field memory[] = {{"limit", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
+                                      {"reservation", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
+                                      {"swap", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
+                                      {"kernel", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
+                                      {"kernelTCP", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
                                       {"swappiness", K_UINT, false, NULL},
                                       {"disableOOMKiller", K_BOOL, false, NULL},
                                       {"useHierarchy", K_BOOL, false, NULL},
                                       {"checkBeforeUpdate", K_BOOL, false, NULL},
                                       END};
 static const struct field cpu[] = {{"shares", K_UINT, false, NULL},
-                                   {"quota", K_INT, false, NULL, LIMIT_RANGE},
+                                   {"quota", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
                                    {"burst", K_UINT, false, NULL},
                                    {"period", K_UINT, false, NULL},
-                                   {"realtimeRuntime", K_INT, false, NULL, LIMIT_RANGE},
+                                   {"realtimeRuntime", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
                                    {"realtimePeriod", K_UINT, false, NULL},
                                    {"cpus", K_STR, false, NULL},
                                    {"mems", K_STR, false, NULL},
                                    {"idle", K_INT, false, NULL, {0, 1}}, /* the kernel's cpu.idle */
                                    END};
-static const struct field pids[] = {{"limit", K_INT, true, NULL, LIMIT_RANGE}, END};
+static const struct field pids[] = {{"limit", K_INT, true, NULL, {UNLIMITED, INT64_MAX}}, END};
 static const struct field hugepage[] = {
     {"pageSize", K_STR, true, NULL}, {"limit", K_UINT, true, NULL}, END};
 static const struct field resources[] = {{"devices", K_OBJ_ARR, false, device_rule},

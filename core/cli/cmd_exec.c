@@ -211,6 +211,7 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
   };
   struct exec_flags f = {.o = {.console_fd = -1}};
   _cleanup_error_ struct berth_error err = {0};
+  _cleanup_json_ json_object *subs = NULL; /* owns f.o.sub_cgroups on every return */
   /* The flags that edit the process, in order; at most one per argument. */
   _cleanup_free_ int *codes = calloc((size_t)argc, sizeof(int));
   _cleanup_free_ char **args = calloc((size_t)argc, sizeof(char *));
@@ -236,6 +237,7 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
       break;
     case 'G':
       add_sub_cgroup(&f, optarg);
+      subs = f.o.sub_cgroups;
       break;
     case 'F':
       /* Flag syntax errors exit 1, as runc's flag parser does. */
@@ -252,7 +254,6 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
       break;
     }
   }
-  _cleanup_json_ json_object *subs = f.o.sub_cgroups;
   if (optind >= argc)
     return cli_usage("exec: expected a container id"), EXEC_SETUP_FAILED;
   if (f.process_file == NULL && optind + 1 >= argc)
