@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -16,6 +17,7 @@
 #include "cleanup.h"
 #include "json_util.h"
 #include "mounts.h"
+#include "parse.h"
 #include "safe_path.h"
 
 int berth_console_connect(const char *path, struct berth_error *err) {
@@ -86,8 +88,12 @@ static int size_pty(json_object *process, int master, struct berth_error *err) {
   json_object *size = json_get(process, "consoleSize");
   if (size == NULL)
     return 0;
-  struct winsize ws = {.ws_row = (unsigned short)json_get_int(size, "height", 0),
-                       .ws_col = (unsigned short)json_get_int(size, "width", 0)};
+  int64_t rows, cols;
+  int r = berth_json_int(size, "height", "process.consoleSize", 0, USHRT_MAX, 0, &rows, err);
+  if (r < 0 ||
+      (r = berth_json_int(size, "width", "process.consoleSize", 0, USHRT_MAX, 0, &cols, err)) < 0)
+    return r;
+  struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
   if (ioctl(master, TIOCSWINSZ, &ws) < 0)
     return berth_error(err, errno, "process.consoleSize");
   return 0;

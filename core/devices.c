@@ -14,6 +14,7 @@
 #include "cleanup.h"
 #include "json_util.h"
 #include "mounts.h"
+#include "parse.h"
 #include "safe_path.h"
 
 struct device {
@@ -98,11 +99,18 @@ static int parse_device(json_object *o, size_t i, struct device *d, struct berth
     return berth_error(err, EINVAL, "linux.devices[%zu] (%s): type must be c, u, b or p", i,
                        d->path);
   d->type = type[0] == 'b' ? S_IFBLK : type[0] == 'p' ? S_IFIFO : S_IFCHR;
-  d->major = (unsigned)json_get_int(o, "major", 0);
-  d->minor = (unsigned)json_get_int(o, "minor", 0);
-  d->mode = (mode_t)json_get_int(o, "fileMode", 0666);
-  d->uid = (uid_t)json_get_int(o, "uid", 0);
-  d->gid = (gid_t)json_get_int(o, "gid", 0);
+  char path[64];
+  snprintf(path, sizeof(path), "linux.devices[%zu]", i);
+  int64_t major, minor, mode;
+  int r = berth_json_int(o, "major", path, 0, BERTH_DEV_MAJOR_MAX, 0, &major, err);
+  if (r < 0 || (r = berth_json_int(o, "minor", path, 0, BERTH_DEV_MINOR_MAX, 0, &minor, err)) < 0 ||
+      (r = berth_json_int(o, "fileMode", path, 0, 0177777, 0666, &mode, err)) < 0 ||
+      (r = berth_json_id(o, "uid", path, 0, &d->uid, err)) < 0 ||
+      (r = berth_json_id(o, "gid", path, 0, &d->gid, err)) < 0)
+    return r;
+  d->major = (unsigned)major;
+  d->minor = (unsigned)minor;
+  d->mode = (mode_t)mode;
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -99,8 +100,12 @@ static bool own_id_only(json_object *maps, unsigned own) {
 /* newuidmap/newgidmap (setuid, from shadow's uidmap) write what /etc/subuid allows. */
 static int run_id_helper(const char *helper, pid_t pid, json_object *maps,
                          struct berth_error *err) {
-  size_t n = json_object_array_length(maps);
-  char *argv[3 + 3 * n], numbers[1 + 3 * n][24];
+  /* On the heap: the number of mappings comes from the config (spec.c bounds it at 340). */
+  size_t n = maps != NULL ? json_object_array_length(maps) : 0;
+  _cleanup_free_ char **argv = calloc(3 + 3 * n, sizeof(char *));
+  _cleanup_free_ char(*numbers)[24] = calloc(1 + 3 * n, sizeof(*numbers));
+  if (argv == NULL || numbers == NULL)
+    return berth_error(err, ENOMEM, "run %s", helper);
   argv[0] = (char *)helper;
   snprintf(numbers[0], sizeof(numbers[0]), "%d", (int)pid);
   argv[1] = numbers[0];

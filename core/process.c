@@ -16,6 +16,7 @@
 
 #include "cleanup.h"
 #include "json_util.h"
+#include "parse.h"
 #include "procfs.h"
 #include "rootfs.h"
 #include "spec.h"
@@ -134,22 +135,43 @@ static int apply_caps(json_object *caps, struct berth_capset *keep, struct berth
   return 0;
 }
 
-static int set_user(json_object *user, bool setgroups_allowed, struct berth_error *err) {
-  uid_t uid = (uid_t)json_get_int(user, "uid", 0);
-  gid_t gid = (gid_t)json_get_int(user, "gid", 0);
+/* The ids were range-checked by spec.c; read them again through the typed getters so that
+ * nothing here casts an unchecked number (init gets its spec from the parent). */
+static int read_groups(json_object *user, gid_t **groups, size_t *n, struct berth_error *err) {
   json_object *extra = json_get_array(user, "additionalGids");
-  size_t n = extra != NULL ? json_object_array_length(extra) : 0;
-  gid_t groups[n + 1];
-  for (size_t i = 0; i < n; i++)
-    groups[i] = (gid_t)json_object_get_int64(json_object_array_get_idx(extra, i));
+  *n = extra != NULL ? json_object_array_length(extra) : 0;
+  *groups = calloc(*n + 1, sizeof(gid_t));
+  if (*groups == NULL)
+    return berth_error(err, ENOMEM, "process.user.additionalGids");
+  for (size_t i = 0; i < *n; i++) {
+    char path[64];
+    snprintf(path, sizeof(path), "process.user.additionalGids[%zu]", i);
+    json_object *v = json_object_array_get_idx(extra, i);
+    int r = berth_json_check_range(v, path, 0, BERTH_ID_MAX, err);
+    if (r < 0)
+      return r;
+    (*groups)[i] = (gid_t)json_object_get_int64(v);
+  }
+  return 0;
+}
+
+static int set_user(json_object *user, bool setgroups_allowed, struct berth_error *err) {
+  uint32_t uid, gid;
+  int64_t mask;
+  _cleanup_free_ gid_t *groups = NULL;
+  size_t n = 0;
+  int r = berth_json_id(user, "uid", "process.user", 0, &uid, err);
+  if (r < 0 || (r = berth_json_id(user, "gid", "process.user", 0, &gid, err)) < 0 ||
+      (r = berth_json_int(user, "umask", "process.user", 0, 0777, 022, &mask, err)) < 0 ||
+      (r = read_groups(user, &groups, &n, err)) < 0)
+    return r;
   if (setgroups_allowed && setgroups(n, groups) < 0)
     return berth_error(err, errno, "process.user: setgroups");
   if (setresgid(gid, gid, gid) < 0)
     return berth_error(err, errno, "process.user: setresgid %u", (unsigned)gid);
   if (setresuid(uid, uid, uid) < 0)
     return berth_error(err, errno, "process.user: setresuid %u", (unsigned)uid);
-  json_object *umask_v = json_get_type(user, "umask", json_type_int);
-  umask(umask_v != NULL ? (mode_t)json_object_get_int(umask_v) : 022);
+  umask((mode_t)mask);
   return 0;
 }
 
@@ -200,7 +222,9 @@ static char *home_for(uid_t uid) {
     char *fields[7] = {0}, *save = NULL, *p = line;
     for (int i = 0; i < 7; i++, p = NULL)
       fields[i] = strtok_r(p, ":\n", &save);
-    if (fields[2] != NULL && fields[5] != NULL && (uid_t)strtoul(fields[2], NULL, 10) == uid)
+    int64_t id;
+    if (fields[2] != NULL && fields[5] != NULL &&
+        berth_parse_int(fields[2], 0, BERTH_ID_MAX, &id) == 0 && id == uid)
       return strdup(fields[5]);
   }
   return strdup("/");
@@ -215,7 +239,9 @@ char **berth_process_env(json_object *process) {
   for (size_t i = 0; i < n; i++)
     envp[i] = strdup(json_object_get_string(json_object_array_get_idx(env, i)));
   if (env_lookup(envp, "HOME") == NULL) {
-    _cleanup_free_ char *home = home_for((uid_t)json_get_int(json_get(process, "user"), "uid", 0));
+    uint32_t uid = 0;
+    (void)berth_json_id(json_get(process, "user"), "uid", "process.user", 0, &uid, NULL);
+    _cleanup_free_ char *home = home_for(uid);
     if (asprintf(&envp[n], "HOME=%s", home ? home : "/") < 0)
       envp[n] = NULL;
   }

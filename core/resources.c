@@ -1,33 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "resources.h"
 
-#include <ctype.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cgroup.h"
 #include "cleanup.h"
 #include "json_util.h"
 #include "spec.h"
-
-long long berth_parse_size(const char *text) {
-  char *end = NULL;
-  errno = 0;
-  double n = strtod(text, &end);
-  if (end == text || errno != 0 || n < 0)
-    return -1;
-  static const char units[] = "bkmgtp";
-  const char *u = *end ? strchr(units, tolower((unsigned char)*end)) : units;
-  if (u == NULL)
-    return -1;
-  if (*end && end[1] != '\0' && strcasecmp(end + 1, "b") != 0 && strcasecmp(end + 1, "ib") != 0)
-    return -1;
-  for (long i = 0; i < u - units; i++)
-    n *= 1024;
-  return (long long)n;
-}
 
 /* Objects merge key by key (update --memory keeps the cpu limits); anything else replaces. */
 static void merge(json_object *into, json_object *delta) {

@@ -10,7 +10,5 @@
 /* Merge delta (a LinuxResources object) into the container's linux.resources, apply it
  * through the cgroup plugin, and save the new config in state.json. */
 int berth_container_update(struct berth_container *c, json_object *delta, struct berth_error *err);
-/* "64m", "1G", "1024" → bytes; -1 when not a size. */
-long long berth_parse_size(const char *text);
 
 #endif

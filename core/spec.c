@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,59 +14,86 @@
 #include "berth_seccomp.h"
 #include "cleanup.h"
 #include "json_util.h"
+#include "parse.h"
 #include "util.h"
 
 enum kind { K_STR, K_BOOL, K_INT, K_UINT, K_OBJ, K_OBJ_ARR, K_STR_ARR, K_INT_ARR, K_STR_MAP };
+
+struct range {
+  int64_t min, max; /* both 0: any value of the kind */
+};
 
 struct field {
   const char *key;
   enum kind kind;
   bool required;
   const struct field *children; /* K_OBJ and K_OBJ_ARR members; NULL = any object */
+  struct range range;           /* K_INT, K_UINT, and each element of K_INT_ARR */
+  size_t max_items;             /* arrays: 0 = no limit */
 };
+
+/* Bounds, each where the kernel would refuse (or silently truncate) beyond it. */
+/* A user namespace's id map holds at most 340 lines (kernel 4.15+). */
+#define MAPPINGS_MAX 340
+/* A device cgroup rule takes -1 for the "*" wildcard of a major or minor. */
+/* Memory and cpu time values: -1 is "unlimited" (runc), other negatives are garbage. */
+#define UNLIMITED (-1)
+/* execve refuses argv and envp whose pointers alone exceed 6 MiB, however large the stack
+ * rlimit (bprm_stack_limits: _STK_LIM / 4 * 3), so no process could run with more entries;
+ * the bound keeps a hostile config from making init allocate for millions. */
+#define ARGV_MAX ((size_t)(6 << 20) / sizeof(char *))
+
+/* Entries leave out the bounds they do not have: zero is "none". */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 #define END                                                                                        \
   { NULL, K_STR, false, NULL }
 
-static const struct field id_mapping[] = {{"containerID", K_UINT, true, NULL},
-                                          {"hostID", K_UINT, true, NULL},
-                                          {"size", K_UINT, true, NULL},
+static const struct field id_mapping[] = {{"containerID", K_UINT, true, NULL, {0, BERTH_ID_MAX}},
+                                          {"hostID", K_UINT, true, NULL, {0, BERTH_ID_MAX}},
+                                          {"size", K_UINT, true, NULL, {1, BERTH_ID_MAX + 1}},
                                           END};
 static const struct field user[] = {
-    {"uid", K_UINT, true, NULL},      {"gid", K_UINT, true, NULL},
-    {"umask", K_UINT, false, NULL},   {"additionalGids", K_INT_ARR, false, NULL},
-    {"username", K_STR, false, NULL}, END};
+    {"uid", K_UINT, true, NULL, {0, BERTH_ID_MAX}},
+    {"gid", K_UINT, true, NULL, {0, BERTH_ID_MAX}},
+    {"umask", K_UINT, false, NULL, {0, 0777}},
+    {"additionalGids", K_INT_ARR, false, NULL, {0, BERTH_ID_MAX}, NGROUPS_MAX},
+    {"username", K_STR, false, NULL},
+    END};
 static const struct field capabilities[] = {
     {"bounding", K_STR_ARR, false, NULL},    {"effective", K_STR_ARR, false, NULL},
     {"inheritable", K_STR_ARR, false, NULL}, {"permitted", K_STR_ARR, false, NULL},
     {"ambient", K_STR_ARR, false, NULL},     END};
 static const struct field rlimit[] = {
     {"type", K_STR, true, NULL}, {"hard", K_UINT, true, NULL}, {"soft", K_UINT, true, NULL}, END};
-static const struct field console_size[] = {
-    {"height", K_UINT, true, NULL}, {"width", K_UINT, true, NULL}, END};
+static const struct field console_size[] = {{"height", K_UINT, true, NULL, {0, USHRT_MAX}},
+                                            {"width", K_UINT, true, NULL, {0, USHRT_MAX}},
+                                            END};
 static const struct field process_fields[] = {{"terminal", K_BOOL, false, NULL},
                                               {"consoleSize", K_OBJ, false, console_size},
                                               {"user", K_OBJ, true, user},
-                                              {"args", K_STR_ARR, false, NULL},
+                                              {"args", K_STR_ARR, false, NULL, {0, 0}, ARGV_MAX},
                                               {"commandLine", K_STR, false, NULL},
-                                              {"env", K_STR_ARR, false, NULL},
+                                              {"env", K_STR_ARR, false, NULL, {0, 0}, ARGV_MAX},
                                               {"cwd", K_STR, true, NULL},
                                               {"capabilities", K_OBJ, false, capabilities},
                                               {"rlimits", K_OBJ_ARR, false, rlimit},
                                               {"noNewPrivileges", K_BOOL, false, NULL},
                                               {"apparmorProfile", K_STR, false, NULL},
-                                              {"oomScoreAdj", K_INT, false, NULL},
+                                              {"oomScoreAdj", K_INT, false, NULL, {-1000, 1000}},
                                               {"selinuxLabel", K_STR, false, NULL},
                                               END};
 static const struct field root[] = {
     {"path", K_STR, true, NULL}, {"readonly", K_BOOL, false, NULL}, END};
-static const struct field mount[] = {{"destination", K_STR, true, NULL},
-                                     {"source", K_STR, false, NULL},
-                                     {"type", K_STR, false, NULL},
-                                     {"options", K_STR_ARR, false, NULL},
-                                     {"uidMappings", K_OBJ_ARR, false, id_mapping},
-                                     {"gidMappings", K_OBJ_ARR, false, id_mapping},
-                                     END};
+static const struct field mount[] = {
+    {"destination", K_STR, true, NULL},
+    {"source", K_STR, false, NULL},
+    {"type", K_STR, false, NULL},
+    {"options", K_STR_ARR, false, NULL},
+    {"uidMappings", K_OBJ_ARR, false, id_mapping, {0, 0}, MAPPINGS_MAX},
+    {"gidMappings", K_OBJ_ARR, false, id_mapping, {0, 0}, MAPPINGS_MAX},
+    END};
 static const struct field hook[] = {{"path", K_STR, true, NULL},
                                     {"args", K_STR_ARR, false, NULL},
                                     {"env", K_STR_ARR, false, NULL},
@@ -81,34 +109,42 @@ static const struct field hooks[] = {{"prestart", K_OBJ_ARR, false, hook},
 static const struct field namespace[] = {
     {"type", K_STR, true, NULL}, {"path", K_STR, false, NULL}, END};
 static const struct field device[] = {
-    {"path", K_STR, true, NULL},       {"type", K_STR, true, NULL},
-    {"major", K_INT, false, NULL},     {"minor", K_INT, false, NULL},
-    {"fileMode", K_UINT, false, NULL}, {"uid", K_UINT, false, NULL},
-    {"gid", K_UINT, false, NULL},      END};
-static const struct field device_rule[] = {
-    {"allow", K_BOOL, true, NULL}, {"type", K_STR, false, NULL},   {"major", K_INT, false, NULL},
-    {"minor", K_INT, false, NULL}, {"access", K_STR, false, NULL}, END};
-static const struct field memory[] = {{"limit", K_INT, false, NULL},
-                                      {"reservation", K_INT, false, NULL},
-                                      {"swap", K_INT, false, NULL},
-                                      {"kernel", K_INT, false, NULL},
-                                      {"kernelTCP", K_INT, false, NULL},
+    {"path", K_STR, true, NULL},
+    {"type", K_STR, true, NULL},
+    {"major", K_INT, false, NULL, {0, BERTH_DEV_MAJOR_MAX}},
+    {"minor", K_INT, false, NULL, {0, BERTH_DEV_MINOR_MAX}},
+    /* a mode_t of 16 bits: permissions, and the file type bits that some engines include */
+    {"fileMode", K_UINT, false, NULL, {0, 0177777}},
+    {"uid", K_UINT, false, NULL, {0, BERTH_ID_MAX}},
+    {"gid", K_UINT, false, NULL, {0, BERTH_ID_MAX}},
+    END};
+static const struct field device_rule[] = {{"allow", K_BOOL, true, NULL},
+                                           {"type", K_STR, false, NULL},
+                                           {"major", K_INT, false, NULL, {-1, BERTH_DEV_MAJOR_MAX}},
+                                           {"minor", K_INT, false, NULL, {-1, BERTH_DEV_MINOR_MAX}},
+                                           {"access", K_STR, false, NULL},
+                                           END};
+static const struct field memory[] = {{"limit", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
+                                      {"reservation", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
+                                      {"swap", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
+                                      {"kernel", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
+                                      {"kernelTCP", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
                                       {"swappiness", K_UINT, false, NULL},
                                       {"disableOOMKiller", K_BOOL, false, NULL},
                                       {"useHierarchy", K_BOOL, false, NULL},
                                       {"checkBeforeUpdate", K_BOOL, false, NULL},
                                       END};
 static const struct field cpu[] = {{"shares", K_UINT, false, NULL},
-                                   {"quota", K_INT, false, NULL},
+                                   {"quota", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
                                    {"burst", K_UINT, false, NULL},
                                    {"period", K_UINT, false, NULL},
-                                   {"realtimeRuntime", K_INT, false, NULL},
+                                   {"realtimeRuntime", K_INT, false, NULL, {UNLIMITED, INT64_MAX}},
                                    {"realtimePeriod", K_UINT, false, NULL},
                                    {"cpus", K_STR, false, NULL},
                                    {"mems", K_STR, false, NULL},
-                                   {"idle", K_INT, false, NULL},
+                                   {"idle", K_INT, false, NULL, {0, 1}}, /* the kernel's cpu.idle */
                                    END};
-static const struct field pids[] = {{"limit", K_INT, true, NULL}, END};
+static const struct field pids[] = {{"limit", K_INT, true, NULL, {UNLIMITED, INT64_MAX}}, END};
 static const struct field hugepage[] = {
     {"pageSize", K_STR, true, NULL}, {"limit", K_UINT, true, NULL}, END};
 static const struct field resources[] = {{"devices", K_OBJ_ARR, false, device_rule},
@@ -121,28 +157,38 @@ static const struct field resources[] = {{"devices", K_OBJ_ARR, false, device_ru
                                          {"rdma", K_OBJ, false, NULL},
                                          {"unified", K_STR_MAP, false, NULL},
                                          END};
-static const struct field linux_fields[] = {{"namespaces", K_OBJ_ARR, false, namespace},
-                                            {"uidMappings", K_OBJ_ARR, false, id_mapping},
-                                            {"gidMappings", K_OBJ_ARR, false, id_mapping},
-                                            {"timeOffsets", K_OBJ, false, NULL},
-                                            {"devices", K_OBJ_ARR, false, device},
-                                            {"cgroupsPath", K_STR, false, NULL},
-                                            {"resources", K_OBJ, false, resources},
-                                            {"rootfsPropagation", K_STR, false, NULL},
-                                            {"seccomp", K_OBJ, false, NULL},
-                                            {"sysctl", K_STR_MAP, false, NULL},
-                                            {"maskedPaths", K_STR_ARR, false, NULL},
-                                            {"readonlyPaths", K_STR_ARR, false, NULL},
-                                            {"mountLabel", K_STR, false, NULL},
-                                            {"intelRdt", K_OBJ, false, NULL},
-                                            {"personality", K_OBJ, false, NULL},
-                                            END};
+/* timens_offsets: the kernel refuses nanoseconds outside one second. */
+static const struct field time_offset[] = {
+    {"secs", K_INT, false, NULL}, {"nanosecs", K_UINT, false, NULL, {0, 999999999}}, END};
+static const struct field time_offsets[] = {
+    {"monotonic", K_OBJ, false, time_offset}, {"boottime", K_OBJ, false, time_offset}, END};
+static const struct field linux_fields[] = {
+    {"namespaces", K_OBJ_ARR, false, namespace},
+    {"uidMappings", K_OBJ_ARR, false, id_mapping, {0, 0}, MAPPINGS_MAX},
+    {"gidMappings", K_OBJ_ARR, false, id_mapping, {0, 0}, MAPPINGS_MAX},
+    {"timeOffsets", K_OBJ, false, time_offsets},
+    {"devices", K_OBJ_ARR, false, device},
+    {"cgroupsPath", K_STR, false, NULL},
+    {"resources", K_OBJ, false, resources},
+    {"rootfsPropagation", K_STR, false, NULL},
+    {"seccomp", K_OBJ, false, NULL},
+    {"sysctl", K_STR_MAP, false, NULL},
+    {"maskedPaths", K_STR_ARR, false, NULL},
+    {"readonlyPaths", K_STR_ARR, false, NULL},
+    {"mountLabel", K_STR, false, NULL},
+    {"intelRdt", K_OBJ, false, NULL},
+    {"personality", K_OBJ, false, NULL},
+    END};
 static const struct field top[] = {
     {"ociVersion", K_STR, true, NULL},        {"root", K_OBJ, true, root},
     {"process", K_OBJ, true, process_fields}, {"hostname", K_STR, false, NULL},
     {"domainname", K_STR, false, NULL},       {"mounts", K_OBJ_ARR, false, mount},
     {"hooks", K_OBJ, false, hooks},           {"annotations", K_STR_MAP, false, NULL},
     {"linux", K_OBJ, false, linux_fields},    END};
+
+/* exec --process: a process object alone. */
+static const struct field process_only[] = {{"process", K_OBJ, true, process_fields}, END};
+#pragma GCC diagnostic pop
 
 static const char *kind_text[] = {[K_STR] = "a string",
                                   [K_BOOL] = "a boolean",
@@ -197,10 +243,40 @@ static bool is_kind(json_object *v, enum kind kind) {
   return false;
 }
 
+static bool has_range(const struct field *f) {
+  return f->range.min != 0 || f->range.max != 0;
+}
+
+static int check_elements(json_object *arr, const struct field *f, const char *path,
+                          struct berth_error *err) {
+  size_t n = json_object_array_length(arr);
+  if (f->max_items > 0 && n > f->max_items)
+    return berth_error(err, 0, "%s: %zu entries, more than the %zu allowed", path, n, f->max_items);
+  for (size_t i = 0; f->kind == K_INT_ARR && has_range(f) && i < n; i++) {
+    char sub[512];
+    if (snprintf(sub, sizeof(sub), "%s[%zu]", path, i) >= (int)sizeof(sub))
+      return berth_error(err, 0, "%s: nested too deeply", path);
+    int r = berth_json_check_range(json_object_array_get_idx(arr, i), sub, f->range.min,
+                                   f->range.max, err);
+    if (r < 0)
+      return r;
+  }
+  return 0;
+}
+
 static int check_field(json_object *v, const struct field *f, const char *path,
                        struct berth_error *err) {
+  /* An integer outside its field's range says so, a negative one for an unsigned field too. */
+  if ((f->kind == K_INT || f->kind == K_UINT) && has_range(f) &&
+      json_object_is_type(v, json_type_int))
+    return berth_json_check_range(v, path, f->range.min, f->range.max, err);
   if (!is_kind(v, f->kind))
     return berth_error(err, 0, "%s: must be %s", path, kind_text[f->kind]);
+  if (json_object_is_type(v, json_type_array)) {
+    int r = check_elements(v, f, path, err);
+    if (r < 0)
+      return r;
+  }
   if (f->children == NULL)
     return 0;
   if (f->kind == K_OBJ)
@@ -251,6 +327,40 @@ static int check_without_mount_namespace(json_object *spec, int seen, struct ber
                        "linux.rootfsPropagation: %s needs a mount namespace (without one the "
                        "container's root is a private copy)",
                        prop);
+  return 0;
+}
+
+/* The kernel refuses a map line whose range passes (uid_t)-1; say which line and why. */
+static int check_mapping_ends(json_object *maps, const char *path, struct berth_error *err) {
+  static const char *const starts[] = {"containerID", "hostID"};
+  for (size_t i = 0; maps != NULL && i < json_object_array_length(maps); i++) {
+    json_object *m = json_object_array_get_idx(maps, i);
+    int64_t size = json_get_int(m, "size", 1);
+    for (size_t s = 0; s < ARRAY_SIZE(starts); s++) {
+      int64_t first = json_get_int(m, starts[s], 0);
+      if (first + size - 1 > BERTH_ID_MAX)
+        return berth_error(err, 0, "%s[%zu]: %s %lld + size %lld passes the largest id %lld", path,
+                           i, starts[s], (long long)first, (long long)size, BERTH_ID_MAX);
+    }
+  }
+  return 0;
+}
+
+static int check_all_mappings(json_object *spec, struct berth_error *err) {
+  static const char *const kinds[] = {"uidMappings", "gidMappings"};
+  json_object *mounts = json_get_array(spec, "mounts");
+  for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+    char path[64];
+    snprintf(path, sizeof(path), "linux.%s", kinds[k]);
+    int r = check_mapping_ends(json_get_array(json_get(spec, "linux"), kinds[k]), path, err);
+    for (size_t i = 0; r == 0 && mounts != NULL && i < json_object_array_length(mounts); i++) {
+      snprintf(path, sizeof(path), "mounts[%zu].%s", i, kinds[k]);
+      r = check_mapping_ends(json_get_array(json_object_array_get_idx(mounts, i), kinds[k]), path,
+                             err);
+    }
+    if (r < 0)
+      return r;
+  }
   return 0;
 }
 
@@ -317,9 +427,15 @@ static int check_process(json_object *spec, struct berth_error *err) {
     return berth_error(err, 0, "process.cwd: %s is not an absolute path", cwd);
   json_object *rlimits = json_get_array(proc, "rlimits");
   for (size_t i = 0; rlimits != NULL && i < json_object_array_length(rlimits); i++) {
-    const char *type = json_get_str(json_object_array_get_idx(rlimits, i), "type");
+    json_object *l = json_object_array_get_idx(rlimits, i);
+    const char *type = json_get_str(l, "type");
     if (berth_rlimit_number(type) < 0)
       return berth_error(err, 0, "process.rlimits[%zu].type: unknown rlimit %s", i, type);
+    uint64_t soft = json_object_get_uint64(json_get(l, "soft"));
+    uint64_t hard = json_object_get_uint64(json_get(l, "hard"));
+    if (soft > hard)
+      return berth_error(err, 0, "process.rlimits[%zu]: soft %llu is above hard %llu", i,
+                         (unsigned long long)soft, (unsigned long long)hard);
   }
   return check_capabilities(spec, err);
 }
@@ -400,9 +516,9 @@ static int check_linux(json_object *spec, struct berth_error *err) {
       (json_get_str(spec, "hostname") != NULL && *json_get_str(spec, "hostname") != '\0'))
     return berth_error(err, 0, "hostname: setting it needs a uts namespace");
   int r = check_namespaces(spec, err);
-  if (r == 0)
-    r = check_sysctl(spec, err);
-  return r < 0 ? r : check_sysctl_field_conflicts(spec, err);
+  if (r < 0 || (r = check_all_mappings(spec, err)) < 0 || (r = check_sysctl(spec, err)) < 0)
+    return r;
+  return check_sysctl_field_conflicts(spec, err);
 }
 
 /* The runtime spec: a hook's timeout, when given, MUST be greater than zero. */
@@ -415,8 +531,15 @@ static int check_hooks(json_object *spec, struct berth_error *err) {
     for (size_t i = 0; i < n; i++) {
       json_object *timeout =
           json_get_type(json_object_array_get_idx(list, i), "timeout", json_type_int);
-      if (timeout != NULL && json_object_get_int64(timeout) <= 0)
+      if (timeout == NULL)
+        continue;
+      if (json_object_get_int64(timeout) <= 0)
         return berth_error(err, 0, "hooks.%s[%zu].timeout: must be greater than zero", kind, i);
+      char path[512];
+      snprintf(path, sizeof(path), "hooks.%s[%zu].timeout", kind, i);
+      int r = berth_json_check_range(timeout, path, 1, INT32_MAX, err);
+      if (r < 0)
+        return r;
     }
   }
   return 0;
@@ -437,10 +560,9 @@ int berth_spec_validate(json_object *spec, struct berth_error *err) {
 }
 
 int berth_spec_validate_process(json_object *process, struct berth_error *err) {
-  static const struct field wrapper[] = {{"process", K_OBJ, true, process_fields}, END};
   json_object *spec = json_object_new_object();
   json_object_object_add(spec, "process", json_object_get(process));
-  int r = check_object(spec, wrapper, "", err);
+  int r = check_object(spec, process_only, "", err);
   if (r == 0)
     r = check_process(spec, err);
   json_object_put(spec);

@@ -57,6 +57,11 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Exactly one positional ID after the flags, else a usage error (returns NULL). */
 const char *cli_one_id(int argc, char **argv, const char *command);
 
+/* A count of fds from 3 up (--preserve-fds, LISTEN_FDS): 0 up to the fd limit minus 3. */
+int cli_parse_fd_count(const char *what, const char *text, int *out, struct berth_error *err);
+/* LISTEN_FDS when LISTEN_PID names this process, else 0; garbage in either is an error. */
+int cli_listen_fds(int *out, struct berth_error *err);
+
 /* Open --root and load container ID; errors already in err. */
 int cli_load(struct berth_globals *g, const char *id, int *root_fd, struct berth_container **c,
              struct berth_error *err);

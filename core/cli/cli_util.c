@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "log.h"
+#include "parse.h"
 
 int cli_fail(struct berth_error *err) {
   berth_log_fatal(err->msg != NULL ? err->msg : "unknown error");
@@ -40,4 +43,29 @@ int cli_load(struct berth_globals *g, const char *id, int *root_fd, struct berth
   if (*root_fd < 0)
     return *root_fd;
   return berth_container_load(*root_fd, id, c, err);
+}
+
+/* fds 3.. handed on must exist below the fd limit; the cap keeps LISTEN_FDS plus
+ * --preserve-fds within an int. */
+int cli_parse_fd_count(const char *what, const char *text, int *out, struct berth_error *err) {
+  struct rlimit rl = {.rlim_cur = 1024};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  int64_t max = rl.rlim_cur > (1 << 30) ? (1 << 30) : (int64_t)rl.rlim_cur, n;
+  int r = berth_parse_int_named(what, text, 0, max - 3, &n, err);
+  if (r == 0)
+    *out = (int)n;
+  return r;
+}
+
+/* systemd's socket activation (sd_listen_fds): LISTEN_FDS counts only when LISTEN_PID is us. */
+int cli_listen_fds(int *out, struct berth_error *err) {
+  const char *pid_text = getenv("LISTEN_PID"), *fds_text = getenv("LISTEN_FDS");
+  int64_t pid;
+  *out = 0;
+  if (pid_text == NULL || fds_text == NULL)
+    return 0;
+  int r = berth_parse_int_named("LISTEN_PID", pid_text, 1, INT32_MAX, &pid, err);
+  if (r < 0 || pid != getpid())
+    return r;
+  return cli_parse_fd_count("LISTEN_FDS", fds_text, out, err);
 }

@@ -28,6 +28,7 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
                                      .rootless = g->rootless,
                                      .console_fd = -1};
   *f = (struct create_flags){0};
+  _cleanup_error_ struct berth_error err = {0};
   int c;
   while ((c = getopt_long(argc, argv, run ? "b:d" : "b:", opts, NULL)) != -1) {
     switch (c) {
@@ -48,14 +49,10 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
       break;
     case 'S':
       break;
-    case 'F': {
-      char *end = NULL;
-      long n = strtol(optarg, &end, 10);
-      if (*end != '\0' || n < 0 || n > 65536)
-        return cli_usage("--preserve-fds: %s is not a count of fds", optarg);
-      o->preserve_fds = (int)n;
+    case 'F':
+      if (cli_parse_fd_count("--preserve-fds", optarg, &o->preserve_fds, &err) < 0)
+        return cli_fail(&err);
       break;
-    }
     case 'd':
     case 'k':
       if (!run)
@@ -69,10 +66,8 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
       return cli_usage("%s: invalid option", run ? "run" : "create");
     }
   }
-  /* LISTEN_FDS counts only when it was meant for us (LISTEN_PID is our pid). */
-  const char *listen_pid = getenv("LISTEN_PID"), *listen_fds = getenv("LISTEN_FDS");
-  if (listen_pid != NULL && listen_fds != NULL && atoi(listen_pid) == getpid())
-    o->listen_fds = atoi(listen_fds) > 0 ? atoi(listen_fds) : 0;
+  if (cli_listen_fds(&o->listen_fds, &err) < 0)
+    return cli_fail(&err);
   o->id = cli_one_id(argc, argv, run ? "run" : "create");
   return o->id != NULL ? 0 : 1;
 }

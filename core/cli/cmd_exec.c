@@ -14,6 +14,7 @@
 #include "exec.h"
 #include "foreground.h"
 #include "json_util.h"
+#include "parse.h"
 #include "spec.h"
 #include "util.h"
 
@@ -40,20 +41,31 @@ static void append_all(json_object *process, const char *set, const char *value)
   json_object_array_add(list, json_object_new_string(value));
 }
 
-static int set_user(json_object *process, const char *text) {
-  char *end = NULL;
-  json_object *user = json_get(process, "user");
-  long uid = strtol(text, &end, 10);
-  if (end == text || (*end != '\0' && *end != ':') || uid < 0)
-    return cli_usage("exec: --user %s: expected uid[:gid]", text);
-  json_object_object_add(user, "uid", json_object_new_int64(uid));
-  if (*end == ':') {
-    const char *g = end + 1;
-    long gid = strtol(g, &end, 10);
-    if (end == g || *end != '\0' || gid < 0)
-      return cli_usage("exec: --user %s: expected uid[:gid]", text);
-    json_object_object_add(user, "gid", json_object_new_int64(gid));
-  }
+/* --user uid[:gid]: ids the kernel can set, never (uid_t)-1 or more. */
+static int parse_user(const char *text, int64_t *uid, int64_t *gid, struct berth_error *err) {
+  const char *colon = strchr(text, ':');
+  _cleanup_free_ char *uid_text =
+      strndup(text, colon != NULL ? (size_t)(colon - text) : strlen(text));
+  if (uid_text == NULL)
+    return berth_error(err, ENOMEM, "exec: --user");
+  *gid = -1;
+  int r = berth_parse_int_named("exec: --user: uid", uid_text, 0, BERTH_ID_MAX, uid, err);
+  if (r == 0 && colon != NULL)
+    r = berth_parse_int_named("exec: --user: gid", colon + 1, 0, BERTH_ID_MAX, gid, err);
+  return r;
+}
+
+static int parse_gid(const char *text, int64_t *gid, struct berth_error *err) {
+  return berth_parse_int_named("exec: --additional-gids", text, 0, BERTH_ID_MAX, gid, err);
+}
+
+/* The numbers in the flags, checked where they are parsed: before the container is touched. */
+static int check_flag(int c, const char *arg, struct berth_error *err) {
+  int64_t a, b;
+  if (c == 'u')
+    return parse_user(arg, &a, &b, err);
+  if (c == 'g')
+    return parse_gid(arg, &a, err);
   return 0;
 }
 
@@ -74,6 +86,16 @@ static void set_env(json_object *env, const char *arg) {
     json_object_array_add(env, json_object_new_string(arg));
 }
 
+static void set_user(json_object *process, const char *text) {
+  int64_t uid, gid;
+  json_object *user = json_get(process, "user");
+  if (parse_user(text, &uid, &gid, NULL) < 0) /* check_flag refused it already */
+    return;
+  json_object_object_add(user, "uid", json_object_new_int64(uid));
+  if (gid >= 0)
+    json_object_object_add(user, "gid", json_object_new_int64(gid));
+}
+
 /* One flag applied to the process copied from the container's spec. */
 static int apply_flag(json_object *p, int c, const char *arg) {
   static const char *const cap_sets[] = {"bounding", "effective", "permitted", "ambient"};
@@ -88,15 +110,18 @@ static int apply_flag(json_object *p, int c, const char *arg) {
     set_env(json_get(p, "env"), arg);
     return 0;
   case 'u':
-    return set_user(p, arg);
+    set_user(p, arg);
+    return 0;
   case 'g': {
     json_object *user = json_get(p, "user");
     json_object *gids = json_get_array(user, "additionalGids");
+    int64_t gid;
     if (gids == NULL) {
       gids = json_object_new_array();
       json_object_object_add(user, "additionalGids", gids);
     }
-    json_object_array_add(gids, json_object_new_int64(strtol(arg, NULL, 10)));
+    if (parse_gid(arg, &gid, NULL) == 0) /* check_flag refused anything else */
+      json_object_array_add(gids, json_object_new_int64(gid));
     return 0;
   }
   case 'c':
@@ -222,8 +247,13 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
       {NULL, 0, NULL, 0},
   };
   struct exec_flags f = {.o = {.console_fd = -1}};
-  int codes[argc];
-  char *args[argc];
+  _cleanup_error_ struct berth_error err = {0};
+  _cleanup_json_ json_object *subs = NULL; /* owns f.o.sub_cgroups on every return */
+  /* The flags that edit the process, in order; at most one per argument. */
+  _cleanup_free_ int *codes = calloc((size_t)argc, sizeof(int));
+  _cleanup_free_ char **args = calloc((size_t)argc, sizeof(char *));
+  if (codes == NULL || args == NULL)
+    return cli_usage("exec: out of memory"), EXEC_SETUP_FAILED;
   int n = 0, c;
   while ((c = getopt_long(argc, argv, "+p:tdu:e:g:c:", opts, NULL)) != -1) {
     switch (c) {
@@ -244,24 +274,27 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
       break;
     case 'G':
       add_sub_cgroup(&f, optarg);
+      subs = f.o.sub_cgroups;
       break;
     case 'F':
-      f.o.preserve_fds = atoi(optarg);
+      /* Flag syntax errors exit 1, as runc's flag parser does. */
+      if (cli_parse_fd_count("exec: --preserve-fds", optarg, &f.o.preserve_fds, &err) < 0)
+        return cli_fail(&err);
       break;
     case '?':
       return cli_usage("exec: invalid option"), EXEC_SETUP_FAILED;
     default:
+      if (check_flag(c, optarg, &err) < 0)
+        return cli_fail(&err);
       codes[n] = c;
       args[n++] = optarg;
       break;
     }
   }
-  _cleanup_json_ json_object *subs = f.o.sub_cgroups;
   if (optind >= argc)
     return cli_usage("exec: expected a container id"), EXEC_SETUP_FAILED;
   if (f.process_file == NULL && optind + 1 >= argc)
     return cli_usage("exec: expected a command (or --process FILE)"), EXEC_SETUP_FAILED;
-  _cleanup_error_ struct berth_error err = {0};
   _cleanup_close_ int root_fd = -1;
   _cleanup_container_ struct berth_container *container = NULL;
   if (cli_load(g, argv[optind], &root_fd, &container, &err) < 0)

@@ -2,12 +2,14 @@
 /* `berth update`: --resources FILE|- (a LinuxResources object) or runc's flags. */
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "json_util.h"
+#include "parse.h"
 #include "resources.h"
 #include "spec.h"
 #include "util.h"
@@ -19,24 +21,25 @@ static const struct update_flag {
   const char *group; /* linux.resources member */
   const char *key;
   enum kind kind;
+  int64_t min, max; /* INT: the values runc's flag takes (-1: unlimited) */
 } flags[] = {
-    {"memory", "memory", "limit", SIZE},
-    {"memory-reservation", "memory", "reservation", SIZE},
-    {"memory-swap", "memory", "swap", SIZE},
-    {"kernel-memory", "memory", "kernel", SIZE},
-    {"kernel-memory-tcp", "memory", "kernelTCP", SIZE},
-    {"cpu-shares", "cpu", "shares", INT},
-    {"cpu-quota", "cpu", "quota", INT},
-    {"cpu-period", "cpu", "period", INT},
-    {"cpu-rt-runtime", "cpu", "realtimeRuntime", INT},
-    {"cpu-rt-period", "cpu", "realtimePeriod", INT},
-    {"cpu-idle", "cpu", "idle", INT},
-    {"cpuset-cpus", "cpu", "cpus", STR},
-    {"cpuset-mems", "cpu", "mems", STR},
-    {"pids-limit", "pids", "limit", INT},
-    {"blkio-weight", "blockIO", "weight", INT},
-    {"l3-cache-schema", NULL, "l3CacheSchema", STR},
-    {"mem-bw-schema", NULL, "memBwSchema", STR},
+    {"memory", "memory", "limit", SIZE, 0, 0},
+    {"memory-reservation", "memory", "reservation", SIZE, 0, 0},
+    {"memory-swap", "memory", "swap", SIZE, 0, 0},
+    {"kernel-memory", "memory", "kernel", SIZE, 0, 0},
+    {"kernel-memory-tcp", "memory", "kernelTCP", SIZE, 0, 0},
+    {"cpu-shares", "cpu", "shares", INT, 0, INT64_MAX},
+    {"cpu-quota", "cpu", "quota", INT, -1, INT64_MAX},
+    {"cpu-period", "cpu", "period", INT, 0, INT64_MAX},
+    {"cpu-rt-runtime", "cpu", "realtimeRuntime", INT, -1, INT64_MAX},
+    {"cpu-rt-period", "cpu", "realtimePeriod", INT, 0, INT64_MAX},
+    {"cpu-idle", "cpu", "idle", INT, 0, 1},
+    {"cpuset-cpus", "cpu", "cpus", STR, 0, 0},
+    {"cpuset-mems", "cpu", "mems", STR, 0, 0},
+    {"pids-limit", "pids", "limit", INT, -1, INT64_MAX},
+    {"blkio-weight", "blockIO", "weight", INT, 0, UINT16_MAX},
+    {"l3-cache-schema", NULL, "l3CacheSchema", STR, 0, 0},
+    {"mem-bw-schema", NULL, "memBwSchema", STR, 0, 0},
 };
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
@@ -54,16 +57,21 @@ static int add_flag(json_object *delta, const struct update_flag *f, const char 
     return cli_usage("update: --%s: Intel RDT needs the intelrdt plugin, which is not installed",
                      f->name);
   json_object *v;
+  int64_t n;
   if (f->kind == STR) {
     v = json_object_new_string(arg);
-  } else {
-    char *end = NULL;
-    long long n = f->kind == SIZE ? berth_parse_size(arg) : strtoll(arg, &end, 10);
-    /* -1 means "unlimited" for sizes and counts alike (runc). */
-    if (strcmp(arg, "-1") == 0)
-      n = -1;
-    else if ((f->kind == SIZE && n < 0) || (f->kind == INT && (end == arg || *end != '\0')))
+  } else if (f->kind == SIZE) {
+    /* -1 means "unlimited" (runc). */
+    n = strcmp(arg, "-1") == 0 ? -1 : berth_parse_size(arg);
+    if (n < -1 || (n == -1 && strcmp(arg, "-1") != 0))
       return cli_usage("update: --%s: invalid value %s", f->name, arg);
+    v = json_object_new_int64(n);
+  } else {
+    char what[64];
+    snprintf(what, sizeof(what), "update: --%s", f->name);
+    _cleanup_error_ struct berth_error err = {0};
+    if (berth_parse_int_named(what, arg, f->min, f->max, &n, &err) < 0)
+      return cli_fail(&err);
     v = json_object_new_int64(n);
   }
   json_object_object_add(group(delta, f->group), f->key, v);

@@ -153,3 +153,88 @@ expect_refusal() { # expect_refusal "message part" create args...
   done
   expect_refusal "container nosuch does not exist" kill nosuch KILL
 }
+
+# --- numbers out of range: refused where they are parsed, naming the field and the range ---
+# With `run`, not `create`: a config wrongly accepted then runs to its end instead of leaving a
+# created init that holds the output pipe of bats' `run` open.
+
+# (uid_t)-1 is the kernel's "no id": setresuid(-1, -1, -1) changes nothing, so a config asking
+# for it (or for a value that a cast wraps to it or to 0) ran the process as root.
+@test "a uid or gid of (uid_t)-1 or beyond is refused, never run as root" {
+  args id -u
+  for uid in 4294967295 4294967296 18446744073709551615 -1; do
+    config --argjson v "$uid" '.process.user.uid = $v'
+    expect_refusal "config.json: process.user.uid: $uid is out of range (0-4294967294)" \
+      run -b "$BUNDLE" "$ID"
+  done
+  config '.process.user.uid = 0 | .process.user.gid = 4294967296'
+  expect_refusal "process.user.gid: 4294967296 is out of range (0-4294967294)" run -b "$BUNDLE" "$ID"
+  config '.process.user.gid = 0 | .process.user.additionalGids = [5, 4294967295]'
+  expect_refusal "process.user.additionalGids[1]: 4294967295 is out of range (0-4294967294)" \
+    run -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "the largest uid and gid, 4294967294, pass the parser" {
+  config '.process.user.uid = 4294967294 | .process.user.gid = 4294967294'
+  args sh -c 'echo $(id -u) $(id -g)'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] && [ "$output" = "4294967294 4294967294" ] || { echo "$output"; false; }
+}
+
+@test "a user namespace mapping that passes the largest id is refused" {
+  userns='.linux.namespaces += [{"type": "user"}] | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+  config "$userns"' | .linux.uidMappings = [{"containerID": 0, "hostID": 4294967295, "size": 1}]'
+  expect_refusal "linux.uidMappings[0].hostID: 4294967295 is out of range (0-4294967294)" \
+    run -b "$BUNDLE" "$ID"
+  config '.linux.uidMappings = [{"containerID": 0, "hostID": 4294967000, "size": 1000}]'
+  expect_refusal "linux.uidMappings[0]: hostID 4294967000 + size 1000 passes the largest id" \
+    run -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "consoleSize, device numbers and oomScoreAdj out of range are refused" {
+  config '.process.consoleSize = {"height": 65536, "width": 80}'
+  expect_refusal "process.consoleSize.height: 65536 is out of range (0-65535)" run -b "$BUNDLE" "$ID"
+  config 'del(.process.consoleSize) | .linux.devices = [{"path": "/dev/big", "type": "c", "major": 4096, "minor": 1}]'
+  expect_refusal "linux.devices[0].major: 4096 is out of range (0-4095)" run -b "$BUNDLE" "$ID"
+  config '.linux.devices[0].major = 1 | .linux.devices[0].minor = 1048576'
+  expect_refusal "linux.devices[0].minor: 1048576 is out of range (0-1048575)" run -b "$BUNDLE" "$ID"
+  config 'del(.linux.devices) | .process.oomScoreAdj = 1001'
+  expect_refusal "process.oomScoreAdj: 1001 is out of range (-1000 to 1000)" run -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+# No exec could take more: the argv pointers alone would pass the kernel's 6 MiB.
+@test "more process.args than execve could ever take are refused" {
+  config '.process.args = ["true"] + [range(786432) | "x"]'
+  expect_refusal "process.args: 786433 entries, more than the 786432 allowed" run -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+}
+
+@test "exec refuses numeric flags out of range before anything runs" {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  expect_refusal "exec: --user: uid: 4294967296 is out of range (0-4294967294)" \
+    exec --user 4294967296 "$ID" id -u
+  expect_refusal "exec: --user: gid: 4294967295 is out of range" exec --user 0:4294967295 "$ID" id -u
+  expect_refusal 'exec: --additional-gids: "foo" is not an integer' \
+    exec --additional-gids foo "$ID" id -G
+  for n in -1 abc 99999999999; do
+    expect_refusal "exec: --preserve-fds: " exec --preserve-fds "$n" "$ID" true
+    [[ "$output" == *"$n"* ]]
+  done
+  # Nothing was started: the container's only process is still its init.
+  [ "$(berth ps -f json "$ID" | jq length)" -eq 1 ]
+  [ "$(state_field "$ID" status)" = running ]
+}
+
+@test "LISTEN_FDS meant for berth must be a count of fds" {
+  for n in abc -1 99999999; do
+    run sh -c 'LISTEN_PID=$$ LISTEN_FDS=$0 exec "$@"' "$n" \
+      "$BERTH" --root "$ROOT" "${BERTH_DRIVER_ARGS[@]}" run -b "$BUNDLE" "$ID"
+    [ "$status" -eq 1 ] && [ "${#lines[@]}" -eq 1 ] || { echo "LISTEN_FDS=$n: $output"; false; }
+    [[ "$output" == "berth: LISTEN_FDS: "*"$n"* ]] || { echo "got: $output"; false; }
+  done
+  assert_nothing_left "$ID"
+}

@@ -426,7 +426,7 @@ static void test_spec_refuses_string_uid(void **state) {
 
 static void test_spec_refuses_negative_uid(void **state) {
   assert_invalid(runc_with("process.user.uid", "-1"),
-                 "process.user.uid: ", "must be a non-negative integer");
+                 "process.user.uid: ", "-1 is out of range (0-4294967294)");
 }
 
 static void test_spec_refuses_fractional_gid(void **state) {
@@ -480,6 +480,153 @@ static void test_spec_names_device_rule_index(void **state) {
 static void test_spec_refuses_non_integer_additional_gid(void **state) {
   assert_invalid(full_with("process.user.additionalGids", "[5, \"wheel\"]"),
                  "process.user.additionalGids: ", "must be an array of integers");
+}
+
+/* --- ranges: every number fits the type and the kernel's limits it ends up in --- */
+
+/* (uid_t)-1 is "no change" to setresuid: a config asking for it must not run as root. */
+static void test_spec_refuses_uid_of_no_id_and_beyond(void **state) {
+  assert_invalid(runc_with("process.user.uid", "4294967295"),
+                 "process.user.uid: ", "4294967295 is out of range (0-4294967294)");
+  assert_invalid(runc_with("process.user.uid", "4294967296"),
+                 "process.user.uid: ", "4294967296 is out of range (0-4294967294)");
+  assert_invalid(runc_with("process.user.uid", "18446744073709551615"),
+                 "process.user.uid: ", "18446744073709551615 is out of range");
+  assert_invalid(runc_with("process.user.gid", "4294967296"),
+                 "process.user.gid: ", "out of range (0-4294967294)");
+}
+
+static void test_spec_accepts_largest_uid(void **state) {
+  json_object *spec = runc_with("process.user.uid", "4294967294");
+  edit(spec, "process.user.gid", "4294967294");
+  assert_valid(spec);
+}
+
+static void test_spec_refuses_additional_gid_out_of_range(void **state) {
+  assert_invalid(full_with("process.user.additionalGids", "[5, 4294967295]"),
+                 "process.user.additionalGids[1]: ", "out of range (0-4294967294)");
+  assert_invalid(full_with("process.user.additionalGids", "[-1]"),
+                 "process.user.additionalGids[0]: ", "-1 is out of range");
+}
+
+static void test_spec_refuses_umask_beyond_permission_bits(void **state) {
+  assert_invalid(full_with("process.user.umask", "512"),
+                 "process.user.umask: ", "512 is out of range (0-511)");
+}
+
+static void test_spec_refuses_mapping_out_of_range(void **state) {
+  assert_invalid(full_with("linux.uidMappings.0.hostID", "4294967296"),
+                 "linux.uidMappings[0].hostID: ", "out of range (0-4294967294)");
+  assert_invalid(full_with("linux.gidMappings.0.size", "0"),
+                 "linux.gidMappings[0].size: ", "0 is out of range (1-4294967295)");
+}
+
+/* A mapping whose last id passes (uid_t)-1 would be refused by the kernel, or wrap. */
+static void test_spec_refuses_mapping_that_overflows(void **state) {
+  assert_invalid(full_with("linux.uidMappings.0.hostID", "4294967000"),
+                 "linux.uidMappings[0]: ", "hostID 4294967000 + size 65536 passes the largest id");
+  assert_invalid(full_with("linux.gidMappings.0.containerID", "4294967294"),
+                 "linux.gidMappings[0]: ", "containerID 4294967294 + size 65536");
+  json_object *spec = full_with("linux.uidMappings.0.hostID", "4294901759"); /* ends at -2 */
+  assert_valid(spec);
+}
+
+static void test_spec_refuses_id_mapped_mount_that_overflows(void **state) {
+  assert_invalid(runc_with("mounts.1.uidMappings",
+                           "[{\"containerID\": 0, \"hostID\": 4294967295, \"size\": 1}]"),
+                 "mounts[1].uidMappings[0].hostID: ", "out of range");
+  assert_invalid(runc_with("mounts.1.gidMappings",
+                           "[{\"containerID\": 1, \"hostID\": 0, \"size\": 4294967295}]"),
+                 "mounts[1].gidMappings[0]: ", "containerID 1 + size 4294967295");
+}
+
+/* The kernel takes at most 340 lines in uid_map. */
+static void test_spec_refuses_more_mappings_than_the_kernel_takes(void **state) {
+  json_object *spec = full_spec();
+  json_object *maps = json_object_new_array();
+  for (int i = 0; i < 341; i++) {
+    json_object *m = json_object_new_object();
+    json_object_object_add(m, "containerID", json_object_new_int64(i));
+    json_object_object_add(m, "hostID", json_object_new_int64(100000 + i));
+    json_object_object_add(m, "size", json_object_new_int64(1));
+    json_object_array_add(maps, m);
+  }
+  json_object_object_add(json_get(spec, "linux"), "uidMappings", maps);
+  assert_invalid(spec, "linux.uidMappings: ", "341 entries, more than the 340 allowed");
+}
+
+static void test_spec_refuses_console_size_beyond_unsigned_short(void **state) {
+  assert_invalid(full_with("process.consoleSize.height", "65536"),
+                 "process.consoleSize.height: ", "65536 is out of range (0-65535)");
+  assert_invalid(full_with("process.consoleSize.width", "4294967376"),
+                 "process.consoleSize.width: ", "out of range (0-65535)");
+}
+
+static void test_spec_refuses_oom_score_adj_out_of_range(void **state) {
+  assert_invalid(full_with("process.oomScoreAdj", "1001"),
+                 "process.oomScoreAdj: ", "1001 is out of range (-1000 to 1000)");
+  assert_invalid(full_with("process.oomScoreAdj", "-1001"),
+                 "process.oomScoreAdj: ", "-1001 is out of range");
+  assert_valid(full_with("process.oomScoreAdj", "-1000"));
+}
+
+/* dev_t keeps 12 bits of major and 20 of minor: more would make another device. */
+static void test_spec_refuses_device_numbers_beyond_dev_t(void **state) {
+  assert_invalid(full_with("linux.devices.0.major", "4096"),
+                 "linux.devices[0].major: ", "4096 is out of range (0-4095)");
+  assert_invalid(full_with("linux.devices.0.minor", "1048576"),
+                 "linux.devices[0].minor: ", "1048576 is out of range (0-1048575)");
+  assert_invalid(full_with("linux.devices.0.major", "-1"),
+                 "linux.devices[0].major: ", "-1 is out of range");
+  assert_invalid(full_with("linux.devices.0.fileMode", "65536"),
+                 "linux.devices[0].fileMode: ", "out of range");
+  assert_invalid(full_with("linux.devices.0.uid", "4294967295"),
+                 "linux.devices[0].uid: ", "out of range (0-4294967294)");
+}
+
+/* In a device cgroup rule -1 is the "*" wildcard; below that is garbage. */
+static void test_spec_device_rule_takes_wildcard_not_below(void **state) {
+  assert_valid(full_with("linux.resources.devices.1.major", "-1"));
+  assert_invalid(full_with("linux.resources.devices.1.minor", "-2"),
+                 "linux.resources.devices[1].minor: ", "-2 is out of range (-1 to 1048575)");
+}
+
+static void test_spec_refuses_rlimit_soft_above_hard(void **state) {
+  assert_invalid(full_with("process.rlimits.1.soft", "4097"),
+                 "process.rlimits[1]: ", "soft 4097 is above hard 4096");
+  assert_valid(full_with("process.rlimits.0.hard", "18446744073709551615")); /* infinity */
+}
+
+static void test_spec_refuses_hook_timeout_beyond_int(void **state) {
+  assert_invalid(full_with("hooks.prestart.0.timeout", "2147483648"),
+                 "hooks.prestart[0].timeout: ", "2147483648 is out of range (1-2147483647)");
+}
+
+static void test_spec_refuses_negative_limits_other_than_unlimited(void **state) {
+  assert_valid(full_with("linux.resources.memory.limit", "-1"));
+  assert_invalid(full_with("linux.resources.memory.limit", "-2"),
+                 "linux.resources.memory.limit: ", "-2 is out of range");
+  assert_invalid(full_with("linux.resources.pids.limit", "-5"),
+                 "linux.resources.pids.limit: ", "-5 is out of range");
+  assert_invalid(full_with("linux.resources.cpu.idle", "2"),
+                 "linux.resources.cpu.idle: ", "2 is out of range (0-1)");
+}
+
+static void test_spec_refuses_time_offset_nanoseconds_beyond_a_second(void **state) {
+  assert_valid(full_with("linux.timeOffsets", "{\"monotonic\": {\"secs\": -5, \"nanosecs\": 5}}"));
+  assert_invalid(full_with("linux.timeOffsets", "{\"boottime\": {\"nanosecs\": 1000000000}}"),
+                 "linux.timeOffsets.boottime.nanosecs: ", "out of range (0-999999999)");
+}
+
+/* execve could never take more: their pointers alone would pass the kernel's 6 MiB. */
+static void test_spec_refuses_more_args_than_execve_takes(void **state) {
+  json_object *spec = full_spec();
+  json_object *args = json_get(json_get(spec, "process"), "args");
+  json_object *x = json_object_new_string("x");
+  while (json_object_array_length(args) <= 786432)
+    json_object_array_add(args, json_object_get(x));
+  json_object_put(x);
+  assert_invalid(spec, "process.args: ", "786433 entries, more than the 786432 allowed");
 }
 
 /* --- semantic rules --- */
@@ -804,6 +951,23 @@ int main(void) {
       cmocka_unit_test(test_spec_names_nested_resource_field),
       cmocka_unit_test(test_spec_names_device_rule_index),
       cmocka_unit_test(test_spec_refuses_non_integer_additional_gid),
+      cmocka_unit_test(test_spec_refuses_uid_of_no_id_and_beyond),
+      cmocka_unit_test(test_spec_accepts_largest_uid),
+      cmocka_unit_test(test_spec_refuses_additional_gid_out_of_range),
+      cmocka_unit_test(test_spec_refuses_umask_beyond_permission_bits),
+      cmocka_unit_test(test_spec_refuses_mapping_out_of_range),
+      cmocka_unit_test(test_spec_refuses_mapping_that_overflows),
+      cmocka_unit_test(test_spec_refuses_id_mapped_mount_that_overflows),
+      cmocka_unit_test(test_spec_refuses_more_mappings_than_the_kernel_takes),
+      cmocka_unit_test(test_spec_refuses_console_size_beyond_unsigned_short),
+      cmocka_unit_test(test_spec_refuses_oom_score_adj_out_of_range),
+      cmocka_unit_test(test_spec_refuses_device_numbers_beyond_dev_t),
+      cmocka_unit_test(test_spec_device_rule_takes_wildcard_not_below),
+      cmocka_unit_test(test_spec_refuses_rlimit_soft_above_hard),
+      cmocka_unit_test(test_spec_refuses_hook_timeout_beyond_int),
+      cmocka_unit_test(test_spec_refuses_negative_limits_other_than_unlimited),
+      cmocka_unit_test(test_spec_refuses_time_offset_nanoseconds_beyond_a_second),
+      cmocka_unit_test(test_spec_refuses_more_args_than_execve_takes),
       cmocka_unit_test(test_spec_refuses_unknown_namespace),
       cmocka_unit_test(test_spec_refuses_duplicate_namespace),
       cmocka_unit_test(test_spec_refuses_relative_namespace_path),
