@@ -12,6 +12,9 @@
 
 #include "cleanup.h"
 #include "hooks.h"
+#include "json_util.h"
+#include "lock.h"
+#include "log.h"
 #include "namespaces.h"
 #include "util.h"
 
@@ -25,6 +28,7 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
       openat(c->dir_fd, BERTH_FIFO_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return berth_error(err, errno, "start %s: open %s", c->id, BERTH_FIFO_FILE);
+  berth_crash_point("start-fifo");
   /* After its byte, init keeps the fifo open until its execve: EOF means the container's
    * process runs (startContainer hooks done), or init died. */
   bool released = false;
@@ -71,10 +75,10 @@ int berth_container_kill(struct berth_container *c, int sig, bool all, struct be
       return r;
     /* A frozen process only sees the signal once thawed (runc does the same). */
     if (s == BERTH_PAUSED && (sig == SIGKILL || sig == SIGTERM))
-      berth_cgroup_freeze(&c->cg, false, err);
+      return berth_cgroup_freeze(&c->cg, false, err);
     return 0;
   }
-  if (s != BERTH_STOPPED && kill(c->pid, sig) < 0)
+  if (s != BERTH_STOPPED && c->pid > 0 && kill(c->pid, sig) < 0)
     return berth_error(err, errno, "kill %s (pid %d)", c->id, (int)c->pid);
   return 0;
 }
@@ -93,19 +97,78 @@ static void wait_gone(pid_t pid) {
     usleep(i < 100 ? 100 : 1000);
 }
 
-static int kill_everything(struct berth_container *c, enum berth_status s,
-                           struct berth_error *err) {
-  /* Without a pid namespace of its own, the init's death does not end the others. */
-  bool own_pid_ns = berth_spec_has_new_namespace(c->spec, CLONE_NEWPID);
+/* SIGKILL what the records name: the init if it is still the recorded process, and every
+ * process in the cgroup unless the init's death ends them all (its own pid namespace). A
+ * container whose spec is unknown (damaged state.json) or whose init is unknown or gone (a
+ * create that was killed) is killed by its cgroup. */
+static int kill_everything(struct berth_container *c, struct berth_error *err) {
+  bool init_alive = berth_container_init_alive(c);
+  bool own_pid_ns =
+      c->spec != NULL && berth_spec_has_new_namespace(c->spec, CLONE_NEWPID) && init_alive;
   int sig = SIGKILL;
-  if (!own_pid_ns && c->cg.plugin != NULL)
-    berth_cgroup_pids(&c->cg, signal_one, &sig, err);
-  if (s != BERTH_STOPPED)
-    kill(c->pid, SIGKILL);
-  if (s == BERTH_PAUSED)
-    berth_cgroup_freeze(&c->cg, false, err);
-  wait_gone(c->pid);
+  if (!own_pid_ns && c->cg.plugin != NULL) {
+    int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
+    /* A cgroup already gone holds nothing to kill. */
+    if (r == -ENOENT)
+      berth_error_clear(err);
+    else if (r < 0)
+      return berth_error_prefix(err, "kill the processes of its cgroup");
+  }
+  if (init_alive)
+    kill(c->pid, SIGKILL); /* it may exit on its own meanwhile */
+  /* A frozen process dies only once thawed. */
+  if (berth_cgroup_is_frozen(&c->cg) && berth_cgroup_freeze(&c->cg, false, err) < 0)
+    return berth_error_prefix(err, "thaw its cgroup");
+  if (init_alive)
+    wait_gone(c->pid);
+  if (init_alive && process_alive(c->pid))
+    return berth_error(err, 0, "kill init (pid %d): still alive after 10 s", (int)c->pid);
   return 0;
+}
+
+/* A create killed while its plugin made the cgroup left no saved handle: make the same
+ * cgroup again (it exists in part or whole, and empty: no process was started yet), so that
+ * destroy removes it. Best effort: a failure is warned about, delete goes on. */
+static void recover_cgroup(struct berth_container *c) {
+  if (!c->creating || c->cg.plugin == NULL || c->cg.handle != NULL || c->spec == NULL)
+    return;
+  json_object *spec = NULL;
+  if (json_object_deep_copy(c->spec, &spec, NULL) < 0)
+    return;
+  _cleanup_json_ json_object *owned = spec;
+  /* Limits do not matter for a cgroup about to go, and may be why the create failed. */
+  json_object *linux_section = json_get(spec, "linux");
+  if (linux_section != NULL)
+    json_object_object_del(linux_section, "resources");
+  _cleanup_error_ struct berth_error why = {0};
+  bool rootless = json_get_bool(c->state, "rootless", false);
+  if (berth_cgroup_create(&c->cg, c->id, spec, rootless, &why) < 0)
+    berth_log(BERTH_LOG_WARN, "delete %s: the cgroup of its interrupted create: %s", c->id,
+              why.msg);
+}
+
+/* Only the damaged-state case can lack a spec (no hooks) or any record (nothing to kill). */
+static int remove_everything(int root_fd, struct berth_container *c, struct berth_error *err) {
+  if (c->unknown)
+    berth_log(BERTH_LOG_WARN,
+              "delete %s: neither %s nor %s is usable: its processes and cgroup could not be "
+              "determined; removing the state directory only",
+              c->id, BERTH_STATE_FILE, BERTH_RECORD_FILE);
+  recover_cgroup(c);
+  int r = kill_everything(c, err);
+  if (r < 0)
+    return r;
+  berth_crash_point("delete-killed");
+  r = berth_cgroup_destroy(&c->cg, err);
+  if (r < 0)
+    return berth_error_prefix(err, "remove its cgroup");
+  berth_crash_point("delete-cgroup-destroyed");
+  if (c->spec != NULL)
+    berth_container_hooks_warn(c, "poststop", BERTH_STOPPED);
+  berth_crash_point("delete-before-rmdir");
+  /* Our lock is on the directory's fd: removing the directory does not wait for it, and a
+   * command waiting on it finds the directory gone (berth_state_lock). */
+  return berth_state_dir_remove(root_fd, c->id, err);
 }
 
 int berth_container_delete(int root_fd, struct berth_container *c, bool force,
@@ -113,18 +176,13 @@ int berth_container_delete(int root_fd, struct berth_container *c, bool force,
   enum berth_status s = berth_container_status(c);
   /* The runtime spec: deleting a container that is not stopped MUST fail and leave it be.
    * runc deletes a created one anyway; engines do not rely on that (containerd's shim kills a
-   * created task before its plain delete, podman and CRI-O always pass --force). */
+   * created task before its plain delete, podman and CRI-O always pass --force). A container
+   * whose create was killed is stopped, and deleted as such. */
   if (s != BERTH_STOPPED && !force)
     return berth_error(err, 0, "cannot delete container %s that is not stopped: %s", c->id,
                        berth_status_name(s));
-  int r = kill_everything(c, s, err);
-  if (r == 0)
-    r = berth_cgroup_destroy(&c->cg, err);
-  if (r == 0) {
-    berth_container_hooks_warn(c, "poststop", BERTH_STOPPED);
-    r = berth_state_dir_remove(root_fd, c->id, err);
-  }
-  return r;
+  int r = remove_everything(root_fd, c, err);
+  return r < 0 ? berth_error_prefix(err, "delete %s: could not remove everything", c->id) : 0;
 }
 
 static const struct {

@@ -311,6 +311,8 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
     if (*init_pid != child)
       waitpid(child, NULL, 0);
   }
+  if (r == 0 && cfg->on_init != NULL)
+    r = cfg->on_init(cfg->on_init_data, *init_pid, err);
   if (r == 0 && !a->in_cgroup)
     r = berth_cgroup_enter(cfg->cg, *init_pid, err);
   /* exec --cgroup: the sub-cgroups only after the container's cgroup, as runc. On cgroup v1,

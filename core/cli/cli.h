@@ -57,8 +57,12 @@ int cli_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Exactly one positional ID after the flags, else a usage error (returns NULL). */
 const char *cli_one_id(int argc, char **argv, const char *command);
 
-/* Open --root and load container ID; errors already in err. */
+/* Open --root and load container ID; errors already in err. For readers (state, ps, list,
+ * events): no lock. */
 int cli_load(struct berth_globals *g, const char *id, int *root_fd, struct berth_container **c,
              struct berth_error *err);
+/* The same for a command that changes the container: holds its lock while *c lives. */
+int cli_load_locked(struct berth_globals *g, const char *id, int *root_fd,
+                    struct berth_container **c, struct berth_error *err);
 
 #endif
