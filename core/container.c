@@ -15,7 +15,6 @@
 #include "json_util.h"
 #include "lock.h"
 #include "log.h"
-#include "namespaces.h"
 #include "util.h"
 
 int berth_container_start(struct berth_container *c, struct berth_error *err) {
@@ -97,16 +96,14 @@ static void wait_gone(pid_t pid) {
     usleep(i < 100 ? 100 : 1000);
 }
 
-/* SIGKILL what the records name: the init if it is still the recorded process, and every
- * process in the cgroup unless the init's death ends them all (its own pid namespace). A
- * container whose spec is unknown (damaged state.json) or whose init is unknown or gone (a
- * create that was killed) is killed by its cgroup. */
+/* SIGKILL what the records name: every process in the cgroup (a create refuses a cgroup that
+ * holds processes, so all of them are the container's; an exec killed before it joined the
+ * pid namespace is there too), and the init if it is still the recorded process (the only
+ * one to kill without a cgroup: driver "none"). */
 static int kill_everything(struct berth_container *c, struct berth_error *err) {
   bool init_alive = berth_container_init_alive(c);
-  bool own_pid_ns =
-      c->spec != NULL && berth_spec_has_new_namespace(c->spec, CLONE_NEWPID) && init_alive;
   int sig = SIGKILL;
-  if (!own_pid_ns && c->cg.plugin != NULL) {
+  if (c->cg.plugin != NULL) {
     int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
     /* A cgroup already gone holds nothing to kill. */
     if (r == -ENOENT)

@@ -19,6 +19,7 @@
 #include "cleanup.h"
 #include "hooks.h"
 #include "json_util.h"
+#include "lock.h"
 #include "log.h"
 #include "namespaces.h"
 #include "sealed_exe.h"
@@ -327,7 +328,10 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
   if (r < 0)
     return berth_error(err, -r, "start init");
   r = berth_sync_send(sync_fd, boot, err);
-  return r < 0 ? r : await_ready(cfg, *init_pid, sync_fd, err);
+  berth_crash_point(cfg->exec ? "exec-started" : "create-started");
+  r = r < 0 ? r : await_ready(cfg, *init_pid, sync_fd, err);
+  berth_crash_point(cfg->exec ? "exec-ready" : "create-ready");
+  return r;
 }
 
 static void kill_and_reap(pid_t child, pid_t init_pid) {

@@ -207,8 +207,13 @@ static int load(int root_fd, const char *id, bool lock, struct berth_container *
   if (r < 0)
     return r;
   r = parse_state(c, err);
-  if (r < 0)
-    return berth_error_prefix(err, "container %s: damaged state", id);
+  if (r < 0) {
+    /* Not the ENOENT of a missing state.json: the container exists, its record is bad. */
+    berth_error_prefix(err, "container %s: damaged state", id);
+    if (err != NULL)
+      err->code = EUCLEAN;
+    return -EUCLEAN;
+  }
   /* An unfinished create recorded its cgroup and init in cleanup.json only. */
   _cleanup_json_ json_object *record = c->creating ? read_record(c->dir_fd) : NULL;
   if (record != NULL) {
@@ -240,18 +245,18 @@ int berth_container_load_record(int root_fd, const char *id, struct berth_contai
     return r;
   c->damaged = true;
   _cleanup_json_ json_object *record = read_record(c->dir_fd);
-  _cleanup_error_ struct berth_error ignored = {0};
-  if (record == NULL || load_cgroup(json_get(record, "cgroup"), NULL, &c->cg, &ignored) < 0) {
+  if (record == NULL) {
     /* Nothing is made before state.json's first record: without either file, there is
      * nothing to look for. */
     c->unknown = faccessat(c->dir_fd, BERTH_STATE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0 ||
                  faccessat(c->dir_fd, BERTH_RECORD_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
-    berth_cgroup_release(&c->cg);
-    memset(&c->cg, 0, sizeof(c->cg));
     snprintf(c->cg.driver, sizeof(c->cg.driver), "none");
     *out = steal_pointer(&c);
     return 0;
   }
+  r = load_cgroup(json_get(record, "cgroup"), NULL, &c->cg, err);
+  if (r < 0)
+    return berth_error_prefix(err, "%s", BERTH_RECORD_FILE);
   c->pid = (pid_t)json_get_int(record, "init_process_pid", 0);
   c->start_time = (unsigned long long)json_get_int(record, "init_process_start", 0);
   *out = steal_pointer(&c);

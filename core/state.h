@@ -44,7 +44,8 @@ int berth_state_write(int dir_fd, json_object *state, struct berth_error *err);
 /* The same for any file of the state dir (cleanup.json). */
 int berth_state_write_file(int dir_fd, const char *name, json_object *o, struct berth_error *err);
 /* Load: validate the ID, read state.json, rebuild the plugins. "container X does not exist"
- * is -ENOENT. For readers (state, list, ps): no lock. */
+ * is -ENOENT, a state.json that cannot be read or parsed -EUCLEAN ("container X: damaged
+ * state: ..."). For readers (state, list, ps): no lock. */
 int berth_container_load(int root_fd, const char *id, struct berth_container **out,
                          struct berth_error *err);
 /* Load for a command that changes the container: takes the container's lock first, held

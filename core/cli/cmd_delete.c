@@ -26,8 +26,9 @@ int cmd_delete(struct berth_globals *g, int argc, char **argv) {
   if (r == -ENOENT && force)
     return 0;
   /* A damaged state.json must not keep what the container holds alive forever: --force
-   * removes what cleanup.json names instead. */
-  if (r < 0 && force && root_fd >= 0) {
+   * removes what cleanup.json names instead. Any other failure (a plugin that cannot be
+   * loaded) stops delete: the record must stay for when it can be acted upon. */
+  if (r == -EUCLEAN && force) {
     berth_log(BERTH_LOG_WARN, "delete %s: %s", id, err.msg);
     berth_error_clear(&err);
     r = berth_container_load_record(root_fd, id, &container, &err);
