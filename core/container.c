@@ -52,6 +52,7 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
 }
 
 static int32_t signal_one(pid_t pid, void *data) {
+  /* Best effort by design: a process may exit between the listing and the signal. */
   kill(pid, *(int *)data);
   return 0;
 }
