@@ -12,21 +12,23 @@
 
 #include "cleanup.h"
 #include "hooks.h"
+#include "json_util.h"
+#include "lock.h"
 #include "log.h"
 #include "namespaces.h"
 #include "pidfd.h"
 #include "test_delay.h"
 #include "util.h"
 
-static void wait_gone(pid_t pid);
+static void wait_gone(struct berth_container *c);
 
 /* runtime-spec 1.3 (runc and crun since): a failing poststart hook fails the start, and the
  * container is stopped (its init killed, as runc does) rather than left running. */
 static int run_poststart(struct berth_container *c, struct berth_error *err) {
   int r = berth_container_hooks_run(c, "poststart", BERTH_RUNNING, err);
   if (r < 0) {
-    kill(c->pid, SIGKILL);
-    wait_gone(c->pid);
+    (void)berth_container_signal(c, SIGKILL); /* best effort: it may be gone already */
+    wait_gone(c);
     berth_error_prefix(err, "start %s", c->id);
   }
   return r;
@@ -42,6 +44,7 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
       openat(c->dir_fd, BERTH_FIFO_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
     return berth_error(err, errno, "start %s: open %s", c->id, BERTH_FIFO_FILE);
+  berth_crash_point("start-fifo");
   /* After its byte, init keeps the fifo open until its execve: EOF means the container's
    * process runs (startContainer hooks done), or init died. */
   bool released = false;
@@ -66,6 +69,7 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
 
 static int32_t signal_one(pid_t pid, void *data) {
   berth_test_delay("kill-all-signal");
+  /* Best effort by design: a process may exit between the listing and the signal. */
   kill(pid, *(int *)data);
   return 0;
 }
@@ -129,24 +133,83 @@ int berth_container_pause(struct berth_container *c, bool pause, struct berth_er
   return berth_cgroup_freeze(&c->cg, pause, err);
 }
 
-static void wait_gone(pid_t pid) {
-  for (int i = 0; i < 10000 && process_alive(pid); i++)
+/* Until the init is no longer the recorded process (its pid and start time): a pid taken over
+ * by another process meanwhile is not waited for. */
+static void wait_gone(struct berth_container *c) {
+  for (int i = 0; i < 10000 && berth_container_init_alive(c); i++)
     usleep(i < 100 ? 100 : 1000);
 }
 
-static int kill_everything(struct berth_container *c, enum berth_status s,
-                           struct berth_error *err) {
-  /* Without a pid namespace of its own, the init's death does not end the others. */
-  bool own_pid_ns = berth_spec_has_new_namespace(c->spec, CLONE_NEWPID);
+/* SIGKILL what the records name: every process in the cgroup (a create refuses a cgroup that
+ * holds processes, so all of them are the container's; an exec killed before it joined the
+ * pid namespace is there too), and the init if it is still the recorded process (the only
+ * one to kill without a cgroup: driver "none"). */
+static int kill_everything(struct berth_container *c, struct berth_error *err) {
+  bool init_alive = berth_container_init_alive(c);
   int sig = SIGKILL;
-  if (!own_pid_ns && c->cg.plugin != NULL)
-    berth_cgroup_pids(&c->cg, signal_one, &sig, err);
-  if (s != BERTH_STOPPED)
-    kill(c->pid, SIGKILL);
-  if (s == BERTH_PAUSED)
-    berth_cgroup_freeze(&c->cg, false, err);
-  wait_gone(c->pid);
+  if (c->cg.plugin != NULL) {
+    int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
+    /* A cgroup already gone holds nothing to kill. */
+    if (r == -ENOENT)
+      berth_error_clear(err);
+    else if (r < 0)
+      return berth_error_prefix(err, "kill the processes of its cgroup");
+  }
+  if (init_alive)
+    (void)berth_container_signal(c, SIGKILL); /* through the pin; it may exit meanwhile */
+  /* A frozen process dies only once thawed. */
+  if (berth_cgroup_is_frozen(&c->cg) && berth_cgroup_freeze(&c->cg, false, err) < 0)
+    return berth_error_prefix(err, "thaw its cgroup");
+  if (init_alive)
+    wait_gone(c);
+  if (init_alive && berth_container_init_alive(c))
+    return berth_error(err, 0, "kill init (pid %d): still alive after 10 s", (int)c->pid);
   return 0;
+}
+
+/* A create killed while its plugin made the cgroup left no saved handle: make the same
+ * cgroup again (it exists in part or whole, and empty: no process was started yet), so that
+ * destroy removes it. Best effort: a failure is warned about, delete goes on. */
+static void recover_cgroup(struct berth_container *c) {
+  if (!c->creating || c->cg.plugin == NULL || c->cg.handle != NULL || c->spec == NULL)
+    return;
+  json_object *spec = NULL;
+  if (json_object_deep_copy(c->spec, &spec, NULL) < 0)
+    return;
+  _cleanup_json_ json_object *owned = spec;
+  /* Limits do not matter for a cgroup about to go, and may be why the create failed. */
+  json_object *linux_section = json_get(spec, "linux");
+  if (linux_section != NULL)
+    json_object_object_del(linux_section, "resources");
+  _cleanup_error_ struct berth_error why = {0};
+  bool rootless = json_get_bool(c->state, "rootless", false);
+  if (berth_cgroup_create(&c->cg, c->id, spec, rootless, &why) < 0)
+    berth_log(BERTH_LOG_WARN, "delete %s: the cgroup of its interrupted create: %s", c->id,
+              why.msg);
+}
+
+/* Only the damaged-state case can lack a spec (no hooks) or any record (nothing to kill). */
+static int remove_everything(int root_fd, struct berth_container *c, struct berth_error *err) {
+  if (c->unknown)
+    berth_log(BERTH_LOG_WARN,
+              "delete %s: neither %s nor %s is usable: its processes and cgroup could not be "
+              "determined; removing the state directory only",
+              c->id, BERTH_STATE_FILE, BERTH_RECORD_FILE);
+  recover_cgroup(c);
+  int r = kill_everything(c, err);
+  if (r < 0)
+    return r;
+  berth_crash_point("delete-killed");
+  r = berth_cgroup_destroy(&c->cg, err);
+  if (r < 0)
+    return berth_error_prefix(err, "remove its cgroup");
+  berth_crash_point("delete-cgroup-destroyed");
+  if (c->spec != NULL)
+    berth_container_hooks_warn(c, "poststop", BERTH_STOPPED);
+  berth_crash_point("delete-before-rmdir");
+  /* Our lock is on the directory's fd: removing the directory does not wait for it, and a
+   * command waiting on it finds the directory gone (berth_state_lock). */
+  return berth_state_dir_remove(root_fd, c->id, err);
 }
 
 int berth_container_delete(int root_fd, struct berth_container *c, bool force,
@@ -154,18 +217,13 @@ int berth_container_delete(int root_fd, struct berth_container *c, bool force,
   enum berth_status s = berth_container_status(c);
   /* The runtime spec: deleting a container that is not stopped MUST fail and leave it be.
    * runc deletes a created one anyway; engines do not rely on that (containerd's shim kills a
-   * created task before its plain delete, podman and CRI-O always pass --force). */
+   * created task before its plain delete, podman and CRI-O always pass --force). A container
+   * whose create was killed is stopped, and deleted as such. */
   if (s != BERTH_STOPPED && !force)
     return berth_error(err, 0, "cannot delete container %s that is not stopped: %s", c->id,
                        berth_status_name(s));
-  int r = kill_everything(c, s, err);
-  if (r == 0)
-    r = berth_cgroup_destroy(&c->cg, err);
-  if (r == 0) {
-    berth_container_hooks_warn(c, "poststop", BERTH_STOPPED);
-    r = berth_state_dir_remove(root_fd, c->id, err);
-  }
-  return r;
+  int r = remove_everything(root_fd, c, err);
+  return r < 0 ? berth_error_prefix(err, "delete %s: could not remove everything", c->id) : 0;
 }
 
 static const struct {

@@ -8,7 +8,7 @@
 
 int berth_error_v(struct berth_error *err, int errnum, const char *fmt, va_list ap) {
   int code = errnum > 0 ? errnum : EIO;
-  if (err == NULL || err->msg != NULL)
+  if (err == NULL)
     return -code;
   char *base = NULL;
   if (vasprintf(&base, fmt, ap) < 0)
@@ -20,8 +20,20 @@ int berth_error_v(struct berth_error *err, int errnum, const char *fmt, va_list 
       base = full;
     }
   }
+  if (base == NULL)
+    base = strdup("out of memory building an error message");
+  /* A second error must not vanish behind the first, nor pose as it: the new one leads, the
+   * earlier one follows, so the line still says what failed last and what went before. */
+  if (err->msg != NULL && base != NULL) {
+    char *both = NULL;
+    if (asprintf(&both, "%s; earlier: %s", base, err->msg) >= 0) {
+      free(base);
+      base = both;
+    }
+  }
+  free(err->msg);
   err->code = code;
-  err->msg = base != NULL ? base : strdup("out of memory building an error message");
+  err->msg = base;
   return -code;
 }
 

@@ -11,8 +11,10 @@ struct berth_error {
   char *msg; /* malloc()ed, NULL when no error */
 };
 
-/* Set err (unless already set) from errnum and the message; returns -errnum (or
- * -EIO when errnum is 0). strerror(errnum) is appended when errnum != 0. */
+/* Set err from errnum and the message; returns -errnum (or -EIO when errnum is 0).
+ * strerror(errnum) is appended when errnum != 0. If err already holds an error, the new one
+ * wraps it ("new: why; earlier: old") and takes its code: a caller that means to drop an
+ * error clears it (berth_error_clear) rather than leaving it to be reported later. */
 int berth_error(struct berth_error *err, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int berth_error_v(struct berth_error *err, int errnum, const char *fmt, va_list ap);

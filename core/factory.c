@@ -18,6 +18,8 @@
 #include "hooks.h"
 #include "id.h"
 #include "json_util.h"
+#include "log.h"
+#include "lock.h"
 #include "lsm.h"
 #include "spawn.h"
 #include "spec.h"
@@ -38,6 +40,7 @@ struct creation {
   bool spawned; /* hooks may have run */
   /* The LSM labels the init applies (berth_lsm_prepare), or NULL. */
   json_object *exec_attrs;
+  char created[64]; /* the creation time every record carries */
 };
 
 static int resolve_bundle(struct creation *c, struct berth_error *err) {
@@ -68,9 +71,14 @@ static int make_state_dir(struct creation *c, struct berth_error *err) {
     return berth_error(err, errno, "create state directory %s/%s", c->o->root, c->o->id);
   }
   c->dir_made = true;
+  berth_crash_point("create-mkdir");
   c->dir_fd = berth_state_dir_open(c->root_fd, c->o->id, err);
   if (c->dir_fd < 0)
     return c->dir_fd;
+  /* Held until create returns: a delete -f waits for create to finish or fail. */
+  int r = berth_state_lock(c->dir_fd, c->o->id, err);
+  if (r < 0)
+    return r;
   /* mkdir's mode passes through the umask. */
   if (fchmod(c->dir_fd, 0711) < 0)
     return berth_error(err, errno, "chmod state directory");
@@ -81,19 +89,20 @@ static int make_state_dir(struct creation *c, struct berth_error *err) {
 }
 
 static json_object *state_object(struct creation *c, pid_t pid, json_object *cgroup) {
-  char created[64];
-  struct timespec ts;
-  struct tm tm;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  gmtime_r(&ts.tv_sec, &tm);
-  size_t n = strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf(created + n, sizeof(created) - n, ".%09ldZ", ts.tv_nsec);
+  if (c->created[0] == '\0') {
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    size_t n = strftime(c->created, sizeof(c->created), "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(c->created + n, sizeof(c->created) - n, ".%09ldZ", ts.tv_nsec);
+  }
   json_object *s = json_object_new_object();
   json_object_object_add(s, "id", json_object_new_string(c->o->id));
   json_object_object_add(s, "init_process_pid", json_object_new_int(pid));
   json_object_object_add(s, "init_process_start",
                          json_object_new_int64((int64_t)process_start_time(pid)));
-  json_object_object_add(s, "created", json_object_new_string(created));
+  json_object_object_add(s, "created", json_object_new_string(c->created));
   json_object_object_add(s, "bundle", json_object_new_string(c->bundle));
   json_object_object_add(s, "rootfs", json_object_new_string(c->rootfs));
   json_object_object_add(s, "owner_uid", json_object_new_int((int)geteuid()));
@@ -101,6 +110,45 @@ static json_object *state_object(struct creation *c, pid_t pid, json_object *cgr
   json_object_object_add(s, "cgroup", cgroup);
   json_object_object_add(s, "config", json_object_get(c->spec));
   return s;
+}
+
+/* The records, each one atomic write, so that the state dir always names what exists:
+ * state.json "creating" (the driver, the spec) before the cgroup is made; cleanup.json (the
+ * cgroup as its plugin saved it, then the init's pid) as each is made; the final state.json
+ * once the init is ready. A creating record also names its creator: if that has died, the
+ * container is stopped, for delete to clean. */
+static int record_creating(struct creation *c, struct berth_error *err) {
+  json_object *cgroup = NULL;
+  int r = berth_cgroup_save(&c->cg, &cgroup, err);
+  if (r < 0)
+    return r;
+  _cleanup_json_ json_object *state = state_object(c, 0, cgroup);
+  pid_t self = getpid();
+  json_object_object_add(state, "status", json_object_new_string("creating"));
+  json_object_object_add(state, "creator_pid", json_object_new_int(self));
+  json_object_object_add(state, "creator_start",
+                         json_object_new_int64((int64_t)process_start_time(self)));
+  return berth_state_write(c->dir_fd, state, err);
+}
+
+static int record_made(struct creation *c, pid_t pid, struct berth_error *err) {
+  json_object *cgroup = NULL;
+  int r = berth_cgroup_save(&c->cg, &cgroup, err);
+  if (r < 0)
+    return r;
+  _cleanup_json_ json_object *record = json_object_new_object();
+  json_object_object_add(record, "cgroup", cgroup);
+  json_object_object_add(record, "init_process_pid", json_object_new_int(pid));
+  json_object_object_add(record, "init_process_start",
+                         json_object_new_int64((int64_t)process_start_time(pid)));
+  return berth_state_write_file(c->dir_fd, BERTH_RECORD_FILE, record, err);
+}
+
+static int record_init(void *data, pid_t pid, struct berth_error *err) {
+  berth_crash_point("create-clone");
+  int r = record_made(data, pid, err);
+  berth_crash_point("create-init-recorded");
+  return r;
 }
 
 /* runc's rules: a terminal needs somewhere to send it, and a console socket needs a terminal. */
@@ -148,12 +196,16 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   if (c->root_fd < 0)
     return c->root_fd;
   r = berth_cgroup_select(c->o->cgroup_driver, c->o->systemd_cgroup, c->spec, &c->cg, err);
-  if (r < 0 || (r = make_state_dir(c, err)) < 0)
+  if (r < 0 || (r = make_state_dir(c, err)) < 0 || (r = record_creating(c, err)) < 0)
     return r;
+  berth_crash_point("create-record");
   r = berth_cgroup_create(&c->cg, c->o->id, c->spec, c->o->rootless, err);
   if (r < 0)
     return r;
   c->cgroup_made = true;
+  berth_crash_point("create-cgroup");
+  if ((r = record_made(c, 0, err)) < 0)
+    return r;
   _cleanup_close_ int console_fd = -1;
   r = open_console(c, &console_fd, err);
   if (r < 0)
@@ -172,7 +224,9 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
                                   .console_fd = console_fd,
                                   .root_fd = -1,
                                   .cg = &c->cg,
-                                  .exec_attrs = c->exec_attrs};
+                                  .exec_attrs = c->exec_attrs,
+                                  .on_init = record_init,
+                                  .on_init_data = c};
   c->spawned = true;
   r = berth_spawn_init(&sc, pid, err);
   if (r < 0)
@@ -182,21 +236,25 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   if (r < 0)
     return r;
   _cleanup_json_ json_object *state = state_object(c, *pid, cgroup);
+  berth_crash_point("create-final");
   r = berth_state_write(c->dir_fd, state, err);
+  berth_crash_point("create-done");
   if (r == 0 && c->o->pid_file != NULL)
     r = berth_write_pid_file(c->o->pid_file, *pid, err);
   return r;
 }
 
+/* Best effort by design: create has already failed with its own error, which undo must not
+ * replace; what undo cannot remove it warns about. */
 static void undo(struct creation *c, pid_t pid) {
-  _cleanup_error_ struct berth_error ignored = {0};
   if (pid > 0) {
-    kill(pid, SIGKILL);
+    kill(pid, SIGKILL); /* may have exited already */
     for (int i = 0; i < 1000 && process_alive(pid); i++)
       usleep(1000);
   }
-  if (c->cgroup_made)
-    berth_cgroup_destroy(&c->cg, &ignored);
+  _cleanup_error_ struct berth_error cgroup = {0};
+  if (c->cgroup_made && berth_cgroup_destroy(&c->cg, &cgroup) < 0)
+    berth_log(BERTH_LOG_WARN, "create %s: undo: %s", c->o->id, cgroup.msg);
   /* The runtime spec (and runc) go on to delete after a failed create: poststop hooks may
    * undo what earlier hooks set up (a createRuntime hook's network, say). */
   if (c->spawned) {
@@ -204,8 +262,10 @@ static void undo(struct creation *c, pid_t pid) {
         berth_hook_state(c->spec, c->o->id, "stopped", 0, c->bundle);
     berth_hooks_run_warn(c->spec, "poststop", state, NULL);
   }
-  if (c->dir_made)
-    berth_state_dir_remove(c->root_fd, c->o->id, &ignored);
+  _cleanup_error_ struct berth_error dir = {0};
+  /* The record stays if the cgroup could not be removed, for delete -f to try again. */
+  if (c->dir_made && cgroup.msg == NULL && berth_state_dir_remove(c->root_fd, c->o->id, &dir) < 0)
+    berth_log(BERTH_LOG_WARN, "create %s: undo: %s", c->o->id, dir.msg);
 }
 
 int berth_create(const struct berth_create_options *o, pid_t *pid, struct berth_error *err) {
@@ -229,13 +289,16 @@ int berth_write_pid_file(const char *path, pid_t pid, struct berth_error *err) {
   char tmp[PATH_MAX], text[32];
   const char *slash = strrchr(path, '/');
   int dirlen = slash != NULL ? (int)(slash - path) : 0;
-  snprintf(tmp, sizeof(tmp), "%.*s%s.%s.tmp", dirlen, path, slash ? "/" : "",
-           slash ? slash + 1 : path);
+  /* A unique name (mkostemp: O_EXCL), so that concurrent writers never share one. */
+  int n = snprintf(tmp, sizeof(tmp), "%.*s%s.%s.XXXXXX", dirlen, path, slash ? "/" : "",
+                   slash ? slash + 1 : path);
+  if (n < 0 || (size_t)n >= sizeof(tmp))
+    return berth_error(err, ENAMETOOLONG, "pid file %s", path);
   snprintf(text, sizeof(text), "%d", (int)pid);
-  _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+  _cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
   if (fd < 0)
     return berth_error(err, errno, "pid file %s", tmp);
-  int r = write_all(fd, text, strlen(text));
+  int r = fchmod(fd, 0644) < 0 ? -errno : write_all(fd, text, strlen(text));
   if (r < 0 || rename(tmp, path) < 0) {
     int saved = r < 0 ? -r : errno;
     unlink(tmp);

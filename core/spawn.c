@@ -19,6 +19,7 @@
 #include "cleanup.h"
 #include "hooks.h"
 #include "json_util.h"
+#include "lock.h"
 #include "log.h"
 #include "namespaces.h"
 #include "sealed_exe.h"
@@ -328,6 +329,8 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
     if (*init_pid != child)
       waitpid(child, NULL, 0);
   }
+  if (r == 0 && cfg->on_init != NULL)
+    r = cfg->on_init(cfg->on_init_data, *init_pid, err);
   if (r == 0 && !a->in_cgroup)
     r = berth_cgroup_enter(cfg->cg, *init_pid, err);
   /* exec --cgroup: the sub-cgroups only after the container's cgroup, as runc. On cgroup v1,
@@ -342,7 +345,10 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
   if (r < 0)
     return child_gone(sync_fd, -r, err);
   r = berth_sync_send(sync_fd, boot, err);
-  return r < 0 ? r : await_ready(cfg, *init_pid, sync_fd, err);
+  berth_crash_point(cfg->exec ? "exec-started" : "create-started");
+  r = r < 0 ? r : await_ready(cfg, *init_pid, sync_fd, err);
+  berth_crash_point(cfg->exec ? "exec-ready" : "create-ready");
+  return r;
 }
 
 static void kill_and_reap(pid_t child, pid_t init_pid) {

@@ -33,6 +33,10 @@ struct berth_spawn_config {
   /* exec: the container's init, for the state sent to a seccomp agent. */
   pid_t container_pid;
   json_object *exec_attrs; /* LSM labels to apply (berth_lsm_prepare), or NULL */
+  /* create: told the init's host pid as soon as it is known, before the init goes on, so that
+   * the pid is on record before anything can kill the creator (factory.c). */
+  int (*on_init)(void *data, pid_t init_pid, struct berth_error *err);
+  void *on_init_data;
 };
 
 /* On success *pid is the container's init (host pid), blocked on exec.fifo. On failure

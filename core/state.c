@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "id.h"
 #include "json_util.h"
+#include "lock.h"
 #include "pidfd.h"
 #include "spec.h"
 #include "util.h"
@@ -63,25 +65,44 @@ int berth_state_dir_open(int root_fd, const char *id, struct berth_error *err) {
   return fd;
 }
 
-int berth_state_write(int dir_fd, json_object *state, struct berth_error *err) {
-  static const char tmp[] = ".state.json.tmp";
-  const char *text = json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN);
-  _cleanup_close_ int fd =
-      openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+/* A fresh hidden name in dir_fd, made with O_EXCL: two writers never share a temporary file
+ * (one renaming the other's half-written text into place). */
+static int create_temp(int dir_fd, const char *name, char *tmp, size_t size) {
+  for (int attempt = 0; attempt < 100; attempt++) {
+    unsigned int r = 0;
+    if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+      r = (unsigned int)getpid() * 2654435761u + (unsigned int)attempt;
+    snprintf(tmp, size, ".%s.%08x", name, r);
+    int fd = openat(dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd >= 0 || errno != EEXIST)
+      return fd < 0 ? -errno : fd;
+  }
+  return -EEXIST;
+}
+
+int berth_state_write_file(int dir_fd, const char *name, json_object *o, struct berth_error *err) {
+  const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+  char tmp[64];
+  _cleanup_close_ int fd = create_temp(dir_fd, name, tmp, sizeof(tmp));
   if (fd < 0)
-    return berth_error(err, errno, "create %s", tmp);
+    return berth_error(err, -fd, "create a temporary file for %s", name);
   int r = write_all(fd, text, strlen(text));
   if (r < 0 || fsync(fd) < 0) {
     r = r < 0 ? -r : errno;
     unlinkat(dir_fd, tmp, 0);
     return berth_error(err, r, "write %s", tmp);
   }
-  if (renameat(dir_fd, tmp, dir_fd, BERTH_STATE_FILE) < 0) {
+  /* rename replaces atomically: a reader opens the old file or the new one, never a part. */
+  if (renameat(dir_fd, tmp, dir_fd, name) < 0) {
     r = errno;
     unlinkat(dir_fd, tmp, 0);
-    return berth_error(err, r, "rename %s to %s", tmp, BERTH_STATE_FILE);
+    return berth_error(err, r, "rename %s to %s", tmp, name);
   }
   return 0;
+}
+
+int berth_state_write(int dir_fd, json_object *state, struct berth_error *err) {
+  return berth_state_write_file(dir_fd, BERTH_STATE_FILE, state, err);
 }
 
 void berth_container_free(struct berth_container *c) {
@@ -109,9 +130,24 @@ static int parse_state(struct berth_container *c, struct berth_error *err) {
   c->spec = json_get(c->state, "config");
   c->pid = (pid_t)json_get_int(c->state, "init_process_pid", 0);
   c->start_time = (unsigned long long)json_get_int(c->state, "init_process_start", 0);
-  if (c->spec == NULL || c->pid <= 0)
+  const char *status = json_get_str(c->state, "status");
+  c->creating = status != NULL && strcmp(status, "creating") == 0;
+  c->creator = (pid_t)json_get_int(c->state, "creator_pid", 0);
+  c->creator_start = (unsigned long long)json_get_int(c->state, "creator_start", 0);
+  /* A record written during create has no init yet. */
+  if (c->spec == NULL || (c->pid <= 0 && !c->creating))
     return berth_error(err, 0, "%s: config or init_process_pid missing", BERTH_STATE_FILE);
   return 0;
+}
+
+/* The cgroup a record names. Before the plugin has made it the record holds the driver
+ * alone: the plugin is loaded without a handle, which every operation skips. */
+static int load_cgroup(json_object *saved, json_object *spec, struct berth_cgroup_backend *cg,
+                       struct berth_error *err) {
+  const char *driver = json_get_str(saved, "driver");
+  if (driver != NULL && json_get(saved, "state") == NULL)
+    return berth_cgroup_select(driver, false, spec, cg, err);
+  return berth_cgroup_load(saved, cg, err);
 }
 
 /* ENOENT as the code (callers test it), without strerror's words after the message. */
@@ -122,36 +158,129 @@ int berth_container_not_found(struct berth_error *err, const char *id) {
   return -ENOENT;
 }
 
-int berth_container_load(int root_fd, const char *id, struct berth_container **out,
-                         struct berth_error *err) {
+static struct berth_container *container_new(const char *id) {
+  struct berth_container *c = calloc(1, sizeof(*c));
+  if (c == NULL)
+    return NULL;
+  c->dir_fd = c->pidfd = -1;
+  c->id = strdup(id);
+  if (c->id == NULL) {
+    free(c);
+    return NULL;
+  }
+  return c;
+}
+
+/* Validate the ID, open its state dir and, for a command that changes the container, take
+ * its lock before anything is read. */
+static int open_container(int root_fd, const char *id, bool lock, struct berth_container **out,
+                          struct berth_error *err) {
   int r = berth_validate_id(id, err);
   if (r < 0)
     return r;
-  struct berth_container *c = calloc(1, sizeof(*c));
+  _cleanup_container_ struct berth_container *c = container_new(id);
   if (c == NULL)
     return berth_error(err, ENOMEM, "load %s", id);
-  _cleanup_container_ struct berth_container *owned = c;
-  c->dir_fd = c->pidfd = -1;
-  c->id = strdup(id);
   c->dir_fd = berth_state_dir_open(root_fd, id, err);
   if (c->dir_fd == -ENOENT)
     return berth_container_not_found(err, id);
   if (c->dir_fd < 0)
     return c->dir_fd;
-  r = parse_state(c, err);
-  if (r < 0)
+  if (lock && (r = berth_state_lock(c->dir_fd, id, err)) < 0)
     return r;
-  berth_container_pin(c);
-  r = berth_cgroup_load(json_get(c->state, "cgroup"), &c->cg, err);
-  if (r < 0)
-    return r;
-  *out = steal_pointer(&owned);
+  *out = steal_pointer(&c);
   return 0;
 }
 
-enum berth_status berth_container_status(struct berth_container *c) {
+/* cleanup.json, or NULL when absent or damaged. */
+static json_object *read_record(int dir_fd) {
+  _cleanup_free_ char *text = NULL;
+  _cleanup_error_ struct berth_error ignored = {0};
+  json_object *record = NULL;
+  if (read_file_at(dir_fd, BERTH_RECORD_FILE, &text, &ignored) < 0 ||
+      berth_spec_parse(text, BERTH_RECORD_FILE, &record, &ignored) < 0)
+    return NULL;
+  return record;
+}
+
+static int load(int root_fd, const char *id, bool lock, struct berth_container **out,
+                struct berth_error *err) {
+  _cleanup_container_ struct berth_container *c = NULL;
+  int r = open_container(root_fd, id, lock, &c, err);
+  if (r < 0)
+    return r;
+  r = parse_state(c, err);
+  if (r < 0) {
+    /* Not the ENOENT of a missing state.json: the container exists, its record is bad. */
+    berth_error_prefix(err, "container %s: damaged state", id);
+    if (err != NULL)
+      err->code = EUCLEAN;
+    return -EUCLEAN;
+  }
+  /* An unfinished create recorded its cgroup and init in cleanup.json only. */
+  _cleanup_json_ json_object *record = c->creating ? read_record(c->dir_fd) : NULL;
+  if (record != NULL) {
+    c->pid = (pid_t)json_get_int(record, "init_process_pid", 0);
+    c->start_time = (unsigned long long)json_get_int(record, "init_process_start", 0);
+  }
+  berth_container_pin(c);
+  r = load_cgroup(json_get(record != NULL ? record : c->state, "cgroup"), c->spec, &c->cg, err);
+  if (r < 0)
+    return r;
+  *out = steal_pointer(&c);
+  return 0;
+}
+
+int berth_container_load(int root_fd, const char *id, struct berth_container **out,
+                         struct berth_error *err) {
+  return load(root_fd, id, false, out, err);
+}
+
+int berth_container_load_locked(int root_fd, const char *id, struct berth_container **out,
+                                struct berth_error *err) {
+  return load(root_fd, id, true, out, err);
+}
+
+int berth_container_load_record(int root_fd, const char *id, struct berth_container **out,
+                                struct berth_error *err) {
+  _cleanup_container_ struct berth_container *c = NULL;
+  int r = open_container(root_fd, id, true, &c, err);
+  if (r < 0)
+    return r;
+  c->damaged = true;
+  _cleanup_json_ json_object *record = read_record(c->dir_fd);
+  if (record == NULL) {
+    /* Nothing is made before state.json's first record: without either file, there is
+     * nothing to look for. */
+    c->unknown = faccessat(c->dir_fd, BERTH_STATE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0 ||
+                 faccessat(c->dir_fd, BERTH_RECORD_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+    snprintf(c->cg.driver, sizeof(c->cg.driver), "none");
+    *out = steal_pointer(&c);
+    return 0;
+  }
+  r = load_cgroup(json_get(record, "cgroup"), NULL, &c->cg, err);
+  if (r < 0)
+    return berth_error_prefix(err, "%s", BERTH_RECORD_FILE);
+  c->pid = (pid_t)json_get_int(record, "init_process_pid", 0);
+  c->start_time = (unsigned long long)json_get_int(record, "init_process_start", 0);
+  berth_container_pin(c);
+  *out = steal_pointer(&c);
+  return 0;
+}
+
+bool berth_container_init_alive(struct berth_container *c) {
   /* The recorded start time guards against a recycled pid. */
-  if (!process_alive(c->pid) || process_start_time(c->pid) != c->start_time)
+  return c->pid > 0 && process_alive(c->pid) && process_start_time(c->pid) == c->start_time;
+}
+
+enum berth_status berth_container_status(struct berth_container *c) {
+  /* A create that still runs holds the lock; one whose creator died is what runc calls a
+   * creating container with a dead pid: stopped, for delete to clean up. */
+  if (c->creating)
+    return process_alive(c->creator) && process_start_time(c->creator) == c->creator_start
+               ? BERTH_CREATING
+               : BERTH_STOPPED;
+  if (!berth_container_init_alive(c))
     return BERTH_STOPPED;
   if (berth_cgroup_is_frozen(&c->cg))
     return BERTH_PAUSED;

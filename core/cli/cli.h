@@ -62,8 +62,12 @@ int cli_parse_fd_count(const char *what, const char *text, int *out, struct bert
 /* LISTEN_FDS when LISTEN_PID names this process, else 0; garbage in either is an error. */
 int cli_listen_fds(int *out, struct berth_error *err);
 
-/* Open --root and load container ID; errors already in err. */
+/* Open --root and load container ID; errors already in err. For readers (state, ps, list,
+ * events): no lock. */
 int cli_load(struct berth_globals *g, const char *id, int *root_fd, struct berth_container **c,
              struct berth_error *err);
+/* The same for a command that changes the container: holds its lock while *c lives. */
+int cli_load_locked(struct berth_globals *g, const char *id, int *root_fd,
+                    struct berth_container **c, struct berth_error *err);
 
 #endif

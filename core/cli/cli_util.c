@@ -35,14 +35,24 @@ const char *cli_one_id(int argc, char **argv, const char *command) {
   return argv[optind];
 }
 
-int cli_load(struct berth_globals *g, const char *id, int *root_fd, struct berth_container **c,
-             struct berth_error *err) {
+static int open_root(struct berth_globals *g, const char *id, int *root_fd,
+                     struct berth_error *err) {
   *root_fd = berth_root_open(g->root, false, err);
   if (*root_fd == -ENOENT)
     return berth_container_not_found(err, id);
-  if (*root_fd < 0)
-    return *root_fd;
-  return berth_container_load(*root_fd, id, c, err);
+  return *root_fd < 0 ? *root_fd : 0;
+}
+
+int cli_load(struct berth_globals *g, const char *id, int *root_fd, struct berth_container **c,
+             struct berth_error *err) {
+  int r = open_root(g, id, root_fd, err);
+  return r < 0 ? r : berth_container_load(*root_fd, id, c, err);
+}
+
+int cli_load_locked(struct berth_globals *g, const char *id, int *root_fd,
+                    struct berth_container **c, struct berth_error *err) {
+  int r = open_root(g, id, root_fd, err);
+  return r < 0 ? r : berth_container_load_locked(*root_fd, id, c, err);
 }
 
 /* fds 3.. handed on must exist below the fd limit; the cap keeps LISTEN_FDS plus

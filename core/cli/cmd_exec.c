@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "cli.h"
+#include "lock.h"
 #include "console.h"
 #include "exec.h"
 #include "foreground.h"
@@ -220,6 +221,8 @@ static int run_foreground(struct berth_container *c, json_object *process,
   pid_t pid;
   if (berth_exec(c, process, o, &pid, &err) < 0)
     return cli_fail(&err), EXEC_SETUP_FAILED;
+  /* The lock covers the state check and the start, not the process's whole life. */
+  berth_state_unlock(c->dir_fd);
   _cleanup_close_ int master = ours >= 0 ? berth_console_receive(ours, false, &err) : -1;
   if (ours >= 0 && master < 0)
     return cli_fail(&err), EXEC_SETUP_FAILED;
@@ -297,7 +300,7 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
     return cli_usage("exec: expected a command (or --process FILE)"), EXEC_SETUP_FAILED;
   _cleanup_close_ int root_fd = -1;
   _cleanup_container_ struct berth_container *container = NULL;
-  if (cli_load(g, argv[optind], &root_fd, &container, &err) < 0)
+  if (cli_load_locked(g, argv[optind], &root_fd, &container, &err) < 0)
     return cli_fail(&err), EXEC_SETUP_FAILED;
   _cleanup_json_ json_object *process = NULL;
   if (f.process_file != NULL && read_process_file(f.process_file, &process, &err) < 0)

@@ -24,7 +24,7 @@ int cmd_kill(struct berth_globals *g, int argc, char **argv) {
   _cleanup_error_ struct berth_error err = {0};
   _cleanup_close_ int root_fd = -1;
   _cleanup_container_ struct berth_container *container = NULL;
-  if (cli_load(g, id, &root_fd, &container, &err) < 0 ||
+  if (cli_load_locked(g, id, &root_fd, &container, &err) < 0 ||
       berth_container_kill(container, sig, all, &err) < 0)
     return cli_fail(&err);
   return 0;

@@ -14,7 +14,21 @@ static void print_row(json_object *s) {
          json_get_str(s, "owner"));
 }
 
-/* Every container under --root, in directory order; ones that fail to load are skipped. */
+/* A container whose state.json cannot be read is listed all the same: hiding it would hide
+ * that it needs a delete --force. */
+static json_object *unknown_row(const char *id) {
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "ociVersion", json_object_new_string(""));
+  json_object_object_add(o, "id", json_object_new_string(id));
+  json_object_object_add(o, "pid", json_object_new_int(0));
+  json_object_object_add(o, "status", json_object_new_string("unknown"));
+  static const char *const empty[] = {"bundle", "rootfs", "created", "owner"};
+  for (size_t i = 0; i < sizeof(empty) / sizeof(empty[0]); i++)
+    json_object_object_add(o, empty[i], json_object_new_string(""));
+  return o;
+}
+
+/* Every container under --root, in directory order. */
 static json_object *collect(int root_fd) {
   json_object *all = json_object_new_array();
   _cleanup_closedir_ DIR *d = fdopendir(dup(root_fd));
@@ -23,8 +37,11 @@ static json_object *collect(int root_fd) {
       continue;
     _cleanup_error_ struct berth_error err = {0};
     _cleanup_container_ struct berth_container *c = NULL;
-    if (berth_container_load(root_fd, e->d_name, &c, &err) == 0)
+    int r = berth_container_load(root_fd, e->d_name, &c, &err);
+    if (r == 0)
       json_object_array_add(all, berth_container_oci_state(c, berth_container_status(c)));
+    else if (r != -ENOENT) /* deleted meanwhile */
+      json_object_array_add(all, unknown_row(e->d_name));
   }
   return all;
 }

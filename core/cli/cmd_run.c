@@ -17,7 +17,8 @@ static void remove_container(struct berth_globals *g, const char *id) {
   _cleanup_error_ struct berth_error err = {0};
   _cleanup_close_ int root_fd = -1;
   _cleanup_container_ struct berth_container *c = NULL;
-  if (cli_load(g, id, &root_fd, &c, &err) < 0 || berth_container_delete(root_fd, c, true, &err) < 0)
+  if (cli_load_locked(g, id, &root_fd, &c, &err) < 0 ||
+      berth_container_delete(root_fd, c, true, &err) < 0)
     cli_fail(&err);
 }
 
@@ -51,7 +52,7 @@ int cmd_run(struct berth_globals *g, int argc, char **argv) {
   {
     _cleanup_close_ int root_fd = -1;
     _cleanup_container_ struct berth_container *c = NULL;
-    if (cli_load(g, o.id, &root_fd, &c, &err) < 0 || berth_container_start(c, &err) < 0) {
+    if (cli_load_locked(g, o.id, &root_fd, &c, &err) < 0 || berth_container_start(c, &err) < 0) {
       int status = cli_fail(&err);
       remove_container(g, o.id);
       return status;

@@ -134,7 +134,7 @@ int cmd_update(struct berth_globals *g, int argc, char **argv) {
   lift_swap_with_memory(delta);
   _cleanup_close_ int root_fd = -1;
   _cleanup_container_ struct berth_container *container = NULL;
-  if (cli_load(g, id, &root_fd, &container, &err) < 0 ||
+  if (cli_load_locked(g, id, &root_fd, &container, &err) < 0 ||
       berth_container_update(container, delta, &err) < 0)
     return cli_fail(&err);
   return 0;

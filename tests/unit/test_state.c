@@ -124,6 +124,65 @@ static pid_t dead_pid(void) {
 
 /* --- berth_state_write --- */
 
+/* Writers at once (an engine's update racing another): each writes under its own temporary
+ * name, so state.json is always one whole writer's text, never a mix or a truncated file. */
+static void test_state_write_concurrent_writers_never_tear(void **state) {
+  struct fixture *fx = *state;
+  assert_int_equal(mkdirat(fx->root_fd, "c", 0700), 0);
+  int dir_fd = openat(fx->root_fd, "c", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  assert_true(dir_fd >= 0);
+  pid_t writers[4];
+  for (int w = 0; w < 4; w++) {
+    writers[w] = fork();
+    assert_true(writers[w] >= 0);
+    if (writers[w] == 0) {
+      /* Texts of different lengths, so that a torn file shows. */
+      json_object *o = json_object_new_object();
+      char pad[4096];
+      memset(pad, 'a' + w, sizeof(pad) - 1);
+      pad[sizeof(pad) - 1 - w * 1000] = '\0';
+      json_object_object_add(o, "pad", json_object_new_string(pad));
+      struct berth_error err = {0};
+      for (int i = 0; i < 200; i++)
+        if (berth_state_write(dir_fd, o, &err) < 0)
+          _exit(1);
+      _exit(0);
+    }
+  }
+  int torn = 0, reads = 0, status[4] = {-1, -1, -1, -1};
+  for (bool running = true; running;) {
+    running = false;
+    for (int w = 0; w < 4; w++)
+      if (status[w] == -1 && waitpid(writers[w], &status[w], WNOHANG) == 0) {
+        status[w] = -1;
+        running = true;
+      }
+    char *text = NULL;
+    struct berth_error err = {0};
+    if (read_file_at(dir_fd, BERTH_STATE_FILE, &text, &err) == 0) {
+      json_object *o = json_tokener_parse(text);
+      torn += o == NULL;
+      json_object_put(o);
+      reads++;
+    }
+    free(text);
+    berth_error_clear(&err);
+  }
+  /* Every writer succeeded: none found its temporary file renamed away by another. */
+  for (int w = 0; w < 4; w++)
+    assert_int_equal(status[w], 0);
+  assert_true(reads > 0);
+  assert_int_equal(torn, 0);
+  /* No writer's temporary file is left over. */
+  DIR *d = fdopendir(dup(dir_fd));
+  assert_non_null(d);
+  for (struct dirent *e = readdir(d); e != NULL; e = readdir(d))
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      assert_string_equal(e->d_name, BERTH_STATE_FILE);
+  closedir(d);
+  close(dir_fd);
+}
+
 static void test_state_write_leaves_no_temp_file(void **state) {
   struct fixture *fx = *state;
   assert_int_equal(mkdirat(fx->root_fd, "c1", 0711), 0);
@@ -449,6 +508,7 @@ static void test_state_dir_remove_does_not_follow_symlink(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      STATE_TEST(test_state_write_concurrent_writers_never_tear),
       STATE_TEST(test_state_write_leaves_no_temp_file),
       STATE_TEST(test_state_write_content_parses_back),
       STATE_TEST(test_state_write_replaces_file_by_rename),
