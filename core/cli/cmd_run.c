@@ -22,6 +22,16 @@ static void remove_container(struct berth_globals *g, const char *id) {
     cli_fail(&err);
 }
 
+/* Start under the container's lock, released on return: remove_container takes it again
+ * (flock on another open file description of the state directory, which would wait on this
+ * one for good). */
+static int start_container(struct berth_globals *g, const char *id, struct berth_error *err) {
+  _cleanup_close_ int root_fd = -1;
+  _cleanup_container_ struct berth_container *c = NULL;
+  int r = cli_load_locked(g, id, &root_fd, &c, err);
+  return r < 0 ? r : berth_container_start(c, err);
+}
+
 int cmd_run(struct berth_globals *g, int argc, char **argv) {
   struct berth_create_options o;
   struct create_flags f;
@@ -49,14 +59,10 @@ int cmd_run(struct berth_globals *g, int argc, char **argv) {
     remove_container(g, o.id);
     return status;
   }
-  {
-    _cleanup_close_ int root_fd = -1;
-    _cleanup_container_ struct berth_container *c = NULL;
-    if (cli_load_locked(g, o.id, &root_fd, &c, &err) < 0 || berth_container_start(c, &err) < 0) {
-      int status = cli_fail(&err);
-      remove_container(g, o.id);
-      return status;
-    }
+  if (start_container(g, o.id, &err) < 0) {
+    int status = cli_fail(&err);
+    remove_container(g, o.id);
+    return status;
   }
   if (f.detach)
     return 0;
