@@ -22,6 +22,7 @@
 #include "namespaces.h"
 #include "process.h"
 #include "rootfs.h"
+#include "safe_path.h"
 #include "sync.h"
 #include "util.h"
 
@@ -98,6 +99,22 @@ static int setup_terminal(json_object *process, int console_fd, bool dev_console
   return r;
 }
 
+/* A process.cwd missing from the rootfs is created (root's, 0755), as runc and crun do, by the
+ * safe walk: a symlink on the way cannot lead it out of the new root. */
+static int make_cwd(json_object *process, struct berth_error *err) {
+  const char *cwd = json_get_str(process, "cwd");
+  if (cwd == NULL || *cwd == '\0')
+    return 0;
+  _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return berth_error(err, errno, "open /");
+  int fd = berth_safe_open(root, cwd, BERTH_SAFE_MKDIR, err);
+  if (fd < 0)
+    return berth_error_prefix(err, "process.cwd");
+  close(fd);
+  return 0;
+}
+
 /* *hook_state: the state for createContainer and startContainer (the parent's, with the
  * init's host pid), when the spec has hooks. */
 static int build_container(json_object *boot, const struct init_channels *ch,
@@ -126,6 +143,7 @@ static int build_container(json_object *boot, const struct init_channels *ch,
       return r;
   }
   if ((r = berth_rootfs_pivot(rootfs, json_get_bool(boot, "no_pivot", false), err)) < 0 ||
+      (r = make_cwd(process, err)) < 0 ||
       (r = setup_terminal(process, ch->console_fd, true, err)) < 0 ||
       (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0 ||
       (r = berth_rootfs_finish(spec, err)) < 0 ||

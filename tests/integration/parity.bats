@@ -12,3 +12,16 @@ load helpers
   [ "${lines[0]}" = boat ]
   [ "${lines[1]}" != "$(readlink /proc/self/ns/uts)" ]
 }
+
+@test "a missing process.cwd is created, owned by root with mode 755, as in runc" {
+  local dir="/parity-cwd-$ID"
+  config --arg d "$dir/a/b" '.process.cwd = $d | .process.user = {"uid": 1000, "gid": 1000}'
+  args pwd
+  run berth run -b "$BUNDLE" "$ID"
+  rm_later=$ROOTFS_DIR/rootfs$dir
+  stat_out=$(stat -c '%u:%g %a' "$ROOTFS_DIR/rootfs$dir/a/b" 2>&1 || true)
+  rm -rf "$rm_later"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "$output" = "$dir/a/b" ]
+  [ "$stat_out" = "0:0 755" ] || { echo "$stat_out"; return 1; }
+}
