@@ -18,6 +18,7 @@
 #include "console.h"
 #include "hooks.h"
 #include "json_util.h"
+#include "loopback.h"
 #include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
@@ -146,7 +147,7 @@ static int build_container(json_object *boot, const struct init_channels *ch,
       (r = make_cwd(process, err)) < 0 ||
       (r = setup_terminal(process, ch->console_fd, true, err)) < 0 ||
       (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0 ||
-      (r = berth_rootfs_finish(spec, err)) < 0 ||
+      (r = berth_loopback_up(spec, err)) < 0 || (r = berth_rootfs_finish(spec, err)) < 0 ||
       (scratch && (r = berth_rootfs_scratch_leave(host_mntns, err)) < 0) ||
       (r = join_keyring(json_get_str(boot, "id"), json_get_bool(boot, "no_new_keyring", false),
                         err)) < 0 ||

@@ -25,3 +25,12 @@ load helpers
   [ "$output" = "$dir/a/b" ]
   [ "$stat_out" = "0:0 755" ] || { echo "$stat_out"; return 1; }
 }
+
+@test "a new network namespace has lo up, as in runc" {
+  args cat /sys/class/net/lo/operstate /sys/class/net/lo/flags
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  # operstate of lo is "unknown" once up ("down" before); flags has IFF_UP (0x1).
+  [ "${lines[0]}" = unknown ] || { echo "$output"; return 1; }
+  [ $((${lines[1]} & 1)) -eq 1 ]
+}
