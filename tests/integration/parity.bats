@@ -34,3 +34,11 @@ load helpers
   [ "${lines[0]}" = unknown ] || { echo "$output"; return 1; }
   [ $((${lines[1]} & 1)) -eq 1 ]
 }
+
+@test "run with a terminal and a piped stdout prints what the program printed, without \\r (ONLCR cleared as runc does)" {
+  config '.process.terminal = true'
+  args printf 'a\nb\n'
+  berth run -b "$BUNDLE" "$ID" </dev/null >"$TEST_TMP/out"
+  od -c "$TEST_TMP/out"
+  cmp "$TEST_TMP/out" <(printf 'a\nb\n')
+}
