@@ -89,10 +89,19 @@ static bool user_ns_denies_setgroups(void) {
 }
 
 /* After pivot_root, so the pty comes from the container's own devpts. */
+/* Without a terminal (whose setup calls setsid too), the process leads a session and a
+ * process group of its own, inside the pid namespace, as runc's does: the caller's would read
+ * as 0 in the container, and a signal to the caller's group would reach it. */
+static int own_session(struct berth_error *err) {
+  if (setsid() < 0)
+    return berth_error(err, errno, "setsid");
+  return 0;
+}
+
 static int setup_terminal(json_object *process, int console_fd, bool dev_console,
                           struct berth_error *err) {
   if (!json_get_bool(process, "terminal", false))
-    return 0;
+    return own_session(err);
   if (console_fd < 0)
     return berth_error(err, 0, "process.terminal: no console socket");
   int r = berth_console_setup(process, console_fd, dev_console, err);
