@@ -243,6 +243,19 @@ static void entry_clear(struct berth_mount_entry *m) {
   berth_mount_options_clear(&m->opts);
 }
 
+bool berth_mount_is_dev(const char *destination) {
+  const char *p = destination;
+  if (p == NULL)
+    return false;
+  while (*p == '/')
+    p++;
+  if (strncmp(p, "dev", 3) != 0)
+    return false;
+  for (p += 3; *p == '/'; p++)
+    ;
+  return *p == '\0';
+}
+
 int berth_mount_one(const struct berth_mount_context *ctx, json_object *mount, size_t index,
                     struct berth_error *err) {
   __attribute__((cleanup(entry_clear))) struct berth_mount_entry m = {
@@ -255,6 +268,10 @@ int berth_mount_one(const struct berth_mount_context *ctx, json_object *mount, s
     return berth_error(err, EINVAL, "mounts[%zu]: destination must not be empty", index);
   if (berth_mount_options_parse(json_get_array(mount, "options"), &m.opts, err) < 0)
     return berth_error_prefix(err, "mounts[%zu] (%s)", index, m.destination);
+  /* A read-only /dev is made so last (berth_rootfs_finish): devices, /dev/pts, /dev/shm and
+   * the console go in first, as in runc. */
+  if (berth_mount_is_dev(m.destination))
+    m.opts.flags &= ~(unsigned long)MS_RDONLY;
   if (validate_entry(&m, err) < 0)
     return -err->code;
   _cleanup_close_ int fd = mount_by_type(ctx, &m, err);

@@ -55,6 +55,10 @@ struct berth_mount_entry {
 int berth_mount_one(const struct berth_mount_context *ctx, json_object *mount, size_t index,
                     struct berth_error *err);
 
+/* destination names the container's /dev ("/dev", "dev/", "//dev"), which berth_mount_one
+ * mounts writable whatever its options: the rootfs makes it read-only at the end. */
+bool berth_mount_is_dev(const char *destination);
+
 /* Building blocks shared by devices.c, rootfs.c and cgroup_mount.c; they return -errno without
  * a message unless they take err. */
 

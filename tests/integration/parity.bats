@@ -42,3 +42,12 @@ load helpers
   od -c "$TEST_TMP/out"
   cmp "$TEST_TMP/out" <(printf 'a\nb\n')
 }
+
+@test "a read-only /dev still gets its devices, pts, shm and console, then is read-only, as in runc" {
+  config '.process.terminal = false | .mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+  args sh -c 'ls /dev/null /dev/pts/ptmx /dev/shm /dev/fd >/dev/null && echo > /dev/null && touch /dev/x; grep " /dev " /proc/self/mounts'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [[ "$output" == *"/dev/x: Read-only file system"* ]] || { echo "$output"; return 1; }
+  [[ "$output" == *"tmpfs /dev tmpfs ro,"* ]] || { echo "$output"; return 1; }
+}
