@@ -68,8 +68,26 @@ static int open_destination(const struct berth_mount_context *ctx,
   return r < 0 ? r : take_fd(&fd);
 }
 
+bool berth_mount_is_root(const char *destination) {
+  return destination != NULL && *destination == '/' &&
+         destination[strspn(destination, "/")] == '\0';
+}
+
+/* A mount over the rootfs itself is not below root_fd (which names what it covers): the
+ * rootfs's path leads onto it. runc mounts such a bind over the rootfs too. */
+static int reopen_root(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
+                       struct berth_error *err) {
+  int fd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return berth_error(err, errno, "mount %s (mounts[%zu]): reopen the rootfs %s", m->destination,
+                       m->index, ctx->rootfs);
+  return fd;
+}
+
 static int reopen(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
                   int old_fd, struct berth_error *err) {
+  if (berth_mount_is_root(m->destination) && ctx->rootfs != NULL)
+    return reopen_root(ctx, m, err);
   int fd = berth_mount_reopen(ctx->root_fd, m->destination, old_fd, err);
   return fd < 0 ? fail_step(m, err) : fd;
 }

@@ -106,12 +106,21 @@ static int prepare_root(json_object *spec, const char *rootfs, struct berth_erro
   return root >= 0 ? root : berth_error(err, errno, "rootfs %s", rootfs);
 }
 
+/* After a mount over the rootfs (destination "/"), the later ones go on top of it: the old
+ * fd names the covered directory. */
+static int reopen_rootfs(const char *rootfs, int old_fd, struct berth_error *err) {
+  close(old_fd);
+  int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return fd >= 0 ? fd : berth_error(err, errno, "rootfs %s: reopen after a mount on /", rootfs);
+}
+
 int berth_rootfs_mount(json_object *spec, const char *rootfs, struct berth_error *err) {
   _cleanup_close_ int root_fd = prepare_root(spec, rootfs, err);
   if (root_fd < 0)
     return root_fd;
-  const struct berth_mount_context ctx = {
+  struct berth_mount_context ctx = {
       .root_fd = root_fd,
+      .rootfs = rootfs,
       .netns = has_namespace(spec, "network"),
       .cgroupns = has_namespace(spec, "cgroup"),
       .ipcns = has_namespace(spec, "ipc"),
@@ -119,9 +128,14 @@ int berth_rootfs_mount(json_object *spec, const char *rootfs, struct berth_error
   };
   json_object *mounts = json_get_array(spec, "mounts");
   size_t n = mounts != NULL ? json_object_array_length(mounts) : 0;
-  for (size_t i = 0; i < n; i++)
-    if (berth_mount_one(&ctx, json_object_array_get_idx(mounts, i), i, err) < 0)
+  for (size_t i = 0; i < n; i++) {
+    json_object *mount = json_object_array_get_idx(mounts, i);
+    if (berth_mount_one(&ctx, mount, i, err) < 0)
       return -err->code;
+    if (berth_mount_is_root(json_get_str(mount, "destination")) &&
+        (ctx.root_fd = root_fd = reopen_rootfs(rootfs, root_fd, err)) < 0)
+      return root_fd;
+  }
   return berth_devices_create(spec, root_fd, ctx.userns, err);
 }
 

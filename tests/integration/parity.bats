@@ -51,3 +51,16 @@ load helpers
   [[ "$output" == *"/dev/x: Read-only file system"* ]] || { echo "$output"; return 1; }
   [[ "$output" == *"tmpfs /dev tmpfs ro,"* ]] || { echo "$output"; return 1; }
 }
+
+@test "a bind mount onto / goes over the rootfs, and later mounts on top of it, as in runc" {
+  cp -a "$ROOTFS_DIR/rootfs" "$TEST_TMP/other"
+  echo over >"$TEST_TMP/other/marker"
+  config --arg s "$TEST_TMP/other" \
+    '.mounts = [{"destination": "/", "type": "bind", "source": $s, "options": ["rbind"]}] + .mounts'
+  args sh -c 'cat /marker; ls /proc/self/stat'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "$output" = "over
+/proc/self/stat" ]
+  [ ! -e "$ROOTFS_DIR/rootfs/marker" ]
+}
