@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -122,6 +123,26 @@ static int make_cwd(json_object *process, struct berth_error *err) {
   if (fd < 0)
     return berth_error_prefix(err, "process.cwd");
   close(fd);
+  return 0;
+}
+
+/* A non-root process.user must be able to reopen its stdio (/proc/self/fd/1) and use its
+ * terminal: runc gives each of fds 0-2 to the user (the uid only; the group stays, devpts's
+ * tty group for a pty), unless it is /dev/null or the user's already. EINVAL and EPERM (an
+ * owner or group that the user namespace does not map) leave it as it is, as in runc. */
+static int give_stdio_to_user(json_object *process, struct berth_error *err) {
+  uid_t uid = (uid_t)json_get_int(json_get(process, "user"), "uid", 0);
+  struct stat null;
+  if (stat("/dev/null", &null) < 0)
+    null.st_rdev = 0;
+  for (int fd = 0; fd < 3; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_uid == uid ||
+        (S_ISCHR(st.st_mode) && st.st_rdev == null.st_rdev))
+      continue;
+    if (fchown(fd, uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM)
+      return berth_error(err, errno, "give fd %d to user %u", fd, (unsigned)uid);
+  }
   return 0;
 }
 
@@ -242,6 +263,8 @@ static int run(struct init_channels *ch, struct berth_error *err) {
    * fails create (or exec). */
   json_object *seccomp = json_path(boot, "spec", "linux", "seccomp", NULL);
   bool nnp = json_get_bool(process, "noNewPrivileges", false);
+  if ((r = give_stdio_to_user(process, err)) < 0)
+    return r;
   if ((!nnp && (r = berth_seccomp_init(seccomp, ch->sync_fd, err)) < 0) ||
       (r = berth_process_become(process, !user_ns_denies_setgroups(), err)) < 0 ||
       (r = berth_process_no_new_privileges(process, err)) < 0 ||

@@ -64,3 +64,21 @@ load helpers
 /proc/self/stat" ]
   [ ! -e "$ROOTFS_DIR/rootfs/marker" ]
 }
+
+@test "a non-root user can reopen its stdout and stderr pipes, as in runc" {
+  config '.process.user = {"uid": 1000, "gid": 1000}'
+  args sh -c 'echo out > /proc/self/fd/1; echo err > /proc/self/fd/2'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "$output" = "out
+err" ]
+}
+
+@test "a non-root user owns its terminal (the tty group kept), as in runc" {
+  config '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000}'
+  args sh -c 'stat -c %u:%g $(tty)'
+  run python3 "$BERTH_SOURCE_DIR/tests/integration/pty_run.py" "$BERTH" --root "$ROOT" \
+    "${BERTH_DRIVER_ARGS[@]}" run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "${lines[0]}" = "1000:5" ] || { echo "$output"; return 1; }
+}
