@@ -49,6 +49,21 @@ static int send_fd(int sock, int fd, const char *name) {
   return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
+/* berth proxies the terminal itself (run or exec in the foreground): clear ONLCR, as runc's
+ * recvtty does, so that "\n" reaches our stdout as the program wrote it rather than as "\r\n"
+ * (a piped `run -t` gives the program's bytes). Takes fd; closes it on error. */
+static int clear_onlcr(int fd, struct berth_error *err) {
+  struct termios t;
+  if (tcgetattr(fd, &t) == 0) {
+    t.c_oflag &= ~(tcflag_t)ONLCR;
+    if (tcsetattr(fd, TCSANOW, &t) == 0)
+      return fd;
+  }
+  int r = berth_error(err, errno, "clear ONLCR on the container's terminal");
+  close(fd);
+  return r;
+}
+
 int berth_console_receive(int sock, bool nowait, struct berth_error *err) {
   char name[256], control[CMSG_SPACE(sizeof(int))];
   struct iovec iov = {.iov_base = name, .iov_len = sizeof(name)};
@@ -67,7 +82,7 @@ int berth_console_receive(int sock, bool nowait, struct berth_error *err) {
     return berth_error(err, 0, "receive the container's terminal: no fd in the message");
   int fd;
   memcpy(&fd, CMSG_DATA(c), sizeof(int));
-  return fd;
+  return clear_onlcr(fd, err);
 }
 
 static int open_pty(int *slave, struct berth_error *err) {

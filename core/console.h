@@ -17,8 +17,8 @@ int berth_console_connect(const char *path, struct berth_error *err);
  * terminal. */
 int berth_console_setup(json_object *process, int console_fd, bool dev_console,
                         struct berth_error *err);
-/* Receive the pty master that init sent over fd; with nowait, -EAGAIN (err untouched)
- * when there is none. */
+/* Receive the pty master that init sent over fd, for berth's own foreground proxy: ONLCR
+ * cleared, as runc does; with nowait, -EAGAIN (err untouched) when there is none. */
 int berth_console_receive(int fd, bool nowait, struct berth_error *err);
 
 #endif

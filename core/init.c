@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/major.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -22,11 +25,13 @@
 #include "console.h"
 #include "hooks.h"
 #include "json_util.h"
+#include "loopback.h"
 #include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
 #include "procfs.h"
 #include "rootfs.h"
+#include "safe_path.h"
 #include "sync.h"
 #include "util.h"
 
@@ -137,15 +142,64 @@ static bool user_ns_denies_setgroups(int self_dir) {
 }
 
 /* After pivot_root, so the pty comes from the container's own devpts. */
+/* Without a terminal (whose setup calls setsid too), the process leads a session and a
+ * process group of its own, inside the pid namespace, as runc's does: the caller's would read
+ * as 0 in the container, and a signal to the caller's group would reach it. */
+static int own_session(struct berth_error *err) {
+  if (setsid() < 0)
+    return berth_error(err, errno, "setsid");
+  return 0;
+}
+
 static int setup_terminal(json_object *process, int console_fd, bool dev_console,
                           struct berth_error *err) {
   if (!json_get_bool(process, "terminal", false))
-    return 0;
+    return own_session(err);
   if (console_fd < 0)
     return berth_error(err, 0, "process.terminal: no console socket");
   int r = berth_console_setup(process, console_fd, dev_console, err);
   close(console_fd);
   return r;
+}
+
+/* A process.cwd missing from the rootfs is created (root's, 0755), as runc and crun do, by the
+ * safe walk: a symlink on the way cannot lead it out of the new root. */
+static int make_cwd(json_object *process, struct berth_error *err) {
+  const char *cwd = json_get_str(process, "cwd");
+  if (cwd == NULL || *cwd == '\0')
+    return 0;
+  _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0)
+    return berth_error(err, errno, "open /");
+  int fd = berth_safe_open(root, cwd, BERTH_SAFE_MKDIR, err);
+  if (fd < 0)
+    return berth_error_prefix(err, "process.cwd");
+  close(fd);
+  return 0;
+}
+
+/* A non-root process.user must be able to reopen its stdio (/proc/self/fd/1) and use its
+ * terminal: as runc, fds 0-2 go to the user (the uid only; the group stays, devpts's tty group
+ * for a pty). Unlike runc, only what the container's process alone uses: a pipe or a socket (an
+ * engine's stdio) and, with process.terminal, the pty just made in the container's devpts. A
+ * regular file or a host terminal passed as stdio keeps its owner: chowning it would hand a
+ * host file, or the caller's own terminal, to whoever has that uid on the host. EINVAL and
+ * EPERM (an owner or group the user namespace does not map) leave it as it is, as in runc. */
+static int give_stdio_to_user(json_object *process, struct berth_error *err) {
+  uid_t uid = (uid_t)json_get_int(json_get(process, "user"), "uid", 0);
+  bool own_pty = json_get_bool(process, "terminal", false);
+  for (int fd = 0; fd < 3; fd++) {
+    struct stat st;
+    if (fstat(fd, &st) < 0 || st.st_uid == uid)
+      continue;
+    bool pty = S_ISCHR(st.st_mode) && major(st.st_rdev) >= UNIX98_PTY_SLAVE_MAJOR &&
+               major(st.st_rdev) < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT;
+    if (!S_ISFIFO(st.st_mode) && !S_ISSOCK(st.st_mode) && !(own_pty && pty))
+      continue;
+    if (fchown(fd, uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM)
+      return berth_error(err, errno, "give fd %d to user %u", fd, (unsigned)uid);
+  }
+  return 0;
 }
 
 /* *hook_state: the state for createContainer and startContainer (the parent's, with the
@@ -176,9 +230,10 @@ static int build_container(json_object *boot, const struct init_channels *ch,
       return r;
   }
   if ((r = berth_rootfs_pivot(rootfs, json_get_bool(boot, "no_pivot", false), err)) < 0 ||
+      (r = make_cwd(process, err)) < 0 ||
       (r = setup_terminal(process, ch->console_fd, true, err)) < 0 ||
       (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0 ||
-      (r = berth_rootfs_finish(spec, err)) < 0 ||
+      (r = berth_loopback_up(spec, err)) < 0 || (r = berth_rootfs_finish(spec, err)) < 0 ||
       (scratch && (r = berth_rootfs_scratch_leave(host_mntns, err)) < 0) ||
       (r = join_keyring(json_get_str(boot, "id"), json_get_bool(boot, "no_new_keyring", false),
                         err)) < 0 ||
@@ -341,6 +396,8 @@ static int run(struct init_channels *ch, struct berth_error *err) {
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which becoming the container's
    * user and capabilities takes away: it stays effective until the filter is in (caps). */
   bool nnp = json_get_bool(process, "noNewPrivileges", false);
+  if ((r = give_stdio_to_user(process, err)) < 0)
+    return r;
   struct berth_capset caps = {.pending = false};
   bool keep_sys_admin = filter.prog.filter != NULL && !nnp;
   if ((r = berth_process_become(process, !user_ns_denies_setgroups(self_dir),

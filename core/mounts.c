@@ -68,8 +68,26 @@ static int open_destination(const struct berth_mount_context *ctx,
   return r < 0 ? r : take_fd(&fd);
 }
 
+bool berth_mount_is_root(const char *destination) {
+  return destination != NULL && *destination == '/' &&
+         destination[strspn(destination, "/")] == '\0';
+}
+
+/* A mount over the rootfs itself is not below root_fd (which names what it covers): the
+ * rootfs's path leads onto it. runc mounts such a bind over the rootfs too. */
+static int reopen_root(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
+                       struct berth_error *err) {
+  int fd = open(ctx->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return berth_error(err, errno, "mount %s (mounts[%zu]): reopen the rootfs %s", m->destination,
+                       m->index, ctx->rootfs);
+  return fd;
+}
+
 static int reopen(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
                   int old_fd, struct berth_error *err) {
+  if (berth_mount_is_root(m->destination) && ctx->rootfs != NULL)
+    return reopen_root(ctx, m, err);
   int fd = berth_mount_reopen(ctx->root_fd, m->destination, old_fd, err);
   return fd < 0 ? fail_step(m, err) : fd;
 }
@@ -262,6 +280,19 @@ static void entry_clear(struct berth_mount_entry *m) {
   berth_mount_options_clear(&m->opts);
 }
 
+bool berth_mount_is_dev(const char *destination) {
+  const char *p = destination;
+  if (p == NULL)
+    return false;
+  while (*p == '/')
+    p++;
+  if (strncmp(p, "dev", 3) != 0)
+    return false;
+  for (p += 3; *p == '/'; p++)
+    ;
+  return *p == '\0';
+}
+
 int berth_mount_one(const struct berth_mount_context *ctx, json_object *mount, size_t index,
                     struct berth_error *err) {
   __attribute__((cleanup(entry_clear))) struct berth_mount_entry m = {
@@ -274,6 +305,10 @@ int berth_mount_one(const struct berth_mount_context *ctx, json_object *mount, s
     return berth_error(err, EINVAL, "mounts[%zu]: destination must not be empty", index);
   if (berth_mount_options_parse(json_get_array(mount, "options"), &m.opts, err) < 0)
     return berth_error_prefix(err, "mounts[%zu] (%s)", index, m.destination);
+  /* A read-only /dev is made so last (berth_rootfs_finish): devices, /dev/pts, /dev/shm and
+   * the console go in first, as in runc. */
+  if (berth_mount_is_dev(m.destination))
+    m.opts.flags &= ~(unsigned long)MS_RDONLY;
   if (validate_entry(&m, err) < 0)
     return -err->code;
   _cleanup_close_ int fd = mount_by_type(ctx, &m, err);

@@ -36,8 +36,9 @@ const char *berth_mount_flags_string(unsigned long flags, char *buf, size_t size
 
 /* What a mount needs to know about the container. */
 struct berth_mount_context {
-  int root_fd; /* O_PATH fd of the rootfs (the self bind mount) */
-  bool netns;  /* linux.namespaces has "network": sysfs can be mounted fresh */
+  int root_fd;        /* O_PATH fd of the rootfs (the self bind mount) */
+  const char *rootfs; /* its path, to reach a mount put over it (destination "/") */
+  bool netns;         /* linux.namespaces has "network": sysfs can be mounted fresh */
   bool cgroupns;
   bool ipcns;
   bool userns; /* mknod and some remounts are refused */
@@ -54,6 +55,13 @@ struct berth_mount_entry {
  * "mount proc on /proc (mounts[0]): Operation not permitted". */
 int berth_mount_one(const struct berth_mount_context *ctx, json_object *mount, size_t index,
                     struct berth_error *err);
+
+/* destination names the container's /dev ("/dev", "dev/", "//dev"), which berth_mount_one
+ * mounts writable whatever its options: the rootfs makes it read-only at the end. */
+bool berth_mount_is_dev(const char *destination);
+/* destination names the container's root ("/", "//"): the mount goes over the rootfs, and
+ * the caller must reopen its root fd afterwards (the old one names the covered directory). */
+bool berth_mount_is_root(const char *destination);
 
 /* Building blocks shared by devices.c, rootfs.c and cgroup_mount.c; they return -errno without
  * a message unless they take err. */

@@ -106,12 +106,21 @@ static int prepare_root(json_object *spec, const char *rootfs, struct berth_erro
   return root >= 0 ? root : berth_error(err, errno, "rootfs %s", rootfs);
 }
 
+/* After a mount over the rootfs (destination "/"), the later ones go on top of it: the old
+ * fd names the covered directory. */
+static int reopen_rootfs(const char *rootfs, int old_fd, struct berth_error *err) {
+  close(old_fd);
+  int fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return fd >= 0 ? fd : berth_error(err, errno, "rootfs %s: reopen after a mount on /", rootfs);
+}
+
 int berth_rootfs_mount(json_object *spec, const char *rootfs, struct berth_error *err) {
   _cleanup_close_ int root_fd = prepare_root(spec, rootfs, err);
   if (root_fd < 0)
     return root_fd;
-  const struct berth_mount_context ctx = {
+  struct berth_mount_context ctx = {
       .root_fd = root_fd,
+      .rootfs = rootfs,
       .netns = has_namespace(spec, "network"),
       .cgroupns = has_namespace(spec, "cgroup"),
       .ipcns = has_namespace(spec, "ipc"),
@@ -119,9 +128,14 @@ int berth_rootfs_mount(json_object *spec, const char *rootfs, struct berth_error
   };
   json_object *mounts = json_get_array(spec, "mounts");
   size_t n = mounts != NULL ? json_object_array_length(mounts) : 0;
-  for (size_t i = 0; i < n; i++)
-    if (berth_mount_one(&ctx, json_object_array_get_idx(mounts, i), i, err) < 0)
+  for (size_t i = 0; i < n; i++) {
+    json_object *mount = json_object_array_get_idx(mounts, i);
+    if (berth_mount_one(&ctx, mount, i, err) < 0)
       return -err->code;
+    if (berth_mount_is_root(json_get_str(mount, "destination")) &&
+        (ctx.root_fd = root_fd = reopen_rootfs(rootfs, root_fd, err)) < 0)
+      return root_fd;
+  }
   return berth_devices_create(spec, root_fd, ctx.userns, err);
 }
 
@@ -258,6 +272,31 @@ static int remount_read_only(int fd, struct berth_error *err) {
   return berth_bind_remount(fd, MS_RDONLY | keep, 0, err);
 }
 
+/* mounts for /dev with "ro": mounted writable (mounts.c) so that the devices, /dev/pts,
+ * /dev/shm, /dev/mqueue and the console could go in, read-only now as in runc's
+ * finalizeRootfs. The last /dev entry is the one in view. */
+static int dev_read_only(json_object *spec, int root_fd, struct berth_error *err) {
+  json_object *mounts = json_get_array(spec, "mounts");
+  size_t n = mounts != NULL ? json_object_array_length(mounts) : 0, last = n;
+  for (size_t i = 0; i < n; i++)
+    if (berth_mount_is_dev(json_get_str(json_object_array_get_idx(mounts, i), "destination")))
+      last = i;
+  if (last == n)
+    return 0;
+  struct berth_mount_options opts;
+  json_object *options = json_get_array(json_object_array_get_idx(mounts, last), "options");
+  if (berth_mount_options_parse(options, &opts, err) < 0)
+    return berth_error_prefix(err, "mounts[%zu] (/dev)", last);
+  bool ro = opts.flags & MS_RDONLY;
+  berth_mount_options_clear(&opts);
+  if (!ro)
+    return 0;
+  _cleanup_close_ int fd = berth_safe_open(root_fd, "/dev", 0, err);
+  if (fd < 0 || remount_read_only(fd, err) < 0)
+    return berth_error_prefix(err, "mounts[%zu] (/dev)", last);
+  return 0;
+}
+
 /* Open a readonly/masked path inside the new root into *fd; -1 there when it does not exist. */
 static int open_listed_path(int root_fd, const char *field, size_t i, const char *path, int *fd,
                             struct berth_error *err) {
@@ -355,7 +394,7 @@ int berth_rootfs_finish(json_object *spec, struct berth_error *err) {
   if (json_get_bool(json_get(spec, "root"), "readonly", false) &&
       remount_read_only(root_fd, err) < 0)
     return berth_error_prefix(err, "root.readonly");
-  if (protect_paths(spec, root_fd, err) < 0)
+  if (dev_read_only(spec, root_fd, err) < 0 || protect_paths(spec, root_fd, err) < 0)
     return -err->code;
   /* Shared and unbindable only now: a shared root would have made pivot_root fail, an
    * unbindable one the rootfs's self bind. */

@@ -377,7 +377,10 @@ static int check_namespaces(json_object *spec, struct berth_error *err) {
     if (seen & flag)
       return berth_error(err, 0, "linux.namespaces[%zu]: duplicate %s namespace", i, type);
     seen |= flag;
+    /* runc treats an empty path as none: a new namespace. */
     const char *path = json_get_str(ns, "path");
+    if (path != NULL && path[0] == '\0')
+      path = NULL;
     if (path != NULL && path[0] != '/')
       return berth_error(err, 0, "linux.namespaces[%zu].path: %s is not absolute", i, path);
     if (flag == CLONE_NEWUSER && path != NULL)

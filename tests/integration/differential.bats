@@ -601,3 +601,23 @@ EOF
   both spec -b "$TEST_TMP/b"
   same_status 1
 }
+
+@test "run and exec: the process leads its own session and process group, as in runc" {
+  # runc's process (init or exec'd) calls setsid(); berth's used to stay in the caller's
+  # group and session, outside the pid namespace (0 seen from inside).
+  local probe='echo $$ $(cut -d" " -f5,6 /proc/self/stat)'
+  config --arg p "$probe" '.process.args = ["sh", "-c", $p]'
+  both run -b "$BUNDLE" @ID
+  same_status 0
+  [ "$r_output" = "1 1 1" ] && [ "$b_output" = "$r_output" ] || { echo "runc: $r_output, berth: $b_output"; return 1; }
+  both delete -f @ID
+  config '.process.args = ["sleep", "100"]'
+  both run -d -b "$BUNDLE" @ID
+  same_status 0
+  both exec @ID sh -c "$probe"
+  same_status 0
+  read -r r_pid r_pgrp r_sid <<<"$r_output"
+  read -r b_pid b_pgrp b_sid <<<"$b_output"
+  [ "$r_pgrp" = "$r_pid" ] && [ "$r_sid" = "$r_pid" ] || { echo "runc: $r_output"; return 1; }
+  [ "$b_pgrp" = "$b_pid" ] && [ "$b_sid" = "$b_pid" ] || { echo "runc: $r_output, berth: $b_output"; return 1; }
+}
