@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "json_util.h"
+#include "log.h"
 #include "plugin_loader.h"
 
 static const struct {
@@ -188,6 +189,12 @@ int berth_cgroup_create(struct berth_cgroup_backend *cg, const char *id, json_ob
     _r;                                                                                            \
   })
 
+/* An optional op appended after 1.0 (enter_sub since 1.1, kill_all since 1.3): an older
+ * plugin's ops table ends before it, and what lies past its struct_size is not its. */
+#define HAS_OP(ops, op)                                                                            \
+  ((ops)->struct_size >= offsetof(struct berth_cgroup_ops, op) + sizeof((ops)->op) &&              \
+   (ops)->op != NULL)
+
 int berth_cgroup_enter(struct berth_cgroup_backend *cg, pid_t pid, struct berth_error *err) {
   return CALL_OP(cg, enter, err, pid, err);
 }
@@ -198,9 +205,7 @@ int berth_cgroup_enter_sub(struct berth_cgroup_backend *cg, pid_t pid, json_obje
   if (ops == NULL || cg->handle == NULL)
     return berth_error(err, 0, "--cgroup: the container has no cgroup (cgroup driver \"%s\")",
                        cg->driver);
-  /* A 1.0 plugin's ops table ends before enter_sub. */
-  if (ops->struct_size < offsetof(struct berth_cgroup_ops, enter_sub) + sizeof(void *) ||
-      ops->enter_sub == NULL)
+  if (!HAS_OP(ops, enter_sub))
     return berth_error(err, 0, "--cgroup: plugin %s cannot enter sub-cgroups", cg->plugin->name);
   for (size_t i = 0; i < json_object_array_length(subs); i++) {
     json_object *sub = json_object_array_get_idx(subs, i);
@@ -212,6 +217,17 @@ int berth_cgroup_enter_sub(struct berth_cgroup_backend *cg, pid_t pid, json_obje
                                 json_get_str(sub, "path"));
   }
   return 0;
+}
+
+bool berth_cgroup_kill_all(struct berth_cgroup_backend *cg) {
+  const struct berth_cgroup_ops *ops = cg->plugin != NULL ? cg->plugin->cgroup : NULL;
+  if (ops == NULL || cg->handle == NULL || !HAS_OP(ops, kill_all))
+    return false;
+  _cleanup_error_ struct berth_error why = {0};
+  if (ops->kill_all(cg->handle, &why) == 0)
+    return true;
+  berth_log(BERTH_LOG_DEBUG, "cgroup driver \"%s\": no cgroup.kill: %s", cg->driver, why.msg);
+  return false;
 }
 
 int berth_cgroup_apply(struct berth_cgroup_backend *cg, json_object *resources,

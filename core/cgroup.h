@@ -36,6 +36,9 @@ int berth_cgroup_enter(struct berth_cgroup_backend *cg, pid_t pid, struct berth_
 /* exec --cgroup: into existing sub-cgroups, a JSON array of {"controller"?, "path"}. */
 int berth_cgroup_enter_sub(struct berth_cgroup_backend *cg, pid_t pid, json_object *subs,
                            struct berth_error *err);
+/* SIGKILL every process of the cgroup at once (cgroup.kill) when the plugin has the op (ABI
+ * 1.3) and the kernel the file: false when it could not, for the caller's freeze-and-signal. */
+bool berth_cgroup_kill_all(struct berth_cgroup_backend *cg);
 int berth_cgroup_apply(struct berth_cgroup_backend *cg, json_object *resources,
                        struct berth_error *err);
 int berth_cgroup_freeze(struct berth_cgroup_backend *cg, bool frozen, struct berth_error *err);

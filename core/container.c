@@ -74,13 +74,16 @@ static int32_t signal_one(pid_t pid, void *data) {
   return 0;
 }
 
-/* Every process in the cgroup, read and signalled while the cgroup is frozen: none of them
+/* SIGKILL through cgroup.kill where the plugin and the kernel have it: the kernel kills them
+ * all at once, with no pid read that could be reused, nothing forked in between. Otherwise
+ * every process in the cgroup, read and signalled while the cgroup is frozen: none of them
  * can exit (its pid then free for another process) or fork a child we would miss in between.
  * A paused container stays frozen, except that a frozen process only sees SIGKILL or SIGTERM
  * once thawed (runc does the same). */
 static int kill_all(struct berth_container *c, enum berth_status s, int sig,
                     struct berth_error *err) {
-  bool freeze = s != BERTH_PAUSED && s != BERTH_STOPPED &&
+  bool at_once = sig == SIGKILL && berth_cgroup_kill_all(&c->cg);
+  bool freeze = !at_once && s != BERTH_PAUSED && s != BERTH_STOPPED &&
                 (c->cg.plugin->capabilities & BERTH_CGROUP_CAP_FREEZE);
   if (freeze) {
     /* As runc: a cgroup we may not freeze (a rootless one) is still signalled. */
@@ -89,7 +92,7 @@ static int kill_all(struct berth_container *c, enum berth_status s, int sig,
     if (!freeze)
       berth_log(BERTH_LOG_WARN, "kill --all %s: signalling unfrozen: %s", c->id, why.msg);
   }
-  int r = berth_cgroup_pids(&c->cg, signal_one, &sig, err);
+  int r = at_once ? 0 : berth_cgroup_pids(&c->cg, signal_one, &sig, err);
   bool thaw = freeze || (s == BERTH_PAUSED && (sig == SIGKILL || sig == SIGTERM));
   if (thaw && r == 0)
     r = berth_cgroup_freeze(&c->cg, false, err);

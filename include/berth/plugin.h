@@ -25,8 +25,9 @@ extern "C" {
 #define BERTH_PLUGIN_MAGIC 0x42525448u /* "BRTH" */
 #define BERTH_ABI_MAJOR 1u
 /* 1.1: berth_cgroup_request.annotations_json, berth_cgroup_ops.enter_sub;
- * 1.2: berth_plugin.lsm (struct berth_lsm_ops). */
-#define BERTH_ABI_MINOR 2u
+ * 1.2: berth_plugin.lsm (struct berth_lsm_ops);
+ * 1.3: berth_cgroup_ops.kill_all. */
+#define BERTH_ABI_MINOR 3u
 
 /* The one symbol a plugin exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
@@ -116,6 +117,11 @@ struct berth_cgroup_ops {
    * subpath is relative to the container's cgroup and must stay below it. */
   int32_t (*enter_sub)(struct berth_cgroup *cg, int32_t pid, const char *controller,
                        const char *subpath, struct berth_error *err);
+  /* Since 1.3, optional: SIGKILL every process in the cgroup and below at once, as the kernel
+   * does for cgroup.kill (no pid listed, none reused or forked in between); it does not wait
+   * for them to exit. -EOPNOTSUPP where the kernel or the hierarchy lacks it: the host then
+   * freezes, lists and signals (get_pids). */
+  int32_t (*kill_all)(struct berth_cgroup *cg, struct berth_error *err);
 };
 
 /* Since 1.2: the ops of a BERTH_PLUGIN_KIND_LSM plugin (apparmor.so for

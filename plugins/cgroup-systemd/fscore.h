@@ -47,6 +47,7 @@ int32_t cgv2_is_frozen(struct cgv2_cgroup *cg, int32_t *frozen, struct berth_err
 int32_t cgv2_get_pids(struct cgv2_cgroup *cg, berth_pid_fn fn, void *data, struct berth_error *err);
 int32_t cgv2_stats(struct cgv2_cgroup *cg, char **stats_json, struct berth_error *err);
 int32_t cgv2_destroy(struct cgv2_cgroup *cg, struct berth_error *err);
+int32_t cgv2_kill_all(struct cgv2_cgroup *cg, struct berth_error *err);
 void cgv2_release(struct cgv2_cgroup *cg);
 /* runc's conversions (plugins/cgroup-v2/convert.h), so that a unit property and the file
  * the v2 core writes always agree. */

@@ -45,6 +45,16 @@ int32_t cgsd_get_pids(struct berth_cgroup *cg, berth_pid_fn fn, void *data,
   return no_fs_handle(cg, "list processes", err);
 }
 
+/* cgroup.kill through the v2 core. A v1 hierarchy has no such file: the host then freezes and
+ * signals; a unit whose cgroup systemd removed has nothing left to kill. */
+int32_t cgsd_kill_all(struct berth_cgroup *cg, struct berth_error *err) {
+  if (unit_cgroup_gone(cg))
+    return 0;
+  if (cg->v2 != NULL)
+    return cgv2_kill_all(cg->v2, err);
+  return cg_error(err, EOPNOTSUPP, "kill its processes at once: no cgroup.kill on cgroup v1");
+}
+
 /* exec --cgroup: a sub-cgroup of the unit's (delegated) cgroup, which systemd leaves alone. */
 int32_t cgsd_enter_sub(struct berth_cgroup *cg, int32_t pid, const char *controller,
                        const char *subpath, struct berth_error *err) {

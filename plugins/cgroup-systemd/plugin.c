@@ -23,6 +23,7 @@ static const struct berth_cgroup_ops cgroup_systemd_ops = {
     .release = cgsd_release,
     .cgroup_fd = cgsd_cgroup_fd,
     .enter_sub = cgsd_enter_sub,
+    .kill_all = cgsd_kill_all,
 };
 
 static struct berth_plugin cgroup_systemd_plugin = {

@@ -243,6 +243,7 @@ int32_t cgsd_create(const struct berth_cgroup_request *req, struct berth_cgroup 
 int32_t cgsd_load(const char *state_json, struct berth_cgroup **out, struct berth_error *err);
 int32_t cgsd_save(struct berth_cgroup *cg, char **state_json, struct berth_error *err);
 int32_t cgsd_enter(struct berth_cgroup *cg, int32_t pid, struct berth_error *err);
+int32_t cgsd_kill_all(struct berth_cgroup *cg, struct berth_error *err);
 int32_t cgsd_enter_sub(struct berth_cgroup *cg, int32_t pid, const char *controller,
                        const char *subpath, struct berth_error *err);
 int32_t cgsd_apply(struct berth_cgroup *cg, const char *resources_json, struct berth_error *err);

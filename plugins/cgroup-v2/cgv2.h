@@ -76,6 +76,9 @@ int read_freeze(int fd, bool *frozen);
  * -ETIMEDOUT after timeout_ms, -errno. */
 int wait_event(int cgfd, const char *key, int want, long timeout_ms);
 
+/* cgroup.kill (kill.c). Raw: -ENOENT when the kernel lacks it. */
+int write_cgroup_kill(const struct berth_cgroup *cg);
+
 /* Resources (resources.c and res_*.c). */
 int apply_resources(struct berth_cgroup *cg, json_object *resources, struct berth_error *err);
 /* Does linux.resources ask for a controller (not devices, not unified)? runc's
@@ -106,6 +109,7 @@ int32_t cgv2_get_pids(struct berth_cgroup *cg, berth_pid_fn fn, void *data,
                       struct berth_error *err);
 int32_t cgv2_stats(struct berth_cgroup *cg, char **stats_json, struct berth_error *err);
 int32_t cgv2_destroy(struct berth_cgroup *cg, struct berth_error *err);
+int32_t cgv2_kill_all(struct berth_cgroup *cg, struct berth_error *err);
 int32_t cgv2_cgroup_fd(struct berth_cgroup *cg);
 
 #endif

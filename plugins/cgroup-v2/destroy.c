@@ -85,7 +85,7 @@ static int kill_all(struct berth_cgroup *cg, struct berth_error *err) {
   int r = cgc_has_processes(cg->fd, 0);
   if (r <= 0)
     return r < 0 ? cg_error(err, -r, "read cgroup.procs in %s", cg->path) : 0;
-  r = cgc_write_at(cg->fd, "cgroup.kill", "1");
+  r = write_cgroup_kill(cg);
   if (r == -ENOENT)
     kill_each(cg);
   else if (r < 0)

@@ -23,6 +23,7 @@ static const struct berth_cgroup_ops cgroup_v2_ops = {
     .release = cgv2_release,
     .cgroup_fd = cgv2_cgroup_fd,
     .enter_sub = cgv2_enter_sub,
+    .kill_all = cgv2_kill_all,
 };
 
 static const struct berth_plugin cgroup_v2_plugin = {

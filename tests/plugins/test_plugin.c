@@ -54,11 +54,19 @@ static int32_t op_destroy(struct berth_cgroup *cg, struct berth_error *err) {
   return unsupported("destroy", err);
 }
 static void op_release(struct berth_cgroup *cg) {}
+/* Succeeds without doing anything: the loader test sees whether the host called it. */
+static int32_t op_kill_all(struct berth_cgroup *cg, struct berth_error *err) {
+  return 0;
+}
 
 static const struct berth_cgroup_ops ops = {
 #ifdef TEST_PLUGIN_SHORT_OPS
     /* An ops table that stops before the 1.0 members. */
     .struct_size = offsetof(struct berth_cgroup_ops, create),
+#elif defined(TEST_PLUGIN_ABI_1_2_OPS)
+    /* A plugin built against ABI 1.2: its table ends before kill_all, and what the host
+     * would find past it is not the plugin's (here an op that would claim success). */
+    .struct_size = offsetof(struct berth_cgroup_ops, kill_all),
 #else
     .struct_size = sizeof(struct berth_cgroup_ops),
 #endif
@@ -72,6 +80,7 @@ static const struct berth_cgroup_ops ops = {
     .get_pids = op_get_pids,
     .destroy = op_destroy,
     .release = op_release,
+    .kill_all = op_kill_all,
 };
 
 /* A plugin from a future ABI 1.7: members appended after the 1.0 ones, which a 1.0 host
@@ -97,6 +106,9 @@ static const struct future_plugin plugin = {
 #ifdef TEST_PLUGIN_NEWER_MINOR
             .abi_minor = 7,
             .struct_size = sizeof(struct future_plugin),
+#elif defined(TEST_PLUGIN_ABI_1_2_OPS)
+            .abi_minor = 2,
+            .struct_size = sizeof(struct berth_plugin),
 #elif defined(TEST_PLUGIN_SHORT_STRUCT)
             .abi_minor = BERTH_ABI_MINOR,
             /* Stops before name, version, capabilities, requires and the ops. */

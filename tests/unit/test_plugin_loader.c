@@ -27,6 +27,7 @@
 #include <berth/plugin.h>
 
 #include "error.h"
+#include "cgroup.h"
 #include "plugin_loader.h"
 
 #ifndef BERTH_TEST_PLUGIN_DIR
@@ -221,6 +222,23 @@ static void test_loader_accepts_newer_minor(void **state) {
   assert_int_equal(p->abi_minor, 7);
   assert_true(p->struct_size > sizeof(struct berth_plugin));
   assert_string_equal(p->name, "newer_minor");
+}
+
+/* A plugin of ABI 1.2 loads; its ops table ends before kill_all (1.3), which the host then
+ * never reads: `kill --all` freezes and signals instead. A 1.3 table's kill_all is used. */
+static void test_loader_accepts_1_2_ops_without_kill_all(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "abi_1_2_ops");
+  install(fx->dir, "good");
+  const struct berth_plugin *old = load_or_fail("abi_1_2_ops", BERTH_PLUGIN_KIND_CGROUP);
+  assert_int_equal(old->abi_minor, 2);
+  assert_int_equal(old->cgroup->struct_size, offsetof(struct berth_cgroup_ops, kill_all));
+  int dummy;
+  struct berth_cgroup_backend cg = {.driver = "v2", .plugin = old, .handle = (void *)&dummy};
+  assert_false(berth_cgroup_kill_all(&cg));
+  cg.plugin = load_or_fail("good", BERTH_PLUGIN_KIND_CGROUP);
+  assert_true(berth_cgroup_kill_all(&cg));
 }
 
 /* BERTH_PLUGIN_PATH is colon-separated; missing and empty directories are skipped. */
@@ -522,6 +540,7 @@ int main(void) {
       LOADER_TEST(test_loader_hands_plugin_the_host_api),
       LOADER_TEST(test_loader_loads_each_plugin_from_its_own_file),
       LOADER_TEST(test_loader_accepts_newer_minor),
+      LOADER_TEST(test_loader_accepts_1_2_ops_without_kill_all),
       LOADER_TEST(test_loader_searches_each_directory_of_path),
       LOADER_TEST(test_loader_loads_plugin_fixed_after_refusal),
       LOADER_TEST(test_loader_reports_missing_plugin_and_its_package),

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -505,6 +506,86 @@ static void test_destroy_kills_what_is_left_and_removes_the_tree(void **state) {
   assert_false(dir_exists(dir));
   if (!has_kill)
     print_message("note: no cgroup.kill here; the freeze+SIGKILL fallback was used\n");
+}
+
+/* A child that forks without pause: 50 lingering grandchildren first, then short-lived ones
+ * it reaps, until it is killed. Each grandchild dies with it, whatever happens to the test. */
+static pid_t spawn_forker(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    for (int n = 0;; n++) {
+      pid_t child = fork();
+      if (child == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (n >= 50)
+          _exit(0);
+        for (;;)
+          pause();
+      }
+      if (n >= 50)
+        waitpid(child, NULL, 0);
+    }
+  }
+  if (pid > 0)
+    track_child(pid);
+  return pid;
+}
+
+/* Reaped once it died of SIGKILL; fails (rather than hangs) if it lives on. An exited child
+ * stays in its cgroup until reaped. */
+static void assert_killed_within_5s(pid_t pid) {
+  siginfo_t si = {0};
+  for (int i = 0; i < 500 && si.si_pid == 0; i++) {
+    assert_int_equal(waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT), 0);
+    if (si.si_pid == 0)
+      sleep_ms(10);
+  }
+  if (si.si_pid == 0)
+    fail_msg("pid %d still alive 5 s after kill_all", (int)pid);
+  int status = reap_child(pid);
+  assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+static void test_kill_all_kills_every_process_through_cgroup_kill(void **state) {
+  (void)state;
+  struct berth_cgroup *cg = create("killed", NULL);
+  char dir[4096], inner[4200], empty[] = "/tmp/berth-test-procs-XXXXXX", procs[4200];
+  path_of("killed", dir, sizeof(dir));
+  pid_t a = spawn_sleeper(), b = spawn_sleeper(), forker = spawn_forker();
+  assert_ok(ops->enter(cg, a, &err));
+  assert_ok(ops->enter(cg, forker, &err));
+  snprintf(inner, sizeof(inner), "%s/inner", dir);
+  assert_int_equal(mkdir(inner, 0755), 0);
+  char spid[16];
+  snprintf(spid, sizeof(spid), "%d", (int)b);
+  assert_int_equal(write_file(inner, "cgroup.procs", spid), 0);
+  sleep_ms(50); /* the forker's grandchildren pile up */
+  /* The kernel's doing, not a list's: with cgroup.procs shadowed by an empty file, freezing,
+   * listing and signalling would find nobody to kill. */
+  int fd = mkstemp(empty);
+  assert_true(fd >= 0);
+  close(fd);
+  snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+  assert_int_equal(mount(empty, procs, NULL, MS_BIND, NULL), 0);
+  int r = ops->kill_all(cg, &err);
+  assert_int_equal(umount(procs), 0);
+  unlink(empty);
+  assert_ok(r);
+
+  assert_killed_within_5s(a);
+  assert_killed_within_5s(b);
+  assert_killed_within_5s(forker);
+  /* The forker's children too: nothing forked in between survived. */
+  char events[256] = "";
+  for (int i = 0; i < 500 && strstr(events, "populated 0") == NULL; i++) {
+    read_trimmed(dir, "cgroup.events", events, sizeof(events));
+    sleep_ms(10);
+  }
+  assert_non_null(strstr(events, "populated 0"));
+  /* Never frozen: cgroup.kill needs no freeze. */
+  assert_non_null(strstr(events, "frozen 0"));
+  assert_file("killed", "cgroup.freeze", "0");
+  assert_ok(ops->destroy(cg, &err));
 }
 
 static void test_save_load_round_trip(void **state) {
@@ -1165,6 +1246,7 @@ static int run_all(void) {
       T(test_create_in_a_threaded_subtree),
       T(test_create_failure_removes_only_what_it_created),
       T(test_destroy_kills_what_is_left_and_removes_the_tree),
+      T(test_kill_all_kills_every_process_through_cgroup_kill),
       T(test_save_load_round_trip),
       T(test_load_rejects_paths_outside_the_mount),
       T(test_dotdot_cannot_escape),

@@ -71,6 +71,28 @@ teardown() {
   [ "${lines[0]}" = 3 ] && [ "${lines[1]}" = stopped ] && [ "${lines[2]}" = removed ]
 }
 
+@test "kill --all KILL goes through cgroup.kill: a container that keeps forking is gone at once" {
+  # No pid namespace of its own: the init's death alone would leave the others running.
+  config 'del(.linux.namespaces[] | select(.type == "pid"))'
+  args sh -c 'i=0; while [ $i -lt 20 ]; do sleep 100 & i=$((i+1)); done; while :; do sleep 100 & done'
+  run in_v2 '
+    b run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+    pid=$(b state "$ID" | jq .pid)
+    dir=$(cg $pid)
+    sleep 0.3
+    [ "$(wc -l <"$dir/cgroup.procs")" -gt 20 ] && echo forking
+    # Freezing and signalling one by one would wait 3 s before each signal (60 s and more).
+    BERTH_TEST_DELAY_AT=kill-all-signal=3000 timeout 10 "$BERTH" --root "$ROOT" kill --all "$ID" KILL
+    for i in $(seq 50); do grep -qx "populated 0" "$dir/cgroup.events" && break; sleep 0.1; done
+    grep populated "$dir/cgroup.events"
+    grep frozen "$dir/cgroup.events"
+    wc -l <"$dir/cgroup.procs"
+    b state "$ID" | jq -r .status'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = forking ] && [ "${lines[1]}" = "populated 0" ] && [ "${lines[2]}" = "frozen 0" ]
+  [ "${lines[3]}" = 0 ] && [ "${lines[4]}" = stopped ]
+}
+
 @test "hugepage limits are written to hugetlb.<size>.max" {
   config '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
   args sleep 100
