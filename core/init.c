@@ -28,6 +28,7 @@
 #include "loopback.h"
 #include "lsm.h"
 #include "namespaces.h"
+#include "parse.h"
 #include "process.h"
 #include "procfs.h"
 #include "rootfs.h"
@@ -50,14 +51,9 @@ struct init_channels {
  * an fd this process has open, else -EBADF. */
 static int env_fd(const char *name, int *fd) {
   const char *v = getenv(name);
-  *fd = -1;
-  if (v == NULL)
-    return 0;
-  char *end;
-  errno = 0;
-  long n = strtol(v, &end, 10);
-  if (errno != 0 || end == v || *end != '\0' || n < -1 || n > INT_MAX ||
-      (n >= 0 && fcntl((int)n, F_GETFD) < 0)) {
+  int64_t n = -1;
+  if (v != NULL &&
+      (berth_parse_int(v, -1, INT_MAX, &n) < 0 || (n >= 0 && fcntl((int)n, F_GETFD) < 0))) {
     fprintf(stderr, "berth init: %s=%s is not an open fd\n", name, v);
     return -EBADF;
   }
@@ -68,13 +64,8 @@ static int env_fd(const char *name, int *fd) {
 /* How many fds after stdio the caller preserves (--preserve-fds): a count, not an fd. */
 static int env_count(const char *name, int *count) {
   const char *v = getenv(name);
-  *count = 0;
-  if (v == NULL)
-    return 0;
-  char *end;
-  errno = 0;
-  long n = strtol(v, &end, 10);
-  if (errno != 0 || end == v || *end != '\0' || n < 0 || n > INT_MAX - 3) {
+  int64_t n = 0;
+  if (v != NULL && berth_parse_int(v, 0, INT_MAX - 3, &n) < 0) {
     fprintf(stderr, "berth init: %s=%s is not a count of fds\n", name, v);
     return -EINVAL;
   }
