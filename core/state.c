@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "id.h"
 #include "json_util.h"
 #include "lock.h"
+#include "parse.h"
 #include "pidfd.h"
 #include "spec.h"
 #include "util.h"
@@ -119,6 +121,21 @@ void berth_container_free(struct berth_container *c) {
   free(c);
 }
 
+/* A process named by a record (FILE): its pid (0 when absent) and start time, range-checked
+ * as they are read: a pid past pid_t or a negative start time is a damaged record, never a
+ * cast that signals another process. */
+static int read_process(json_object *o, const char *file, const char *pid_key,
+                        const char *start_key, pid_t *pid, unsigned long long *start,
+                        struct berth_error *err) {
+  int64_t p, t;
+  int r = berth_json_int(o, pid_key, file, 0, INT_MAX, 0, &p, err);
+  if (r < 0 || (r = berth_json_int(o, start_key, file, 0, INT64_MAX, 0, &t, err)) < 0)
+    return r;
+  *pid = (pid_t)p;
+  *start = (unsigned long long)t;
+  return 0;
+}
+
 static int parse_state(struct berth_container *c, struct berth_error *err) {
   _cleanup_free_ char *text = NULL;
   int r = read_file_at(c->dir_fd, BERTH_STATE_FILE, &text, err);
@@ -128,12 +145,13 @@ static int parse_state(struct berth_container *c, struct berth_error *err) {
   if (r < 0)
     return r;
   c->spec = json_get(c->state, "config");
-  c->pid = (pid_t)json_get_int(c->state, "init_process_pid", 0);
-  c->start_time = (unsigned long long)json_get_int(c->state, "init_process_start", 0);
   const char *status = json_get_str(c->state, "status");
   c->creating = status != NULL && strcmp(status, "creating") == 0;
-  c->creator = (pid_t)json_get_int(c->state, "creator_pid", 0);
-  c->creator_start = (unsigned long long)json_get_int(c->state, "creator_start", 0);
+  if ((r = read_process(c->state, BERTH_STATE_FILE, "init_process_pid", "init_process_start",
+                        &c->pid, &c->start_time, err)) < 0 ||
+      (r = read_process(c->state, BERTH_STATE_FILE, "creator_pid", "creator_start", &c->creator,
+                        &c->creator_start, err)) < 0)
+    return r;
   /* A record written during create has no init yet. */
   if (c->spec == NULL || (c->pid <= 0 && !c->creating))
     return berth_error(err, 0, "%s: config or init_process_pid missing", BERTH_STATE_FILE);
@@ -219,10 +237,9 @@ static int load(int root_fd, const char *id, bool lock, struct berth_container *
   }
   /* An unfinished create recorded its cgroup and init in cleanup.json only. */
   _cleanup_json_ json_object *record = c->creating ? read_record(c->dir_fd) : NULL;
-  if (record != NULL) {
-    c->pid = (pid_t)json_get_int(record, "init_process_pid", 0);
-    c->start_time = (unsigned long long)json_get_int(record, "init_process_start", 0);
-  }
+  if (record != NULL && (r = read_process(record, BERTH_RECORD_FILE, "init_process_pid",
+                                          "init_process_start", &c->pid, &c->start_time, err)) < 0)
+    return r;
   berth_container_pin(c);
   r = load_cgroup(json_get(record != NULL ? record : c->state, "cgroup"), c->spec, &c->cg, err);
   if (r < 0)
@@ -261,8 +278,10 @@ int berth_container_load_record(int root_fd, const char *id, struct berth_contai
   r = load_cgroup(json_get(record, "cgroup"), NULL, &c->cg, err);
   if (r < 0)
     return berth_error_prefix(err, "%s", BERTH_RECORD_FILE);
-  c->pid = (pid_t)json_get_int(record, "init_process_pid", 0);
-  c->start_time = (unsigned long long)json_get_int(record, "init_process_start", 0);
+  r = read_process(record, BERTH_RECORD_FILE, "init_process_pid", "init_process_start", &c->pid,
+                   &c->start_time, err);
+  if (r < 0)
+    return r;
   berth_container_pin(c);
   *out = steal_pointer(&c);
   return 0;
@@ -315,8 +334,11 @@ int berth_state_dir_remove(int root_fd, const char *id, struct berth_error *err)
 }
 
 static json_object *owner_name(json_object *state) {
-  uid_t uid = (uid_t)json_get_int(state, "owner_uid", 0);
-  struct passwd *pw = getpwuid(uid);
+  uint32_t uid;
+  _cleanup_error_ struct berth_error ignored = {0};
+  struct passwd *pw = berth_json_id(state, "owner_uid", BERTH_STATE_FILE, 0, &uid, &ignored) == 0
+                          ? getpwuid((uid_t)uid)
+                          : NULL;
   return json_object_new_string(pw != NULL ? pw->pw_name : "");
 }
 

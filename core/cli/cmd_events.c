@@ -17,19 +17,25 @@
 #include "log.h"
 #include "oom_watch.h"
 
-/* Go-style duration: "5s", "250ms", "1m", "2" (seconds). -1 when invalid. */
+/* Go-style duration: "5s", "250ms", "1m", "2" (seconds). -1 when invalid, or not a finite
+ * number of milliseconds that poll(2) can wait (at most INT_MAX). */
 static long long parse_interval_ms(const char *text) {
   char *end = NULL;
   double n = strtod(text, &end);
-  if (end == text || n < 0)
+  double scale = -1;
+  if (end == text)
     return -1;
   if (*end == '\0' || strcmp(end, "s") == 0)
-    return (long long)(n * 1000);
-  if (strcmp(end, "ms") == 0)
-    return (long long)n;
-  if (strcmp(end, "m") == 0)
-    return (long long)(n * 60000);
-  return -1;
+    scale = 1000;
+  else if (strcmp(end, "ms") == 0)
+    scale = 1;
+  else if (strcmp(end, "m") == 0)
+    scale = 60000;
+  double ms = n * scale;
+  /* Also false for NaN: the comparison is made before any conversion to an integer. */
+  if (scale < 0 || !(ms >= 0 && ms <= INT_MAX))
+    return -1;
+  return (long long)ms;
 }
 
 static void emit(const char *type, const char *id, json_object *data) {

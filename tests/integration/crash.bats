@@ -124,9 +124,14 @@ delete_leaves_nothing() {
   done
 }
 
-# damage_state HOW: truncated, empty or garbage state.json of a running container.
+# damage_state HOW: truncated, empty or garbage state.json of a running container, or one
+# whose init pid is past pid_t (cast, 4294967297 would have named pid 1).
 damage_state() {
   case $1 in
+  bigpid)
+    jq -c '.init_process_pid = 4294967297' "$ROOT/$ID/state.json" >"$ROOT/$ID/state.edit"
+    mv "$ROOT/$ID/state.edit" "$ROOT/$ID/state.json"
+    ;;
   truncated) truncate -s 40 "$ROOT/$ID/state.json" ;;
   empty) : >"$ROOT/$ID/state.json" ;;
   garbage) echo 'not json at all' >"$ROOT/$ID/state.json" ;;
@@ -135,7 +140,7 @@ damage_state() {
 
 @test "a damaged state.json: list shows the container, state names the damage, delete -f removes the live init and its cgroups" {
   args sleep 100
-  for how in truncated empty garbage; do
+  for how in truncated empty garbage bigpid; do
     berth run -d -b "$BUNDLE" "$ID"
     pid=$(state_field "$ID" pid)
     damage_state "$how"

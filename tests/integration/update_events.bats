@@ -144,3 +144,13 @@ start() {
   run berth exec --cgroup ../../escape "$ID" true
   [ "$status" -eq 255 ] && [[ "$output" == *"--cgroup ../../escape"* ]]
 }
+
+@test "events refuses an interval that is not a finite number of milliseconds poll can wait" {
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  for interval in 1e300s nan inf -1s 3000000000ms 5x; do
+    run berth events --interval "$interval" "$ID"
+    [ "$status" -eq 1 ] || { echo "$interval: $output"; return 1; }
+    [[ "$output" == *"invalid option or interval"* ]] || { echo "$interval: $output"; return 1; }
+  done
+}
