@@ -13,7 +13,7 @@
 # root, no password; `poweroff` leaves).
 #
 # Environment: BERTH_VM_CACHE (image cache, default /var/cache/berth-vm), BERTH_VM_TIMEOUT
-# (the run once the image is ready, default 2700 s: a cold image build has its own limit,
+# (the run once the image is ready, default 4200 s: a cold image build has its own limit,
 # ctest's vm_image), BERTH_VM_BOOT_TIMEOUT (to multi-user, default 600 s),
 # BERTH_VM_SUITE_TIMEOUT (one suite, default 600 s), BERTH_VM_MEM (2G), BERTH_VM_SMP (2),
 # BERTH_VM_ACCEL (tcg: /dev/kvm exists on the CI machines but hangs), BERTH_VM_KEEP=1 keeps
@@ -45,6 +45,8 @@ stage_payload() {
   mkdir -p "$payload/bin" "$payload/plugins" "$payload/src/tests" "$payload/src/scripts" \
     "$tmp/share/results"
   cp "$berth" "$payload/bin/berth"
+  # The suites' compiled helper (seccomp_last.bats: berth under a filter of the caller's).
+  cp "${DENY_SYSCALLS:?the deny_syscalls helper (DENY_SYSCALLS) is required}" "$payload/bin/"
   cp "$plugins"/*.so "$payload/plugins/" 2>/dev/null || true
   cp -r "$source/tests/integration" "$source/tests/vm" "$payload/src/tests/"
   cp "$source/scripts/make-bundle.sh" "$payload/src/scripts/"
@@ -129,7 +131,7 @@ main() {
   for v in berth plugins source results; do
     [ -n "${!v}" ] || { echo "run-vm.sh: --$v is required" >&2; exit 2; }
   done
-  timeout_s=${BERTH_VM_TIMEOUT:-2700}
+  timeout_s=${BERTH_VM_TIMEOUT:-4200}
   start=$SECONDS
   tmp=$(mktemp -d /tmp/berth-vm.XXXXXX)
   trap cleanup EXIT
