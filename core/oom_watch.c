@@ -38,7 +38,7 @@ static char *memory_cgroup_of(pid_t pid, bool *v2) {
     if (cgroup == NULL)
       continue;
     *cgroup++ = '\0';
-    controllers++;
+    *controllers++ = '\0'; /* line is now the hierarchy id alone: "0" for cgroup2 */
     if (list_has(controllers, "memory")) {
       *v2 = false;
       return strdup(cgroup);

@@ -98,7 +98,8 @@ start() {
   config '.linux.resources.memory = {"limit": 16777216, "swap": 16777216}'
   args sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null'
   berth run -d -b "$BUNDLE" "$ID"
-  timeout 20 "$BERTH" --root "$ROOT" events --interval 30s "$ID" >"$TEST_TMP/events" 2>&1 &
+  # --debug: a watch that cannot be set up says why (then OOM kills are only seen per tick).
+  timeout 20 "$BERTH" --root "$ROOT" --debug events --interval 30s "$ID" >"$TEST_TMP/events" 2>&1 &
   local events=$!
   for _ in $(seq 100); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
   # What an engine does next: the task is gone, so is the container.
