@@ -480,7 +480,8 @@ NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
   # The caller's options: the columns they ask for, the lines still only the container's.
   both ps @ID -o pid,comm
   same_status 0
-  [ "$(head -n 1 <<<"$b_output")" = "  PID COMMAND" ]
+  [ "$(head -n 1 <<<"$b_output")" = "$(head -n 1 <<<"$r_output")" ]
+  [[ "$(head -n 1 <<<"$b_output")" =~ ^\ *PID\ COMMAND$ ]] # ps pads PID to pid_max's width
   [ "$(tail -n +2 <<<"$b_output" | awk '{print $2}' | sort)" = "$(tail -n +2 <<<"$r_output" | awk '{print $2}' | sort)" ]
   [ "$(tail -n +2 <<<"$b_output" | awk '{print $1}' | sort -n)" = \
     "$(on berth ps --format json @ID && jq -r '.[]' "$TEST_TMP/berth.out" | sort -n)" ]
