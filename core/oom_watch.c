@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "mounts.h"
+#include "test_delay.h"
 #include "util.h"
 
 static bool list_has(const char *list, const char *word) {
@@ -110,6 +111,10 @@ static int watch_v1(struct berth_oom_watch *w, const char *dir_path, struct bert
 }
 
 static int watch_v2(struct berth_oom_watch *w, const char *dir_path, struct berth_error *err) {
+  /* The parent counts its descendants' kills too (memory.events is hierarchical) and outlives
+   * the container's cgroup. */
+  w->parent = openat(w->dir, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  w->parent_kills = w->parent >= 0 ? read_oom_kills(w->parent) : -1;
   w->kills = read_oom_kills(w->dir);
   if (w->kills < 0)
     return berth_error(err, ENOENT, "read %s/memory.events", dir_path);
@@ -123,8 +128,11 @@ static int watch_v2(struct berth_oom_watch *w, const char *dir_path, struct bert
     _cleanup_free_ char *path = NULL;
     if (asprintf(&path, "%s/%s", dir_path, files[i]) < 0)
       return berth_error(err, ENOMEM, "watch %s", dir_path);
-    if (inotify_add_watch(w->fd, path, IN_MODIFY) < 0)
+    int wd = inotify_add_watch(w->fd, path, IN_MODIFY);
+    if (wd < 0)
       return berth_error(err, errno, "inotify_add_watch %s", path);
+    if (i == 0)
+      w->events_wd = wd;
   }
   return 0;
 }
@@ -155,19 +163,31 @@ static int check_v1(struct berth_oom_watch *w, bool *gone) {
   return (int)count;
 }
 
+/* When the cgroup is gone before the change that woke us is read (a systemd scope goes as
+ * soon as its last process), a kill is one its parent counted since the last read: only a
+ * sibling's kill in the same moment could be mistaken for it. (runc reports an OOM for every
+ * change of memory.events that it cannot read.) */
 static int check_v2(struct berth_oom_watch *w, bool *gone) {
   char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+  bool changed = false;
   ssize_t n;
   while ((n = read(w->fd, buf, sizeof(buf))) > 0)
     for (char *p = buf; p < buf + n;
-         p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len)
-      if (((struct inotify_event *)p)->mask & IN_IGNORED)
+         p += sizeof(struct inotify_event) + ((struct inotify_event *)p)->len) {
+      const struct inotify_event *ev = (const struct inotify_event *)p;
+      if (ev->mask & IN_IGNORED)
         *gone = true;
+      else if (ev->wd == w->events_wd)
+        changed = true;
+    }
+  /* The parent first: a kill between the two reads is then counted twice, never missed. */
+  long long parent_kills = w->parent >= 0 ? read_oom_kills(w->parent) : -1;
   long long kills = read_oom_kills(w->dir);
   if (kills < 0) {
     *gone = true;
-    return 0;
+    return changed && w->parent_kills >= 0 && parent_kills > w->parent_kills ? 1 : 0;
   }
+  w->parent_kills = parent_kills;
   _cleanup_close_ int fd = openat(w->dir, "cgroup.events", O_RDONLY | O_CLOEXEC);
   _cleanup_free_ char *events = NULL;
   if (fd < 0 || read_all(fd, &events, NULL) < 0 || strstr(events, "populated 0") != NULL)
@@ -179,11 +199,13 @@ static int check_v2(struct berth_oom_watch *w, bool *gone) {
 
 int berth_oom_watch_check(struct berth_oom_watch *w, bool *gone) {
   *gone = false;
+  berth_test_delay("oom-check");
   return w->v2 ? check_v2(w, gone) : check_v1(w, gone);
 }
 
 void berth_oom_watch_close(struct berth_oom_watch *w) {
   closep(&w->fd);
   closep(&w->dir);
-  w->fd = w->dir = -1;
+  closep(&w->parent);
+  w->fd = w->dir = w->parent = -1;
 }

@@ -18,9 +18,14 @@ struct berth_oom_watch {
   int dir; /* the memory cgroup's directory */
   bool v2;
   long long kills; /* v2: memory.events oom_kill as last read */
+  /* v2: the parent's directory and its (hierarchical) oom_kill as last read, -1 when it has
+   * none (the root): what tells a kill that the removal of the cgroup hid from us. */
+  int parent;
+  long long parent_kills;
+  int events_wd; /* v2: the inotify watch of memory.events */
 };
 #define BERTH_OOM_WATCH_INIT                                                                       \
-  { .fd = -1, .dir = -1 }
+  { .fd = -1, .dir = -1, .parent = -1, .parent_kills = -1, .events_wd = -1 }
 
 /* Watch the memory cgroup that pid is in. Fails when it has none (no memory controller) or
  * the notification cannot be set up; then the caller falls back to the stats. */

@@ -99,7 +99,10 @@ start() {
   args sh -c 'sleep 1; dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null'
   berth run -d -b "$BUNDLE" "$ID"
   # --debug: a watch that cannot be set up says why (then OOM kills are only seen per tick).
-  timeout 20 "$BERTH" --root "$ROOT" --debug events --interval 30s "$ID" >"$TEST_TMP/events" 2>&1 &
+  # The pause after the watch wakes lets the cgroup go before events reads it, as a systemd
+  # scope goes with its last process: the kill must still be reported.
+  BERTH_TEST_DELAY_AT=oom-check=5000 timeout 20 "$BERTH" --root "$ROOT" --debug events \
+    --interval 30s "$ID" >"$TEST_TMP/events" 2>&1 &
   local events=$!
   for _ in $(seq 100); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
   # What an engine does next: the task is gone, so is the container.
