@@ -27,6 +27,7 @@
 #include "json_util.h"
 #include "loopback.h"
 #include "lsm.h"
+#include "mount_sources.h"
 #include "namespaces.h"
 #include "parse.h"
 #include "process.h"
@@ -202,10 +203,16 @@ static int build_container(json_object *boot, const struct init_channels *ch,
   json_object *process = json_get(spec, "process");
   const char *rootfs = json_get_str(boot, "rootfs");
   _cleanup_close_ int host_mntns = -1;
+  __attribute__((cleanup(berth_mount_sources_close))) struct berth_mount_sources sources = {0};
+  int r = berth_mount_sources_wanted(spec)
+              ? berth_mount_sources_receive(sync_fd, spec, &sources, err)
+              : 0;
   bool scratch = berth_rootfs_shares_host_mount_namespace(spec);
-  int r = scratch ? berth_rootfs_scratch_enter(&host_mntns, err) : 0;
-  if (r < 0 || (r = berth_rootfs_mount(spec, rootfs, err)) < 0)
+  if (r == 0 && scratch)
+    r = berth_rootfs_scratch_enter(&host_mntns, err);
+  if (r < 0 || (r = berth_rootfs_mount(spec, rootfs, &sources, err)) < 0)
     return r;
+  berth_mount_sources_close(&sources);
   if (json_get(spec, "hooks") != NULL) {
     /* createRuntime/prestart hooks run in the parent while we wait before pivot_root. */
     r = berth_sync_send_type(sync_fd, "hooks", err);

@@ -1,4 +1,5 @@
-/* SPDX-License-Identifier: Apache-2.0 */ #include "mounts.h"
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "mounts.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,11 +17,12 @@
 #include "cleanup.h"
 #include "json_util.h"
 #include "log.h"
+#include "mount_sources.h"
 #include "safe_path.h"
 #include "util.h"
 
-    static int
-    fail_mount(const struct berth_mount_entry *m, const char *what, struct berth_error *err) {
+static int fail_mount(const struct berth_mount_entry *m, const char *what,
+                      struct berth_error *err) {
   return berth_error(err, errno, "mount %s on %s (mounts[%zu])", what, m->destination, m->index);
 }
 
@@ -110,9 +112,18 @@ static int sysfs_read_only_below(int fd, unsigned long flags) {
 
 /* Bind source (relative to the bundle, init's cwd) onto the destination, then apply the other
  * flags with a second MS_REMOUNT|MS_BIND call: the kernel ignores them on the first. */
+/* The entry's own source as the runtime opened it when it did (mount_sources.h), else here. */
+static int open_source(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
+                       const char *source) {
+  const struct berth_mount_sources *s = ctx->sources;
+  if (source == m->source && s != NULL && m->index < s->n && s->fds[m->index] >= 0)
+    return fcntl(s->fds[m->index], F_DUPFD_CLOEXEC, 3);
+  return open(source, O_PATH | O_CLOEXEC);
+}
+
 static int mount_bind(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
                       const char *source, unsigned long flags, struct berth_error *err) {
-  _cleanup_close_ int src = open(source, O_PATH | O_CLOEXEC);
+  _cleanup_close_ int src = open_source(ctx, m, source);
   struct stat st;
   if (src < 0 || fstat(src, &st) < 0)
     return berth_error(err, errno, "mount %s on %s (mounts[%zu]): source", source, m->destination,
@@ -239,9 +250,21 @@ static bool is_type(const struct berth_mount_entry *m, const char *type) {
   return m->type != NULL && strcmp(m->type, type) == 0;
 }
 
+static bool entry_is_bind(const struct berth_mount_entry *m) {
+  return (m->opts.flags & MS_BIND) || is_type(m, "bind");
+}
+
+bool berth_mount_is_bind(json_object *mount) {
+  struct berth_mount_entry m = {.type = json_get_str(mount, "type")};
+  bool bind = berth_mount_options_parse(json_get_array(mount, "options"), &m.opts, NULL) == 0 &&
+              entry_is_bind(&m);
+  berth_mount_options_clear(&m.opts);
+  return bind;
+}
+
 static int mount_by_type(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
                          struct berth_error *err) {
-  if ((m->opts.flags & MS_BIND) || is_type(m, "bind")) {
+  if (entry_is_bind(m)) {
     if (m->source == NULL || *m->source == '\0')
       return berth_error(err, EINVAL, "mounts[%zu] (%s): a bind mount needs a source", m->index,
                          m->destination);

@@ -35,6 +35,8 @@ bool berth_propagation_parse(const char *name, unsigned long *flag);
 const char *berth_mount_flags_string(unsigned long flags, char *buf, size_t size);
 
 /* What a mount needs to know about the container. */
+struct berth_mount_sources;
+
 struct berth_mount_context {
   int root_fd;        /* O_PATH fd of the rootfs (the self bind mount) */
   const char *rootfs; /* its path, to reach a mount put over it (destination "/") */
@@ -42,6 +44,8 @@ struct berth_mount_context {
   bool cgroupns;
   bool ipcns;
   bool userns; /* mknod and some remounts are refused */
+  /* Bind sources the runtime opened for us (mount_sources.h), or NULL. */
+  const struct berth_mount_sources *sources;
 };
 
 /* One spec "mounts" entry, as berth_mount_one sees it. */
@@ -62,6 +66,8 @@ bool berth_mount_is_dev(const char *destination);
 /* destination names the container's root ("/", "//"): the mount goes over the rootfs, and
  * the caller must reopen its root fd afterwards (the old one names the covered directory). */
 bool berth_mount_is_root(const char *destination);
+/* mount (a spec "mounts" entry) binds its source: type "bind", or a bind/rbind option. */
+bool berth_mount_is_bind(json_object *mount);
 
 /* Building blocks shared by devices.c, rootfs.c and cgroup_mount.c; they return -errno without
  * a message unless they take err. */

@@ -114,7 +114,8 @@ static int reopen_rootfs(const char *rootfs, int old_fd, struct berth_error *err
   return fd >= 0 ? fd : berth_error(err, errno, "rootfs %s: reopen after a mount on /", rootfs);
 }
 
-int berth_rootfs_mount(json_object *spec, const char *rootfs, struct berth_error *err) {
+int berth_rootfs_mount(json_object *spec, const char *rootfs,
+                       const struct berth_mount_sources *sources, struct berth_error *err) {
   _cleanup_close_ int root_fd = prepare_root(spec, rootfs, err);
   if (root_fd < 0)
     return root_fd;
@@ -125,6 +126,7 @@ int berth_rootfs_mount(json_object *spec, const char *rootfs, struct berth_error
       .cgroupns = has_namespace(spec, "cgroup"),
       .ipcns = has_namespace(spec, "ipc"),
       .userns = has_namespace(spec, "user"),
+      .sources = sources,
   };
   json_object *mounts = json_get_array(spec, "mounts");
   size_t n = mounts != NULL ? json_object_array_length(mounts) : 0;

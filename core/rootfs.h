@@ -15,8 +15,10 @@
  * the default devices (null zero full random urandom tty; mknod, or a bind mount of the host node
  * when mknod is not permitted i.e. in a user namespace) and the symlinks /dev/fd /dev/stdin
  * /dev/stdout /dev/stderr /dev/ptmx->pts/ptmx (and /dev/core->/proc/kcore when it exists).
- * rootfs is an absolute host path. */
-int berth_rootfs_mount(json_object *spec, const char *rootfs, struct berth_error *err);
+ * rootfs is an absolute host path; sources (or NULL) the bind sources the runtime opened. */
+struct berth_mount_sources;
+int berth_rootfs_mount(json_object *spec, const char *rootfs,
+                       const struct berth_mount_sources *sources, struct berth_error *err);
 /* After the createRuntime hooks: pivot_root into rootfs (runc's fd dance: pivot_root(".", "."),
  * then make the old root rslave and MNT_DETACH it), or with no_pivot MS_MOVE + chroot; chdir "/".
  */

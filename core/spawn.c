@@ -21,6 +21,7 @@
 #include "json_util.h"
 #include "lock.h"
 #include "log.h"
+#include "mount_sources.h"
 #include "namespaces.h"
 #include "sealed_exe.h"
 #include "sync.h"
@@ -297,7 +298,11 @@ static int await_ready(const struct berth_spawn_config *cfg, pid_t init_pid, int
         return r;
       continue;
     }
-    if (strcmp(type, "log") == 0)
+    if (strcmp(type, "mount-sources") == 0) {
+      r = berth_mount_sources_send(cfg->spec, cfg->bundle, init_pid, sync_fd, err);
+      if (r < 0)
+        return r;
+    } else if (strcmp(type, "log") == 0)
       berth_log((int)json_get_int(msg, "level", BERTH_LOG_DEBUG), "init: %s",
                 json_get_str(msg, "msg"));
     else if (strcmp(type, "hooks") == 0) {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -77,4 +78,76 @@ int berth_sync_recv(int fd, json_object **msg, struct berth_error *err) {
     return r == -ECONNRESET ? r : berth_error(err, -r, "receive from sync socket");
   text[len] = '\0';
   return berth_spec_parse(text, "sync message", msg, err);
+}
+
+/* Fewer than the kernel's SCM_MAX_FD (253) per message. */
+#define FDS_PER_MESSAGE 128u
+
+int berth_sync_send_fds(int fd, const int *fds, size_t n) {
+  for (size_t off = 0; off < n; off += FDS_PER_MESSAGE) {
+    size_t k = n - off < FDS_PER_MESSAGE ? n - off : FDS_PER_MESSAGE;
+    char byte = 'F';
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+      struct cmsghdr align;
+      char buf[CMSG_SPACE(FDS_PER_MESSAGE * sizeof(int))];
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = control.buf,
+                         .msg_controllen = CMSG_SPACE(k * sizeof(int))};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(k * sizeof(int));
+    memcpy(CMSG_DATA(c), fds + off, k * sizeof(int));
+    ssize_t sent;
+    while ((sent = sendmsg(fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+      ;
+    if (sent < 0)
+      return -errno;
+  }
+  return 0;
+}
+
+static void close_all(int *fds, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    close(fds[i]);
+}
+
+int berth_sync_recv_fds(int fd, int *fds, size_t n) {
+  for (size_t off = 0; off < n; off += FDS_PER_MESSAGE) {
+    size_t k = n - off < FDS_PER_MESSAGE ? n - off : FDS_PER_MESSAGE;
+    char byte = 0;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    union {
+      struct cmsghdr align;
+      char buf[CMSG_SPACE(FDS_PER_MESSAGE * sizeof(int))];
+    } control;
+    struct msghdr msg = {.msg_iov = &iov,
+                         .msg_iovlen = 1,
+                         .msg_control = control.buf,
+                         .msg_controllen = sizeof(control.buf)};
+    ssize_t got;
+    while ((got = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+      ;
+    int e = got < 0 ? errno : got == 0 ? ECONNRESET : 0;
+    struct cmsghdr *c = got == 1 ? CMSG_FIRSTHDR(&msg) : NULL;
+    int received[FDS_PER_MESSAGE];
+    size_t have = 0;
+    if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      have = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+      memcpy(received, CMSG_DATA(c), have * sizeof(int));
+    }
+    if (e == 0 && (byte != 'F' || have != k || (msg.msg_flags & MSG_CTRUNC)))
+      e = EPROTO;
+    if (e != 0) {
+      close_all(received, have);
+      close_all(fds, off);
+      return -e;
+    }
+    memcpy(fds + off, received, k * sizeof(int));
+  }
+  return 0;
 }

@@ -34,7 +34,15 @@ setup_bundle() {
 
 setup() { setup_bundle; }
 
+# Mounts a test made on the host (host_mount), undone by teardown even when the test failed.
+HOST_MOUNTS=()
+host_mount() {
+  mount "$@" && HOST_MOUNTS+=("${!#}")
+}
+
 teardown() {
+  local m
+  for m in "${HOST_MOUNTS[@]}"; do umount -l "$m" || true; done
   if [ -d "$ROOT" ]; then
     for id in $(berth list -q 2>/dev/null); do berth delete -f "$id" >/dev/null 2>&1 || true; done
   fi

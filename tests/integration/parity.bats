@@ -97,3 +97,36 @@ err" ]
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
   [ "${lines[0]}" = "1000:5" ] || { echo "$output"; return 1; }
 }
+
+@test "a bind source the mapped user cannot reach is opened with the runtime's rights, as in runc" {
+  mkdir -p "$TEST_TMP/locked/src"
+  echo secret-ok >"$TEST_TMP/locked/src/file"
+  chmod 000 "$TEST_TMP/locked"
+  ln -s locked/src "$TEST_TMP/link"
+  config --arg a "$TEST_TMP/locked/src" --arg b "$TEST_TMP/link" '.linux.namespaces += [{"type": "user"}]
+          | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .mounts += [{"destination": "/tmp", "type": "bind", "source": $a, "options": ["bind", "ro"]},
+                        {"destination": "/root", "type": "bind", "source": $b, "options": ["rbind"]}]'
+  args sh -c 'cat /tmp/file /root/file; touch /tmp/x || echo read-only'
+  run berth run -b "$BUNDLE" "$ID"
+  chmod 755 "$TEST_TMP/locked"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "${lines[0]}" = secret-ok ] && [ "${lines[1]}" = secret-ok ] || { echo "$output"; return 1; }
+  [ "${lines[-1]}" = read-only ]
+}
+
+@test "an rbind source opened for a user namespace keeps its submounts locked: the container cannot uncover what they hide" {
+  mkdir -p "$TEST_TMP/src/sub"
+  echo hidden >"$TEST_TMP/src/sub/under"
+  host_mount -t tmpfs -o mode=755 tmpfs "$TEST_TMP/src/sub"
+  echo cover >"$TEST_TMP/src/sub/top"
+  config --arg s "$TEST_TMP/src" '.linux.namespaces += [{"type": "user"}]
+          | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .mounts += [{"destination": "/tmp", "type": "bind", "source": $s, "options": ["rbind"]}]'
+  args sh -c 'cat /tmp/sub/top; umount /tmp/sub 2>/dev/null; ls /tmp/sub'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "${lines[0]}" = cover ] && [ "${lines[1]}" = top ] || { echo "$output"; return 1; }
+}

@@ -351,7 +351,7 @@ static void run_rootfs_child(const struct bundle *b, const char *text, int repor
   if (chdir(b->dir) < 0)
     child_report(report, "chdir bundle failed");
   int fds = count_fds();
-  int r = berth_rootfs_mount(spec, b->rootfs, &err);
+  int r = berth_rootfs_mount(spec, b->rootfs, NULL, &err);
   if (r == 0 && count_fds() != fds)
     child_report(report, "berth_rootfs_mount leaked an fd");
   if (r == 0)

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -62,11 +64,66 @@ static void test_sync_message_round_trips(void **state) {
   close(fds[1]);
 }
 
+/* More fds than one SCM_RIGHTS message carries: all arrive, in order, close-on-exec. */
+static void test_sync_fds_round_trip_in_chunks(void **state) {
+  (void)state;
+  enum { N = 300 };
+  int sock[2], sent[N], got[N];
+  socket_pair(sock);
+  int pipe_fds[2];
+  assert_int_equal(pipe(pipe_fds), 0);
+  for (int i = 0; i < N; i++)
+    assert_true((sent[i] = dup(i % 2 ? pipe_fds[1] : pipe_fds[0])) >= 0);
+  /* The socket buffer holds all of it: one thread sends, then receives. */
+  assert_int_equal(berth_sync_send_fds(sock[0], sent, N), 0);
+  assert_int_equal(berth_sync_recv_fds(sock[1], got, N), 0);
+  for (int i = 0; i < N; i++) {
+    struct stat a, b;
+    assert_int_equal(fstat(got[i], &a), 0);
+    assert_int_equal(fstat(i % 2 ? pipe_fds[1] : pipe_fds[0], &b), 0);
+    assert_true(a.st_ino == b.st_ino);
+    assert_true(fcntl(got[i], F_GETFD) & FD_CLOEXEC);
+    close(got[i]);
+    close(sent[i]);
+  }
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  close(sock[0]);
+  close(sock[1]);
+}
+
+static int count_fds(void) {
+  int n = 0;
+  for (int fd = 0; fd < 1024; fd++)
+    n += fcntl(fd, F_GETFD) >= 0;
+  return n;
+}
+
+/* A peer that sends fewer fds than announced, or a plain byte, is a protocol error, and what
+ * did arrive is closed. */
+static void test_sync_recv_fds_refuses_a_short_message(void **state) {
+  (void)state;
+  int sock[2], fd = open("/dev/null", O_RDONLY | O_CLOEXEC), got[2] = {-1, -1};
+  socket_pair(sock);
+  assert_int_equal(berth_sync_send_fds(sock[0], &fd, 1), 0);
+  int open_before = count_fds();
+  assert_int_equal(berth_sync_recv_fds(sock[1], got, 2), -EPROTO);
+  assert_int_equal(count_fds(), open_before);
+  assert_int_equal(berth_sync_write(sock[0], "F", 1), 0);
+  assert_int_equal(berth_sync_recv_fds(sock[1], got, 1), -EPROTO);
+  close(sock[0]);
+  assert_int_equal(berth_sync_recv_fds(sock[1], got, 1), -ECONNRESET);
+  close(sock[1]);
+  close(fd);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sync_write_to_closed_peer_returns_epipe),
       cmocka_unit_test(test_sync_send_to_closed_peer_reports_epipe),
       cmocka_unit_test(test_sync_message_round_trips),
+      cmocka_unit_test(test_sync_fds_round_trip_in_chunks),
+      cmocka_unit_test(test_sync_recv_fds_refuses_a_short_message),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
