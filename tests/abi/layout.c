@@ -5,8 +5,6 @@
  * changes size or disappears fails the build here. A new minor adds its members below
  * (after the last minor's, at the size that minor ended with) and bumps the minor check.
  */
-#include <limits.h>
-
 #include <berth/plugin.h>
 
 #include "layout.h"

@@ -8,6 +8,7 @@
 #ifndef BERTH_TEST_ABI_LAYOUT_H
 #define BERTH_TEST_ABI_LAYOUT_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdint.h>
 

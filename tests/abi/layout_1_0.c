@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* ABI 1.0 as released (tests/abi/1.0/berth/plugin.h): the table in layout.h is the layout
- * plugins of that minor were compiled with, and it ended where the 1.0 sizes say. */
-#include <limits.h>
-
+/* ABI 1.0 as released: tests/abi/1.0/berth/plugin.h is `git show 6455533:include/berth/plugin.h`,
+ * the last revision with BERTH_ABI_MINOR 0 (the first, f4bd056, spelled the pid parameters
+ * pid_t, the same type as int32_t on Linux). The table in layout.h is the layout plugins of
+ * that minor were compiled with, and each struct ended where the 1.0 sizes say. */
 #include <berth/plugin.h>
 
 #include "layout.h"
