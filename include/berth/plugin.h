@@ -12,6 +12,54 @@
  *    plugin's own state crosses as an opaque JSON text blob that the core stores in
  *    state.json and hands back on load;
  *  - strings returned by a plugin are malloc()ed and freed by the host with free().
+ *
+ * The plugin author's manual.
+ *
+ * Versions. The loader refuses a plugin of another BERTH_ABI_MAJOR, naming the file ("plugin
+ * PATH: built for plugin ABI 2.0, this berth speaks 1.x"). Within a major, a minor only
+ * appends members (the list at BERTH_ABI_MINOR; a member without a "since" mark is 1.0). A
+ * plugin sets abi_minor and every struct_size it writes to what it was compiled with, and the
+ * reader of a struct touches a member only when the writer's struct_size covers it: a 1.0
+ * plugin runs on a 1.3 core (which never calls the ops it lacks), and a plugin of a minor the
+ * core does not know yet runs too (the core ignores the tail). The same holds the other way:
+ * a plugin reads a member of berth_host_api or berth_cgroup_request past 1.0 only when that
+ * struct's struct_size covers it. tests/abi holds the layout every released minor froze.
+ *
+ * Lifetimes. A berth process dlopen()s a plugin when a command first needs it (RTLD_NOW |
+ * RTLD_LOCAL, from BERTH_PLUGIN_PATH or the plugin directory), calls the entry point, and
+ * never dlclose()s it. The host pointer handed to it, and everything it points to, stay valid until
+ * the process exits: keep it in a static. What the entry point returns (the descriptor, its ops
+ * tables, the name and version strings) is read by the host at any time until exit: make it
+ * static const, never stack or heap memory.
+ *
+ * Processes. Every op runs in a berth command process, the runtime CLI an engine runs (create,
+ * run, start, exec, state, ps, kill, pause, resume, update, events, delete, features): one
+ * command per process, each loading the plugin afresh and rebuilding its handle with load()
+ * from what save() left in state.json. No plugin code runs in the container's init, which is
+ * re-executed from a sealed copy of berth without plugins. Nothing survives in memory from one
+ * command to the next: what a later command needs goes in the state blob.
+ *
+ * The fork rule. The core forks and clones after calling a plugin (the container's init right
+ * after create() and cgroup_fd(), hooks, ...), and a child of fork() has the calling thread
+ * only: a lock another thread held stays locked in it for good. So a plugin starts no thread
+ * (nor uses a library that does), and opens every fd O_CLOEXEC: an fd left open would be
+ * inherited by the container's process.
+ *
+ * Ownership. What the host passes in (requests, JSON texts, labels, the error object) is the
+ * host's and valid during the call only: copy what you keep. What a plugin returns through a
+ * char ** is malloc()ed by the plugin and free()d by the host. A struct berth_cgroup is the
+ * plugin's: the host hands it back to later ops of the same process and calls release()
+ * exactly once when done with it, after destroy() too; an fd the handle holds, the one
+ * cgroup_fd() returns included, is the plugin's to close in release(), never the host's. A
+ * failing op returns host->error(err, errnum, "what failed") (a negative errno) and prints
+ * nothing; the host adds context ("create c1: cgroup driver \"v1\": ...").
+ *
+ * The state blob. save() returns JSON text that the core stores verbatim in state.json (with
+ * the plugin's name and version beside it) and hands to load() in every later command, maybe
+ * of a newer version of the plugin, installed while the container ran. So the blob carries
+ * its own format version ({"format": 1, ...}); load() reads every format the plugin ever
+ * wrote and refuses an unknown one with an error that names it, rather than guessing. load()
+ * is given "{}" when state.json holds no blob.
  */
 #ifndef BERTH_PLUGIN_H
 #define BERTH_PLUGIN_H
@@ -24,7 +72,8 @@ extern "C" {
 
 #define BERTH_PLUGIN_MAGIC 0x42525448u /* "BRTH" */
 #define BERTH_ABI_MAJOR 1u
-/* 1.1: berth_cgroup_request.annotations_json, berth_cgroup_ops.enter_sub;
+/* What each minor appended (1.0: every member without a "since" mark):
+ * 1.1: berth_cgroup_request.annotations_json, berth_cgroup_ops.enter_sub;
  * 1.2: berth_plugin.lsm (struct berth_lsm_ops);
  * 1.3: berth_cgroup_ops.kill_all. */
 #define BERTH_ABI_MINOR 3u
@@ -48,25 +97,30 @@ extern "C" {
 #define BERTH_LOG_DEBUG 3
 
 /* Opaque error object owned by the host. A plugin fills it only through
- * berth_host_api.error(), which returns the negative errno to propagate. */
+ * berth_host_api.error(), which returns the negative errno to propagate. Valid during the op
+ * that received it only. */
 struct berth_error;
 
-/* Services the host lends a plugin; plugins never link against the core. */
+/* Services the host lends a plugin; plugins never link against the core. Passed to the entry
+ * point; valid, with its functions, until the process exits. All members since 1.0. */
 struct berth_host_api {
-  uint32_t struct_size;
-  uint32_t abi_major;
-  uint32_t abi_minor;
-  uint32_t reserved0;
+  uint32_t struct_size; /* sizeof as the host knows it: check it before reading past 1.0 */
+  uint32_t abi_major;   /* the host's BERTH_ABI_MAJOR */
+  uint32_t abi_minor;   /* the host's BERTH_ABI_MINOR: older or newer than the plugin's */
+  uint32_t reserved0;   /* 0; keeps the pointers aligned */
   /* printf-style; returns -errnum (or -EIO when errnum is 0). errnum's strerror is
    * appended to the message when errnum != 0. */
   int32_t (*error)(struct berth_error *err, int32_t errnum, const char *fmt, ...)
       __attribute__((format(printf, 3, 4)));
+  /* printf-style, at BERTH_LOG_*: into berth's log (stderr or --log, as --log-format says).
+   * During the entry point the host holds messages back (see berth_plugin_entry_fn). */
   void (*log)(int32_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 };
 
-/* What a cgroup backend is asked to create. */
+/* What a cgroup backend is asked to create. Since 1.0 unless marked. The host's, valid during
+ * create() only, its strings included: copy what the handle keeps. */
 struct berth_cgroup_request {
-  uint32_t struct_size;
+  uint32_t struct_size;       /* sizeof as the host knows it: 32 at 1.0, 40 since 1.1 */
   uint32_t flags;             /* BERTH_CGROUP_REQ_* */
   const char *container_id;   /* validated ID */
   const char *cgroups_path;   /* linux.cgroupsPath or NULL */
@@ -84,9 +138,29 @@ struct berth_cgroup;
  * get_pids as its result). */
 typedef int32_t (*berth_pid_fn)(int32_t pid, void *data);
 
+/* The ops of a BERTH_PLUGIN_KIND_CGROUP plugin (a cgroup driver). Since 1.0 unless marked.
+ * The loader refuses a table shorter than 1.0's; the host reads a later op only when
+ * struct_size covers it, and calls an optional op only when it is not NULL. Which berth
+ * command calls what, always in the runtime process:
+ *   create     create and run, before the container's init is cloned; delete too, to adopt
+ *              the cgroup of a create that died before recording it (hence "or adopt");
+ *   cgroup_fd  create, run and exec, right before clone3(CLONE_INTO_CGROUP): the fd stays the
+ *              handle's (release() closes it; the host never does) and must be O_CLOEXEC;
+ *   enter      create, run and exec, for the new process when clone3 did not place it;
+ *   enter_sub  exec --cgroup, after enter;
+ *   save       create and run, once the init runs, for state.json;
+ *   load       every later command on the container, before any other op;
+ *   apply      update (at create, create() applies req->resources_json itself);
+ *   freeze     pause and resume; kill --all freezes around signalling, delete thaws;
+ *   is_frozen  whenever a command works out the container's status (state, list, ...);
+ *   get_pids   ps; kill --all and delete, to signal each process (fn is called per pid);
+ *   kill_all   kill --all with SIGKILL, before falling back to freeze + get_pids;
+ *   stats      events and events --stats;
+ *   destroy    delete, and create undoing itself after a failure;
+ *   release    at the end of every command that made or loaded a handle, exactly once. */
 struct berth_cgroup_ops {
-  uint32_t struct_size;
-  uint32_t reserved0;
+  uint32_t struct_size; /* sizeof(struct berth_cgroup_ops) as the plugin knows it */
+  uint32_t reserved0;   /* 0; keeps the pointers aligned */
   /* Create (or adopt) the cgroup; refuse one that holds processes or is frozen. */
   int32_t (*create)(const struct berth_cgroup_request *req, struct berth_cgroup **out,
                     struct berth_error *err);
@@ -96,7 +170,7 @@ struct berth_cgroup_ops {
   int32_t (*save)(struct berth_cgroup *cg, char **state_json, struct berth_error *err);
   /* Move pid into the cgroup(s). */
   int32_t (*enter)(struct berth_cgroup *cg, int32_t pid, struct berth_error *err);
-  /* Apply linux.resources (JSON text): at create and for `update`. */
+  /* Apply linux.resources (JSON text) for `update`; at create, create() applies req's. */
   int32_t (*apply)(struct berth_cgroup *cg, const char *resources_json, struct berth_error *err);
   /* frozen != 0: freeze and wait until frozen; 0: thaw. */
   int32_t (*freeze)(struct berth_cgroup *cg, int32_t frozen, struct berth_error *err);
@@ -131,10 +205,11 @@ struct berth_cgroup_ops {
  * a sealed copy of berth with an empty environment and, by the time it writes, sees the
  * container's filesystem rather than the plugin directory. So the plugin checks the label
  * and says what to write where (exec_attr), and the core's init writes it, through a handle
- * on the host's procfs taken before it entered the container. */
+ * on the host's procfs taken before it entered the container. All members since 1.2.
+ * enabled() runs in `berth features`; validate() and exec_attr() in create, run and exec. */
 struct berth_lsm_ops {
-  uint32_t struct_size;
-  uint32_t reserved0;
+  uint32_t struct_size; /* sizeof(struct berth_lsm_ops) as the plugin knows it */
+  uint32_t reserved0;   /* 0; keeps the pointers aligned */
   /* *enabled = 1 when this host enforces the module's labels, else 0 (`berth features`). */
   int32_t (*enabled)(int32_t *enabled, struct berth_error *err);
   /* At create and exec, before anything is made: refuse a malformed label, or one this host
@@ -146,16 +221,18 @@ struct berth_lsm_ops {
   int32_t (*exec_attr)(const char *label, char **attr, char **value, struct berth_error *err);
 };
 
+/* What the entry point returns: static const, read by the host until the process exits. */
 struct berth_plugin {
-  /* Frozen members: never moved, in every ABI 1.x. */
+  /* Frozen members: never moved, in every ABI 1.x; all since 1.0 up to cgroup (reserved0: 0,
+   * keeps the pointers aligned). */
   uint32_t magic;       /* BERTH_PLUGIN_MAGIC */
   uint32_t abi_major;   /* BERTH_ABI_MAJOR the plugin was built against */
   uint32_t abi_minor;   /* BERTH_ABI_MINOR the plugin was built against */
   uint32_t struct_size; /* sizeof(struct berth_plugin) as the plugin knows it */
   uint32_t kind;        /* BERTH_PLUGIN_KIND_* */
   uint32_t reserved0;
-  const char *name;      /* e.g. "cgroup-v1" */
-  const char *version;   /* the plugin's own version */
+  const char *name;      /* the file's basename: "cgroup-v1" for cgroup-v1.so; static */
+  const char *version;   /* the plugin's own version, recorded in state.json; static */
   uint64_t capabilities; /* kind-specific capability bits */
   uint64_t requires;     /* host features the plugin needs: BERTH_HOST_FEATURES_* */
   /* Typed ops for the plugin's kind; the others are NULL. */
@@ -172,7 +249,9 @@ struct berth_plugin {
 
 /* The entry point. Return NULL to refuse this host, after host->log says why: the host holds
  * back what the entry point logs and makes it the reason in its "refused to run on this host"
- * error (and in `berth features`); a plugin that accepts has its messages logged. */
+ * error (and in `berth features`); a plugin that accepts has its messages logged.
+ * Called once per berth process that needs the plugin, `berth features` included: it only
+ * checks the host and returns the static descriptor, with no side effects. */
 typedef const struct berth_plugin *(*berth_plugin_entry_fn)(const struct berth_host_api *host);
 
 #define BERTH_PLUGIN_EXPORT __attribute__((visibility("default")))

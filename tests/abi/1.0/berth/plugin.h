@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * berth plugin ABI — the whole SDK. A plugin is a shared object that exports one
+ * function, berth_plugin_entry(), and includes nothing from berth but this header.
+ *
+ * Rules that keep the ABI alive (SQLite VFS style):
+ *  - fixed-width integers only; no enums, bitfields or structs passed by value;
+ *  - every struct starts with struct_size; members are only ever appended, each
+ *    marked "since 1.N"; the reader checks struct_size before touching a member;
+ *  - NULL means "absent" for every optional pointer and op;
+ *  - data from the OCI spec crosses as JSON text (the subtree the plugin owns), and a
+ *    plugin's own state crosses as an opaque JSON text blob that the core stores in
+ *    state.json and hands back on load;
+ *  - strings returned by a plugin are malloc()ed and freed by the host with free().
+ */
+#ifndef BERTH_PLUGIN_H
+#define BERTH_PLUGIN_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BERTH_PLUGIN_MAGIC 0x42525448u /* "BRTH" */
+#define BERTH_ABI_MAJOR 1u
+#define BERTH_ABI_MINOR 0u
+
+/* The one symbol a plugin exports. */
+#define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
+
+/* Plugin kinds (struct berth_plugin.kind). */
+#define BERTH_PLUGIN_KIND_CGROUP 1u
+#define BERTH_PLUGIN_KIND_RDT 2u
+#define BERTH_PLUGIN_KIND_LSM 3u
+
+/* Host feature bits a plugin may require (struct berth_plugin.requires). A host
+ * refuses a plugin that requires a bit it does not know. ABI 1.0 defines none. */
+#define BERTH_HOST_FEATURES_1_0 0x0ull
+
+/* Log levels for berth_host_api.log. */
+#define BERTH_LOG_ERROR 0
+#define BERTH_LOG_WARN 1
+#define BERTH_LOG_INFO 2
+#define BERTH_LOG_DEBUG 3
+
+/* Opaque error object owned by the host. A plugin fills it only through
+ * berth_host_api.error(), which returns the negative errno to propagate. */
+struct berth_error;
+
+/* Services the host lends a plugin; plugins never link against the core. */
+struct berth_host_api {
+  uint32_t struct_size;
+  uint32_t abi_major;
+  uint32_t abi_minor;
+  uint32_t reserved0;
+  /* printf-style; returns -errnum (or -EIO when errnum is 0). errnum's strerror is
+   * appended to the message when errnum != 0. */
+  int32_t (*error)(struct berth_error *err, int32_t errnum, const char *fmt, ...)
+      __attribute__((format(printf, 3, 4)));
+  void (*log)(int32_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+};
+
+/* What a cgroup backend is asked to create. */
+struct berth_cgroup_request {
+  uint32_t struct_size;
+  uint32_t flags;             /* BERTH_CGROUP_REQ_* */
+  const char *container_id;   /* validated ID */
+  const char *cgroups_path;   /* linux.cgroupsPath or NULL */
+  const char *resources_json; /* linux.resources as JSON text, or NULL */
+};
+#define BERTH_CGROUP_REQ_ROOTLESS 0x1u
+
+/* A backend's handle on one container's cgroup(s). Opaque to the host. */
+struct berth_cgroup;
+
+/* Called by get_pids for each pid; non-zero stops the walk (a negative value is returned by
+ * get_pids as its result). */
+typedef int32_t (*berth_pid_fn)(int32_t pid, void *data);
+
+struct berth_cgroup_ops {
+  uint32_t struct_size;
+  uint32_t reserved0;
+  /* Create (or adopt) the cgroup; refuse one that holds processes or is frozen. */
+  int32_t (*create)(const struct berth_cgroup_request *req, struct berth_cgroup **out,
+                    struct berth_error *err);
+  /* Rebuild a handle from the blob that save() produced. */
+  int32_t (*load)(const char *state_json, struct berth_cgroup **out, struct berth_error *err);
+  /* malloc()ed JSON text describing the handle (paths ...), stored in state.json. */
+  int32_t (*save)(struct berth_cgroup *cg, char **state_json, struct berth_error *err);
+  /* Move pid into the cgroup(s). */
+  int32_t (*enter)(struct berth_cgroup *cg, int32_t pid, struct berth_error *err);
+  /* Apply linux.resources (JSON text): at create and for `update`. */
+  int32_t (*apply)(struct berth_cgroup *cg, const char *resources_json, struct berth_error *err);
+  /* frozen != 0: freeze and wait until frozen; 0: thaw. */
+  int32_t (*freeze)(struct berth_cgroup *cg, int32_t frozen, struct berth_error *err);
+  /* *frozen = 1 when the cgroup is frozen (or freezing). */
+  int32_t (*is_frozen)(struct berth_cgroup *cg, int32_t *frozen, struct berth_error *err);
+  int32_t (*get_pids)(struct berth_cgroup *cg, berth_pid_fn fn, void *data,
+                      struct berth_error *err);
+  /* malloc()ed JSON object text in runc's events --stats "data" shape. Optional. */
+  int32_t (*stats)(struct berth_cgroup *cg, char **stats_json, struct berth_error *err);
+  /* Remove the cgroup(s); they must be empty of processes by then. */
+  int32_t (*destroy)(struct berth_cgroup *cg, struct berth_error *err);
+  /* Free the handle (no effect on the kernel). */
+  void (*release)(struct berth_cgroup *cg);
+  /* An O_DIRECTORY fd for clone3(CLONE_INTO_CGROUP), or -1. Optional. */
+  int32_t (*cgroup_fd)(struct berth_cgroup *cg);
+};
+
+struct berth_plugin {
+  /* Frozen members: never moved, in every ABI 1.x. */
+  uint32_t magic;       /* BERTH_PLUGIN_MAGIC */
+  uint32_t abi_major;   /* BERTH_ABI_MAJOR the plugin was built against */
+  uint32_t abi_minor;   /* BERTH_ABI_MINOR the plugin was built against */
+  uint32_t struct_size; /* sizeof(struct berth_plugin) as the plugin knows it */
+  uint32_t kind;        /* BERTH_PLUGIN_KIND_* */
+  uint32_t reserved0;
+  const char *name;      /* e.g. "cgroup-v1" */
+  const char *version;   /* the plugin's own version */
+  uint64_t capabilities; /* kind-specific capability bits */
+  uint64_t requires;     /* host features the plugin needs: BERTH_HOST_FEATURES_* */
+  /* Typed ops for the plugin's kind; the others are NULL. */
+  const struct berth_cgroup_ops *cgroup;
+};
+
+/* Capability bits for BERTH_PLUGIN_KIND_CGROUP. */
+#define BERTH_CGROUP_CAP_FREEZE 0x1ull
+#define BERTH_CGROUP_CAP_STATS 0x2ull
+#define BERTH_CGROUP_CAP_UNIFIED 0x4ull
+
+/* The entry point. Return NULL to refuse this host (after host->error ...). */
+typedef const struct berth_plugin *(*berth_plugin_entry_fn)(const struct berth_host_api *host);
+
+#define BERTH_PLUGIN_EXPORT __attribute__((visibility("default")))
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Every member of every struct of every released minor of the plugin ABI, at its offset and
+ * size, checked at build time against today's include/berth/plugin.h: a member that moves,
+ * changes size or disappears fails the build here. A new minor adds its members below
+ * (after the last minor's, at the size that minor ended with) and bumps the minor check.
+ */
+#include <berth/plugin.h>
+
+#include "layout.h"
+
+_Static_assert(BERTH_ABI_MINOR == 3u, "a new ABI minor: add its members to tests/abi/layout.c");
+
+ABI_ASSERT_1_0_LAYOUT();
+
+/* 1.1: berth_cgroup_request.annotations_json, berth_cgroup_ops.enter_sub. */
+ABI_MEMBER(berth_cgroup_request, annotations_json, ABI_SIZE_1_0_CGROUP_REQUEST, 8);
+ABI_MEMBER(berth_cgroup_ops, enter_sub, ABI_SIZE_1_0_CGROUP_OPS, 8);
+#define ABI_SIZE_1_1_CGROUP_REQUEST 40
+#define ABI_SIZE_1_1_CGROUP_OPS 112
+
+/* 1.2: berth_plugin.lsm and struct berth_lsm_ops. */
+ABI_MEMBER(berth_plugin, lsm, ABI_SIZE_1_0_PLUGIN, 8);
+ABI_MEMBER(berth_lsm_ops, struct_size, 0, 4);
+ABI_MEMBER(berth_lsm_ops, reserved0, 4, 4);
+ABI_MEMBER(berth_lsm_ops, enabled, 8, 8);
+ABI_MEMBER(berth_lsm_ops, validate, 16, 8);
+ABI_MEMBER(berth_lsm_ops, exec_attr, 24, 8);
+#define ABI_SIZE_1_2_PLUGIN 72
+#define ABI_SIZE_1_2_LSM_OPS 32
+
+/* 1.3: berth_cgroup_ops.kill_all. */
+ABI_MEMBER(berth_cgroup_ops, kill_all, ABI_SIZE_1_1_CGROUP_OPS, 8);
+#define ABI_SIZE_1_3_CGROUP_OPS 120
+
+/* Today's sizes are the last minor's: nothing was added that this file does not list. */
+_Static_assert(sizeof(struct berth_host_api) == ABI_SIZE_1_0_HOST_API, "host api size");
+_Static_assert(sizeof(struct berth_cgroup_request) == ABI_SIZE_1_1_CGROUP_REQUEST, "request size");
+_Static_assert(sizeof(struct berth_cgroup_ops) == ABI_SIZE_1_3_CGROUP_OPS, "cgroup ops size");
+_Static_assert(sizeof(struct berth_lsm_ops) == ABI_SIZE_1_2_LSM_OPS, "lsm ops size");
+_Static_assert(sizeof(struct berth_plugin) == ABI_SIZE_1_2_PLUGIN, "plugin size");
