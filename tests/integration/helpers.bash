@@ -40,8 +40,12 @@ host_mount() {
   mount "$@" && HOST_MOUNTS+=("${!#}")
 }
 
+# Processes a test started on the host (a namespace holder), killed by teardown.
+HOST_PIDS=()
+
 teardown() {
   local m
+  for m in "${HOST_PIDS[@]}"; do kill -9 "$m" 2>/dev/null || true; done
   for m in "${HOST_MOUNTS[@]}"; do umount -l "$m" || true; done
   if [ -d "$ROOT" ]; then
     for id in $(berth list -q 2>/dev/null); do berth delete -f "$id" >/dev/null 2>&1 || true; done

@@ -130,3 +130,23 @@ err" ]
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
   [ "${lines[0]}" = cover ] && [ "${lines[1]}" = top ] || { echo "$output"; return 1; }
 }
+
+@test "a bind source the mapped user cannot reach mounts when the init joins a namespace too (the slow path)" {
+  unshare --net sleep 600 &
+  HOST_PIDS+=($!)
+  mkdir -p "$TEST_TMP/locked/src"
+  echo secret-ok >"$TEST_TMP/locked/src/file"
+  chmod 000 "$TEST_TMP/locked"
+  # A network namespace owned by the host's user namespace: sysfs cannot be mounted for it.
+  config --arg a "$TEST_TMP/locked/src" --arg n "/proc/${HOST_PIDS[0]}/ns/net" '
+          .linux.namespaces = [.linux.namespaces[] | select(.type != "network")]
+            + [{"type": "user"}, {"type": "network", "path": $n}]
+          | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .mounts = [.mounts[] | select(.type != "sysfs" and .type != "cgroup")]
+          | .mounts += [{"destination": "/tmp", "type": "bind", "source": $a, "options": ["bind"]}]'
+  args cat /tmp/file
+  run berth run -b "$BUNDLE" "$ID"
+  chmod 755 "$TEST_TMP/locked"
+  [ "$status" -eq 0 ] && [ "$output" = secret-ok ] || { echo "$output"; return 1; }
+}
