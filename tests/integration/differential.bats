@@ -622,3 +622,18 @@ EOF
   [ "$r_pgrp" = "$r_pid" ] && [ "$r_sid" = "$r_pid" ] || { echo "runc: $r_output"; return 1; }
   [ "$b_pgrp" = "$b_pid" ] && [ "$b_sid" = "$b_pid" ] || { echo "runc: $r_output, berth: $b_output"; return 1; }
 }
+
+@test "a bind source below a directory the mapped user cannot search mounts in both" {
+  mkdir -p "$TEST_TMP/locked/src"
+  echo secret-ok >"$TEST_TMP/locked/src/file"
+  chmod 000 "$TEST_TMP/locked"
+  config --arg a "$TEST_TMP/locked/src" '.linux.namespaces += [{"type": "user"}]
+          | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+          | .mounts += [{"destination": "/tmp", "type": "bind", "source": $a, "options": ["rbind", "ro"]}]'
+  args cat /tmp/file
+  both run -b "$BUNDLE" @ID
+  chmod 755 "$TEST_TMP/locked"
+  same_status 0
+  [ "$b_output" = "$r_output" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
+}
