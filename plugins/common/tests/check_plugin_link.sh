@@ -27,12 +27,12 @@ shift 2
 
 case $mode in
 static)
-  cd "$src"
-  hits=$(grep -nE 'objcopy|OBJCOPY|CMAKE_LINKER|--relocatable|keep-global-symbols|-Wl,-r\b|[.]syms\b' \
+  hits=$(cd "$src" && grep -nE \
+    'objcopy|OBJCOPY|CMAKE_LINKER|--relocatable|keep-global-symbols|-Wl,-r\b|[.]syms\b' \
     plugins/CMakeLists.txt plugins/*/CMakeLists.txt || true)
   [ -z "$hits" ] || fail "a plugin build post-processes objects to hide symbols:
 $hits"
-  syms=$(find plugins -name '*.syms')
+  syms=$(cd "$src" && find plugins -name '*.syms')
   [ -z "$syms" ] || fail "symbol lists for objcopy are back: $syms"
   [ $# -ge 2 ] || fail "static: give the shared libraries to compare"
   # Global (upper-case type) defined symbols of each library, then names seen in two.
