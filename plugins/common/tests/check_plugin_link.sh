@@ -10,8 +10,9 @@
 #     a symbol list) and no *.syms file is back; no global name is defined by two of the
 #     given static libraries (a plugin links several: a name in two would bind another
 #     library's call to the wrong one, silently, or fail the link).
-#   check_plugin_link.sh lto SOURCE_DIR BUILD_DIR
-#     The cgroup plugins and their unit tests built in BUILD_DIR with -flto (warnings are
+#   check_plugin_link.sh lto SOURCE_DIR BUILD_DIR [C_COMPILER]
+#     The cgroup plugins and their unit tests built in BUILD_DIR (by C_COMPILER, the outer
+#     build's) with -flto (warnings are
 #     errors, at link time too); each plugin exports only berth_plugin_entry; the unit tests
 #     pass against those plugins.
 set -eu
@@ -49,7 +50,8 @@ $dups"
   ;;
 lto)
   build=$1
-  cmake -S "$src" -B "$build" -DBERTH_VM_TESTS=OFF -DBERTH_SANITIZERS=OFF -DBERTH_TESTS=ON \
+  compiler=${2:+-DCMAKE_C_COMPILER=$2}
+  cmake -S "$src" -B "$build" $compiler -DBERTH_VM_TESTS=OFF -DBERTH_SANITIZERS=OFF -DBERTH_TESTS=ON \
     -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON -DCMAKE_C_FLAGS=-flto \
     -DCMAKE_MODULE_LINKER_FLAGS=-Werror -DCMAKE_EXE_LINKER_FLAGS=-Werror >/dev/null
   cmake --build "$build" -j2 --target plugin-cgroup-v1 plugin-cgroup-v2 plugin-cgroup-systemd \
@@ -65,6 +67,6 @@ lto)
     -R '^(test_cgroup_v1|test_cgroup_v2|test_cgroup_systemd|test_systemd_bus)$'
   ;;
 *)
-  fail "usage: $0 static SOURCE_DIR LIBRARY... | lto SOURCE_DIR BUILD_DIR"
+  fail "usage: $0 static SOURCE_DIR LIBRARY... | lto SOURCE_DIR BUILD_DIR [C_COMPILER]"
   ;;
 esac
