@@ -63,6 +63,6 @@ int32_t cgsd_apply(struct berth_cgroup *cg, const char *resources_json, struct b
     return r;
   if (props.n > 0 && (r = set_properties(cg, &props, err)) < 0)
     return r;
-  return cg->v2 != NULL ? cgv2_apply(cg->v2, resources_json, err)
-                        : cgv1_apply(cg->v1, resources_json, err);
+  return cg->v2 != NULL ? fs2_apply(cg->v2, resources_json, err)
+                        : fs1_apply(cg->v1, resources_json, err);
 }

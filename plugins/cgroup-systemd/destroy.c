@@ -39,12 +39,12 @@ static int stop_unit(struct berth_cgroup *cg, struct berth_error *err) {
 
 int remove_cgroups(struct berth_cgroup *cg, struct berth_error *err) {
   int r = 0;
-  /* The v2 core's fd may name the directory systemd just removed: only a cgroup that is still
-   * there is the core's to remove. */
+  /* fs2's fd may name the directory systemd just removed: only a cgroup that is still
+   * there is fs2's to remove. */
   if (cg->v2 != NULL && cg->path != NULL && access(cg->path, F_OK) == 0)
-    r = cgv2_destroy(cg->v2, err);
+    r = fs2_destroy(cg->v2, err);
   if (r >= 0 && cg->v1 != NULL)
-    r = cgv1_destroy(cg->v1, err);
+    r = fs1_destroy(cg->v1, err);
   if (r < 0)
     return r;
   if (cg->path != NULL && access(cg->path, F_OK) == 0)

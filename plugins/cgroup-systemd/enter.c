@@ -95,7 +95,7 @@ static int locate(struct berth_cgroup *cg, struct berth_error *err) {
   return 0;
 }
 
-/* v1 (and hybrid): the v1 core makes the unit's path in every hierarchy before systemd starts
+/* v1 (and hybrid): fs1 makes the unit's path in every hierarchy before systemd starts
  * the unit (runc's joinCgroups: systemd only runs some controllers), refusing one that holds
  * processes; systemd's own directories are simply adopted. */
 static int prepare_v1(struct berth_cgroup *cg, struct berth_error *err) {
@@ -109,7 +109,7 @@ static int prepare_v1(struct berth_cgroup *cg, struct berth_error *err) {
       .cgroups_path = path,
       .resources_json = NULL, /* written once the unit runs, after systemd's own writes */
   };
-  return cgv1_create(&req, &cg->v1, err);
+  return fs1_create(&req, &cg->v1, err);
 }
 
 static int attach_v2(struct berth_cgroup *cg, struct berth_error *err) {
@@ -118,7 +118,7 @@ static int attach_v2(struct berth_cgroup *cg, struct berth_error *err) {
       json_object_object_add(state, "path", json_object_new_string(cg->path)) < 0 ||
       json_object_object_add(state, "rootless", json_object_new_boolean(cg->rootless)) < 0)
     return cg_error(err, ENOMEM, "unit %s", cg->names.unit);
-  return cgv2_load(json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN), &cg->v2, err);
+  return fs2_load(json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN), &cg->v2, err);
 }
 
 /* The fs core's part once the unit runs: its handle, the pid where systemd did not put it, and
@@ -128,21 +128,21 @@ static int fs_enter(struct berth_cgroup *cg, pid_t pid, struct berth_error *err)
   if (cg->unified) {
     if ((r = attach_v2(cg, err)) < 0)
       return r;
-    if (cg->names.is_slice && (r = cgv2_enter(cg->v2, pid, err)) < 0)
+    if (cg->names.is_slice && (r = fs2_enter(cg->v2, pid, err)) < 0)
       return r;
   } else {
     _cleanup_free_ char *expected = unit_cgroup_path(&cg->names);
     if (expected == NULL || strcmp(expected, cg->cgroup) != 0)
       return cg_error(err, EIO, "unit %s: systemd made cgroup %s, not %s", cg->names.unit,
                       cg->cgroup, expected != NULL ? expected : "(out of memory)");
-    if ((r = cgv1_enter(cg->v1, pid, err)) < 0)
+    if ((r = fs1_enter(cg->v1, pid, err)) < 0)
       return r;
   }
   /* A slice's init was put there just now, by the fs core: check it made it. */
   if ((cg->names.is_slice && (r = verify_pid(cg, pid, err)) < 0) || cg->resources_json == NULL)
     return r;
-  return cg->unified ? cgv2_apply(cg->v2, cg->resources_json, err)
-                     : cgv1_apply(cg->v1, cg->resources_json, err);
+  return cg->unified ? fs2_apply(cg->v2, cg->resources_json, err)
+                     : fs1_apply(cg->v1, cg->resources_json, err);
 }
 
 /* Undo a failed enter; the first error is the one reported, so these go to the log. */
@@ -156,9 +156,9 @@ static void rollback(struct berth_cgroup *cg) {
   if (remove_cgroups(cg, NULL) < 0)
     log_warn("cgroup-systemd: rollback: removing the cgroups of unit %s failed", cg->names.unit);
   if (cg->v2 != NULL)
-    cgv2_release(cg->v2);
+    fs2_release(cg->v2);
   if (cg->v1 != NULL)
-    cgv1_release(cg->v1);
+    fs1_release(cg->v1);
   cg->v1 = NULL;
   cg->v2 = NULL;
 }
@@ -193,8 +193,8 @@ int32_t cgsd_enter(struct berth_cgroup *cg, int32_t pid, struct berth_error *err
     return cg_error(err, EINVAL, "enter unit %s: invalid pid %d", cg->names.unit, (int)pid);
   /* Once the unit runs, another process joins its cgroup through the fs core. */
   if (cg->v2 != NULL)
-    return cgv2_enter(cg->v2, pid, err);
+    return fs2_enter(cg->v2, pid, err);
   if (cg->v1 != NULL)
-    return cgv1_enter(cg->v1, pid, err);
+    return fs1_enter(cg->v1, pid, err);
   return start(cg, pid, err);
 }

@@ -10,18 +10,18 @@
 
 int32_t cgsd_freeze(struct berth_cgroup *cg, int32_t frozen, struct berth_error *err) {
   if (cg->v2 != NULL)
-    return cgv2_freeze(cg->v2, frozen, err);
+    return fs2_freeze(cg->v2, frozen, err);
   if (cg->v1 != NULL)
-    return cgv1_freeze(cg->v1, frozen, err);
+    return fs1_freeze(cg->v1, frozen, err);
   return no_fs_handle(cg, frozen ? "freeze" : "thaw", err);
 }
 
 int32_t cgsd_is_frozen(struct berth_cgroup *cg, int32_t *frozen, struct berth_error *err) {
   *frozen = 0;
   if (cg->v2 != NULL)
-    return cgv2_is_frozen(cg->v2, frozen, err);
+    return fs2_is_frozen(cg->v2, frozen, err);
   if (cg->v1 != NULL)
-    return cgv1_is_frozen(cg->v1, frozen, err);
+    return fs1_is_frozen(cg->v1, frozen, err);
   return 0; /* no cgroup: never paused */
 }
 
@@ -39,19 +39,19 @@ int32_t cgsd_get_pids(struct berth_cgroup *cg, berth_pid_fn fn, void *data,
   if (unit_cgroup_gone(cg))
     return 0;
   if (cg->v2 != NULL)
-    return cgv2_get_pids(cg->v2, fn, data, err);
+    return fs2_get_pids(cg->v2, fn, data, err);
   if (cg->v1 != NULL)
-    return cgv1_get_pids(cg->v1, fn, data, err);
+    return fs1_get_pids(cg->v1, fn, data, err);
   return no_fs_handle(cg, "list processes", err);
 }
 
-/* cgroup.kill through the v2 core. A v1 hierarchy has no such file: the host then freezes and
+/* cgroup.kill through fs2. A v1 hierarchy has no such file: the host then freezes and
  * signals; a unit whose cgroup systemd removed has nothing left to kill. */
 int32_t cgsd_kill_all(struct berth_cgroup *cg, struct berth_error *err) {
   if (unit_cgroup_gone(cg))
     return 0;
   if (cg->v2 != NULL)
-    return cgv2_kill_all(cg->v2, err);
+    return fs2_kill_all(cg->v2, err);
   return cg_error(err, EOPNOTSUPP, "kill its processes at once: no cgroup.kill on cgroup v1");
 }
 
@@ -59,17 +59,17 @@ int32_t cgsd_kill_all(struct berth_cgroup *cg, struct berth_error *err) {
 int32_t cgsd_enter_sub(struct berth_cgroup *cg, int32_t pid, const char *controller,
                        const char *subpath, struct berth_error *err) {
   if (cg->v2 != NULL)
-    return cgv2_enter_sub(cg->v2, pid, controller, subpath, err);
+    return fs2_enter_sub(cg->v2, pid, controller, subpath, err);
   if (cg->v1 != NULL)
-    return cgv1_enter_sub(cg->v1, pid, controller, subpath, err);
+    return fs1_enter_sub(cg->v1, pid, controller, subpath, err);
   return no_fs_handle(cg, "enter a sub-cgroup", err);
 }
 
 int32_t cgsd_stats(struct berth_cgroup *cg, char **stats_json, struct berth_error *err) {
   *stats_json = NULL;
   if (cg->v2 != NULL)
-    return cgv2_stats(cg->v2, stats_json, err);
+    return fs2_stats(cg->v2, stats_json, err);
   if (cg->v1 != NULL)
-    return cgv1_stats(cg->v1, stats_json, err);
+    return fs1_stats(cg->v1, stats_json, err);
   return no_fs_handle(cg, "read stats", err);
 }

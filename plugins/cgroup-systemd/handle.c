@@ -13,9 +13,9 @@ void cgsd_release(struct berth_cgroup *cg) {
   if (cg == NULL)
     return;
   if (cg->v1 != NULL)
-    cgv1_release(cg->v1);
+    fs1_release(cg->v1);
   if (cg->v2 != NULL)
-    cgv2_release(cg->v2);
+    fs2_release(cg->v2);
   conn_close(&cg->conn);
   free(cg->id);
   free(cg->cgroup);

@@ -59,7 +59,7 @@ static int memory_properties(json_object *memory, const struct host_facts *facts
   bool set = false;
   int64_t swap_max = 0;
   const char *why = NULL;
-  if (cgv2_swap_max(swap, limit, &set, &swap_max, &why) < 0)
+  if (fs2_swap_max(swap, limit, &set, &swap_max, &why) < 0)
     return cg_error(err, EINVAL, "%s.swap: %s", w, why);
   if (set)
     ADD(props_add_u64(out, "MemorySwapMax", swap_max < 0 ? UINT64_MAX : (uint64_t)swap_max));
@@ -133,7 +133,7 @@ static int cpu_properties(json_object *cpu, const struct host_facts *facts,
       (r = cgc_spec_str(cpu, "mems", w, &mems, err)) < 0)
     return r;
   if (shares != 0 && facts->unified)
-    ADD(props_add_u64(out, "CPUWeight", cgv2_cpu_shares_to_weight(shares)));
+    ADD(props_add_u64(out, "CPUWeight", fs2_cpu_shares_to_weight(shares)));
   else if (shares != 0)
     ADD(props_add_u64(out, "CPUShares", shares));
   if ((r = cpu_quota_properties(quota, period, facts, out, err)) < 0)
@@ -163,7 +163,7 @@ static int blkio_properties(json_object *blkio, const struct host_facts *facts,
   if (r < 0 || weight == 0)
     return r;
   if (facts->unified)
-    ADD(props_add_u64(out, "IOWeight", cgv2_blkio_weight_to_io_weight(weight)));
+    ADD(props_add_u64(out, "IOWeight", fs2_blkio_weight_to_io_weight(weight)));
   else
     ADD(props_add_u64(out, "BlockIOWeight", weight));
   return 0;

@@ -13,7 +13,12 @@
 #include <systemd/sd-bus.h>
 
 #include "cgc.h"
-#include "fscore.h"
+/* The file code of both hierarchies, for what systemd has no property for (the files
+ * themselves, the freezer, the process list, stats): fs1 on v1 and hybrid hosts, fs2 on
+ * unified ones; fs2's conversions so that a unit property and the file fs2 writes agree. */
+#include "fs1/fs1.h"
+#include "fs2/convert.h"
+#include "fs2/fs2.h"
 
 /* Every D-Bus method call, and the connection's authentication, is bounded (runc #3904: a
  * systemd or dbus-daemon that stops answering hung runc forever). */
@@ -212,14 +217,14 @@ struct berth_cgroup {
   struct unit_names names;
   char *cgroup;  /* ControlGroup of the unit ("/system.slice/x.scope"), once it runs */
   char *path;    /* that cgroup in the tracking hierarchy ("/sys/fs/cgroup/system.slice/...") */
-  bool unified;  /* cgroup v2 host: the v2 core; else the v1 core */
+  bool unified;  /* cgroup v2 host: fs2; else fs1 */
   bool rootless; /* the user's own systemd */
   bool started;  /* our StartTransientUnit may have made the unit: destroy stops it */
   char *resources_json;   /* linux.resources from create, applied at enter */
   char *annotations_json; /* the spec's annotations, for org.systemd.property.* */
   unsigned systemd_version;
-  struct cgv1_cgroup *v1; /* the v1 core's handle (all hierarchies) */
-  struct cgv2_cgroup *v2; /* the v2 core's handle (the unit's cgroup) */
+  struct fs1_cgroup *v1; /* fs1's handle (all hierarchies) */
+  struct fs2_cgroup *v2; /* fs2's handle (the unit's cgroup) */
   struct bus_conn conn;
 };
 struct berth_cgroup *handle_new(void);

@@ -23,9 +23,9 @@ static int add_fs_state(struct berth_cgroup *cg, json_object *state, struct bert
   _cleanup_free_ char *text = NULL;
   int r = 0;
   if (cg->v2 != NULL)
-    r = cgv2_save(cg->v2, &text, err);
+    r = fs2_save(cg->v2, &text, err);
   else if (cg->v1 != NULL)
-    r = cgv1_save(cg->v1, &text, err);
+    r = fs1_save(cg->v1, &text, err);
   if (r < 0 || text == NULL)
     return r;
   json_object *fs = json_tokener_parse(text);
@@ -118,7 +118,7 @@ static int load_fs(struct berth_cgroup *cg, json_object *state, struct berth_err
   if (!json_object_is_type(fs, json_type_object))
     return cg_error(err, EINVAL, "load cgroup state: \"fs\" is not an object");
   const char *text = json_object_to_json_string_ext(fs, JSON_C_TO_STRING_PLAIN);
-  return cg->unified ? cgv2_load(text, &cg->v2, err) : cgv1_load(text, &cg->v1, err);
+  return cg->unified ? fs2_load(text, &cg->v2, err) : fs1_load(text, &cg->v1, err);
 }
 
 int32_t cgsd_load(const char *state_json, struct berth_cgroup **out, struct berth_error *err) {

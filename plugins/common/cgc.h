@@ -28,8 +28,9 @@ bool cgc_init_host(const struct berth_host_api *host, const char *name);
 #define log_info(...) cgc_host->log(BERTH_LOG_INFO, __VA_ARGS__)
 #define log_warn(...) cgc_host->log(BERTH_LOG_WARN, __VA_ARGS__)
 
-/* create's request, checked to carry what ABI 1.0 puts in it. */
-int cgc_check_request(const struct berth_cgroup_request *req, struct berth_cgroup **out,
+/* create's request, checked to carry what ABI 1.0 puts in it, and the caller's place for the
+ * handle (of whatever type: the ops' struct berth_cgroup, or fs1's or fs2's) not NULL. */
+int cgc_check_request(const struct berth_cgroup_request *req, const void *out,
                       struct berth_error *err);
 
 /* ---- failures (failure.c) ---- */

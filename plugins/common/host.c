@@ -17,7 +17,7 @@ bool cgc_init_host(const struct berth_host_api *host, const char *name) {
   return true;
 }
 
-int cgc_check_request(const struct berth_cgroup_request *req, struct berth_cgroup **out,
+int cgc_check_request(const struct berth_cgroup_request *req, const void *out,
                       struct berth_error *err) {
   if (req == NULL || out == NULL)
     return cg_error(err, EINVAL, "create cgroup: no request");

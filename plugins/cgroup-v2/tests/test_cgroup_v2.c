@@ -35,9 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../bpf.h"
-#include "../convert.h"
-#include "../devfilter.h"
+#include "fs2/bpf.h"
+#include "fs2/convert.h"
+#include "fs2/devfilter.h"
 #include "fixture.h"
 
 /* A plugin call that must succeed; the failure shows the plugin's message. */
@@ -124,23 +124,23 @@ static int teardown(void **state) {
 
 static void test_cpu_shares_convert_to_weight_as_runc(void **state) {
   (void)state;
-  assert_int_equal(cgv2_cpu_shares_to_weight(0), 0); /* not set */
-  assert_int_equal(cgv2_cpu_shares_to_weight(2), 1);
-  assert_int_equal(cgv2_cpu_shares_to_weight(512), 20);
-  assert_int_equal(cgv2_cpu_shares_to_weight(1024), 39);
-  assert_int_equal(cgv2_cpu_shares_to_weight(262144), 10000);
+  assert_int_equal(fs2_cpu_shares_to_weight(0), 0); /* not set */
+  assert_int_equal(fs2_cpu_shares_to_weight(2), 1);
+  assert_int_equal(fs2_cpu_shares_to_weight(512), 20);
+  assert_int_equal(fs2_cpu_shares_to_weight(1024), 39);
+  assert_int_equal(fs2_cpu_shares_to_weight(262144), 10000);
   /* Outside the v1 range: clamped, never wrapped around. */
-  assert_int_equal(cgv2_cpu_shares_to_weight(1), 1);
-  assert_int_equal(cgv2_cpu_shares_to_weight(1u << 30), 10000);
+  assert_int_equal(fs2_cpu_shares_to_weight(1), 1);
+  assert_int_equal(fs2_cpu_shares_to_weight(1u << 30), 10000);
 }
 
 static void test_blkio_weight_converts_to_io_weight(void **state) {
   (void)state;
-  assert_int_equal(cgv2_blkio_weight_to_io_weight(0), 0);
-  assert_int_equal(cgv2_blkio_weight_to_io_weight(10), 1);
-  assert_int_equal(cgv2_blkio_weight_to_io_weight(500), 4950);
-  assert_int_equal(cgv2_blkio_weight_to_io_weight(1000), 10000);
-  assert_int_equal(cgv2_blkio_weight_to_io_weight(5), 1);
+  assert_int_equal(fs2_blkio_weight_to_io_weight(0), 0);
+  assert_int_equal(fs2_blkio_weight_to_io_weight(10), 1);
+  assert_int_equal(fs2_blkio_weight_to_io_weight(500), 4950);
+  assert_int_equal(fs2_blkio_weight_to_io_weight(1000), 10000);
+  assert_int_equal(fs2_blkio_weight_to_io_weight(5), 1);
 }
 
 static void test_swap_converts_to_swap_max(void **state) {
@@ -149,23 +149,23 @@ static void test_swap_converts_to_swap_max(void **state) {
   int64_t out;
   const char *why;
   const int64_t m = 64 << 20;
-  assert_int_equal(cgv2_swap_max(-1, m, &set, &out, &why), 0);
+  assert_int_equal(fs2_swap_max(-1, m, &set, &out, &why), 0);
   assert_true(set);
   assert_int_equal(out, -1); /* "max" */
-  assert_int_equal(cgv2_swap_max(m, m, &set, &out, &why), 0);
+  assert_int_equal(fs2_swap_max(m, m, &set, &out, &why), 0);
   assert_true(set);
   assert_int_equal(out, 0); /* no swap at all */
-  assert_int_equal(cgv2_swap_max(3 * m, m, &set, &out, &why), 0);
+  assert_int_equal(fs2_swap_max(3 * m, m, &set, &out, &why), 0);
   assert_true(set);
   assert_int_equal(out, 2 * m);
-  assert_int_equal(cgv2_swap_max(0, -1, &set, &out, &why), 0);
+  assert_int_equal(fs2_swap_max(0, -1, &set, &out, &why), 0);
   assert_true(set);
   assert_int_equal(out, -1); /* unlimited memory lifts swap too */
-  assert_int_equal(cgv2_swap_max(0, m, &set, &out, &why), 0);
+  assert_int_equal(fs2_swap_max(0, m, &set, &out, &why), 0);
   assert_false(set);
-  assert_int_equal(cgv2_swap_max(m - 1, m, &set, &out, &why), -EINVAL);
+  assert_int_equal(fs2_swap_max(m - 1, m, &set, &out, &why), -EINVAL);
   assert_non_null(strstr(why, ">= memory limit"));
-  assert_int_equal(cgv2_swap_max(m, 0, &set, &out, &why), -EINVAL);
+  assert_int_equal(fs2_swap_max(m, 0, &set, &out, &why), -EINVAL);
 }
 
 /* The verifier refuses unreachable code and bad jumps: every shape must load. */
@@ -198,11 +198,11 @@ static void test_device_programs_pass_the_verifier(void **state) {
     bool last = i == sizeof(shapes) / sizeof(shapes[0]);
     struct bpf_insn *insns = NULL;
     size_t count = 0;
-    assert_int_equal(
-        devfilter_build(last ? many : shapes[i].rules, last ? 300 : shapes[i].n, &insns, &count),
-        0);
+    assert_int_equal(fs2_devfilter_build(last ? many : shapes[i].rules, last ? 300 : shapes[i].n,
+                                         &insns, &count),
+                     0);
     static char log[65536];
-    int fd = bpf_load_device_filter(insns, count, log, sizeof(log));
+    int fd = fs2_bpf_load_device_filter(insns, count, log, sizeof(log));
     free(insns);
     if (fd < 0)
       fail_msg("%s: BPF_PROG_LOAD: %s\n%s", last ? "300 rules" : shapes[i].what, strerror(-fd),
@@ -934,7 +934,7 @@ static int check_mknod(const void *arg) {
 
 static uint32_t attached_programs(struct berth_cgroup *cg, uint32_t *ids) {
   uint32_t count = 8;
-  assert_int_equal(bpf_query_device_filters(ops->cgroup_fd(cg), ids, &count), 0);
+  assert_int_equal(fs2_bpf_query_device_filters(ops->cgroup_fd(cg), ids, &count), 0);
   return count;
 }
 
