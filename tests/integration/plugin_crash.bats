@@ -5,6 +5,7 @@
 # tests/plugins (crash_entry.so segfaults in its entry point, hang_entry.so never returns).
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
   setup_bundle

@@ -214,7 +214,8 @@ static const struct berth_plugin *entry(const struct berth_host_api *h) {
   (void)lsm_ops;
 #ifdef TEST_PLUGIN_CRASH_ENTRY
   /* A real fault (not raise()): what a plugin's bug does. */
-  volatile int *volatile nowhere = NULL;
+  /* Not NULL: UBSan (the asan variant) would catch a NULL store and exit instead. */
+  volatile int *volatile nowhere = (volatile int *)16;
   *nowhere = 1;
 #endif
 #ifdef TEST_PLUGIN_HANG_ENTRY
