@@ -12,16 +12,28 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "plugin_probe.h"
 
-/* The smallest struct a 1.x plugin may hand us: everything ABI 1.0 defines. */
+/* The smallest tables a plugin may hand us: everything the ABI defined when each appeared (the
+ * descriptor and the cgroup ops in 1.0, the LSM ops in 1.2). */
 #define MIN_PLUGIN_SIZE (offsetof(struct berth_plugin, cgroup) + sizeof(void *))
 #define MIN_CGROUP_OPS_SIZE (offsetof(struct berth_cgroup_ops, cgroup_fd) + sizeof(void *))
+#define MIN_LSM_OPS_SIZE (offsetof(struct berth_lsm_ops, exec_attr) + sizeof(void *))
+/* Whether a struct of `size` bytes, as its plugin declared it, holds `member`. */
+#define COVERS(size, type, member) ((size) >= offsetof(type, member) + sizeof(((type *)0)->member))
 #define KNOWN_HOST_FEATURES BERTH_HOST_FEATURES_1_0
 #define MAX_LOADED 16
 
+/* What the core reads of a plugin is a copy the size this berth knows, made by the loader from
+ * no more than the struct_size the plugin declared: a member past it (the plugin's table is
+ * older than this header) reads as NULL or 0 here, never as the plugin's neighbouring bytes.
+ * struct_size keeps the plugin's value, so the "since 1.N" checks of the callers still hold. */
 static struct {
   char name[64];
-  const struct berth_plugin *plugin;
+  const struct berth_plugin *loaded; /* &plugin once loaded */
+  struct berth_plugin plugin;
+  struct berth_cgroup_ops cgroup;
+  struct berth_lsm_ops lsm;
 } loaded[MAX_LOADED];
 
 const char *berth_plugin_kind_name(uint32_t kind) {
@@ -94,6 +106,70 @@ static int find_plugin_file(const char *file, char *path, size_t size, struct be
   return -ENOENT;
 }
 
+/* The first mandatory cgroup op (include/berth/plugin.h) that is NULL, or NULL. */
+static const char *missing_cgroup_op(const struct berth_cgroup_ops *ops) {
+  if (ops->create == NULL)
+    return "create";
+  if (ops->load == NULL)
+    return "load";
+  if (ops->save == NULL)
+    return "save";
+  if (ops->enter == NULL)
+    return "enter";
+  if (ops->apply == NULL)
+    return "apply";
+  if (ops->get_pids == NULL)
+    return "get_pids";
+  if (ops->destroy == NULL)
+    return "destroy";
+  if (ops->release == NULL)
+    return "release";
+  /* A container paused through freeze must read as paused. */
+  if (ops->freeze != NULL && ops->is_frozen == NULL)
+    return "is_frozen (with freeze)";
+  return NULL;
+}
+
+static const char *missing_lsm_op(const struct berth_lsm_ops *ops) {
+  if (ops->validate == NULL)
+    return "validate";
+  if (ops->exec_attr == NULL)
+    return "exec_attr";
+  return NULL;
+}
+
+/* Each kind has its own ops table and no other's. The lsm member exists since 1.2 only. */
+static int check_ops(const struct berth_plugin *p, const char *path, struct berth_error *err) {
+  const char *kind = berth_plugin_kind_name(p->kind);
+  const struct berth_lsm_ops *lsm =
+      COVERS(p->struct_size, struct berth_plugin, lsm) ? p->lsm : NULL;
+  if (p->kind != BERTH_PLUGIN_KIND_CGROUP && p->cgroup != NULL)
+    return berth_error(err, 0, "plugin %s: kind %s with cgroup ops", path, kind);
+  if (p->kind != BERTH_PLUGIN_KIND_LSM && lsm != NULL)
+    return berth_error(err, 0, "plugin %s: kind %s with lsm ops", path, kind);
+  const char *missing = NULL;
+  if (p->kind == BERTH_PLUGIN_KIND_CGROUP) {
+    if (p->cgroup == NULL)
+      return berth_error(err, 0, "plugin %s: kind cgroup without cgroup ops", path);
+    if (p->cgroup->struct_size < MIN_CGROUP_OPS_SIZE)
+      return berth_error(err, 0, "plugin %s: cgroup ops too short (%u bytes, ABI 1.0 needs %zu)",
+                         path, p->cgroup->struct_size, MIN_CGROUP_OPS_SIZE);
+    missing = missing_cgroup_op(p->cgroup);
+  }
+  /* An LSM plugin of 1.0 or 1.1 loads without ops; it cannot label (core/lsm.c says so). */
+  if (p->kind == BERTH_PLUGIN_KIND_LSM && COVERS(p->struct_size, struct berth_plugin, lsm)) {
+    if (lsm == NULL)
+      return berth_error(err, 0, "plugin %s: kind lsm without lsm ops", path);
+    if (lsm->struct_size < MIN_LSM_OPS_SIZE)
+      return berth_error(err, 0, "plugin %s: lsm ops too short (%u bytes, ABI 1.2 needs %zu)", path,
+                         lsm->struct_size, MIN_LSM_OPS_SIZE);
+    missing = missing_lsm_op(lsm);
+  }
+  if (missing != NULL)
+    return berth_error(err, 0, "plugin %s: %s op %s is NULL but mandatory", path, kind, missing);
+  return 0;
+}
+
 static int check_plugin(const struct berth_plugin *p, const char *name, uint32_t kind,
                         const char *path, struct berth_error *err) {
   if (p->magic != BERTH_PLUGIN_MAGIC)
@@ -107,18 +183,46 @@ static int check_plugin(const struct berth_plugin *p, const char *name, uint32_t
   if (p->requires & ~KNOWN_HOST_FEATURES)
     return berth_error(err, 0, "plugin %s: requires host features 0x%llx this berth lacks", path,
                        (unsigned long long)(p->requires & ~KNOWN_HOST_FEATURES));
+  if (p->name == NULL)
+    return berth_error(err, 0, "plugin %s: name is NULL", path);
+  if (strcmp(p->name, name) != 0)
+    return berth_error(err, 0, "plugin %s: calls itself \"%s\", not \"%s\" as its file is named",
+                       path, p->name, name);
+  if (p->version == NULL)
+    return berth_error(err, 0, "plugin %s: version is NULL", path);
+  if (p->kind != BERTH_PLUGIN_KIND_CGROUP && p->kind != BERTH_PLUGIN_KIND_RDT &&
+      p->kind != BERTH_PLUGIN_KIND_LSM)
+    return berth_error(err, 0, "plugin %s: unknown kind %u", path, p->kind);
   if (kind != BERTH_PLUGIN_KIND_ANY && p->kind != kind)
     return berth_error(err, 0, "plugin %s: is a %s plugin, a %s plugin was expected", path,
                        berth_plugin_kind_name(p->kind), berth_plugin_kind_name(kind));
-  if (p->name == NULL || strcmp(p->name, name) != 0)
-    return berth_error(err, 0, "plugin %s: calls itself %s", path, p->name ? p->name : "(null)");
-  if (p->kind == BERTH_PLUGIN_KIND_CGROUP &&
-      (p->cgroup == NULL || p->cgroup->struct_size < MIN_CGROUP_OPS_SIZE))
-    return berth_error(err, 0, "plugin %s: cgroup ops missing or too short", path);
-  return 0;
+  return check_ops(p, path, err);
 }
 
-static int load_file(int *fd, const char *name, uint32_t kind, const char *path,
+/* The host-sized copy of a checked plugin (see `loaded`), in slot. */
+static const struct berth_plugin *keep(size_t slot, const char *name,
+                                       const struct berth_plugin *p) {
+  snprintf(loaded[slot].name, sizeof(loaded[slot].name), "%s", name);
+  struct berth_plugin *copy = &loaded[slot].plugin;
+  memcpy(copy, p, p->struct_size < sizeof(*copy) ? p->struct_size : sizeof(*copy));
+  if (p->cgroup != NULL) {
+    size_t n = p->cgroup->struct_size;
+    memcpy(&loaded[slot].cgroup, p->cgroup,
+           n < sizeof(loaded[slot].cgroup) ? n : sizeof(loaded[slot].cgroup));
+    copy->cgroup = &loaded[slot].cgroup;
+  }
+  copy->lsm = NULL;
+  if (COVERS(p->struct_size, struct berth_plugin, lsm) && p->lsm != NULL) {
+    size_t n = p->lsm->struct_size;
+    memcpy(&loaded[slot].lsm, p->lsm, n < sizeof(loaded[slot].lsm) ? n : sizeof(loaded[slot].lsm));
+    copy->lsm = &loaded[slot].lsm;
+  }
+  loaded[slot].loaded = copy;
+  return copy;
+}
+
+/* dlopen the file and run its entry point: the checked descriptor, or an error naming the file. */
+static int run_entry(int *fd, const char *name, uint32_t kind, const char *path,
                      const struct berth_plugin **out, struct berth_error *err) {
   char fdpath[64];
   snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", *fd);
@@ -134,7 +238,8 @@ static int load_file(int *fd, const char *name, uint32_t kind, const char *path,
     return berth_error(err, 0, "plugin %s: no %s symbol", path, BERTH_PLUGIN_ENTRY_SYMBOL);
   berth_host_log_hold();
   const struct berth_plugin *p = entry(&berth_host);
-  _cleanup_free_ char *reason = berth_host_log_release(p == NULL);
+  /* In a probe, what an accepting plugin says is dropped: the load that follows logs it. */
+  _cleanup_free_ char *reason = berth_host_log_release(p == NULL || berth_probe_in_child());
   if (p == NULL)
     return berth_error(err, 0, "plugin %s: refused to run on this host%s%s", path,
                        reason != NULL ? ": " : "", reason != NULL ? reason : "");
@@ -145,20 +250,38 @@ static int load_file(int *fd, const char *name, uint32_t kind, const char *path,
   return 0;
 }
 
+struct trial {
+  int fd;
+  const char *name;
+  uint32_t kind;
+  const char *path;
+};
+
+/* In a probe's child: the whole load, of which only success or the error matters. */
+static int trial_load(void *data, char **answer, struct berth_error *err) {
+  struct trial *t = data;
+  const struct berth_plugin *p = NULL;
+  return run_entry(&t->fd, t->name, t->kind, t->path, &p, err);
+}
+
 int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin **out,
                       struct berth_error *err) {
-  for (size_t i = 0; i < MAX_LOADED && loaded[i].plugin != NULL; i++)
-    if (strcmp(loaded[i].name, name) == 0) {
-      if (kind != BERTH_PLUGIN_KIND_ANY && loaded[i].plugin->kind != kind)
+  size_t slot = 0;
+  for (; slot < MAX_LOADED && loaded[slot].loaded != NULL; slot++)
+    if (strcmp(loaded[slot].name, name) == 0) {
+      if (kind != BERTH_PLUGIN_KIND_ANY && loaded[slot].plugin.kind != kind)
         return berth_error(err, 0, "plugin %s.so: is a %s plugin, a %s plugin was expected", name,
-                           berth_plugin_kind_name(loaded[i].plugin->kind),
+                           berth_plugin_kind_name(loaded[slot].plugin.kind),
                            berth_plugin_kind_name(kind));
-      *out = loaded[i].plugin;
+      *out = loaded[slot].loaded;
       return 0;
     }
-  char file[80], path[4096];
+  char file[80], path[4096], what[4200];
   if (strlen(name) >= sizeof(loaded[0].name) || strchr(name, '/') != NULL)
     return berth_error(err, 0, "invalid plugin name %s", name);
+  if (slot == MAX_LOADED)
+    return berth_error(err, 0, "plugin %s.so: more than %d plugins in one command", name,
+                       MAX_LOADED);
   snprintf(file, sizeof(file), "%s.so", name);
   int fd = find_plugin_file(file, path, sizeof(path), err);
   if (fd == -ENOENT)
@@ -167,15 +290,18 @@ int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin
   if (fd < 0)
     return fd;
   _cleanup_close_ int plugin_fd = fd;
-  int r = load_file(&plugin_fd, name, kind, path, out, err);
-  if (r < 0)
+  /* The entry point runs in a child first (core/plugin_probe.h): a plugin that crashes or hangs
+   * there fails this load, with its file named, like any other refusal, and the command goes on
+   * or cleans up after itself. Only a plugin that passed runs in this process. */
+  snprintf(what, sizeof(what), "plugin %s", path);
+  struct trial t = {.fd = plugin_fd, .name = name, .kind = kind, .path = path};
+  int r = berth_probe_in_child()
+              ? 0
+              : berth_probe_run(what, BERTH_PLUGIN_PROBE_TIMEOUT_MS, trial_load, &t, NULL, err);
+  const struct berth_plugin *p = NULL;
+  if (r < 0 || (r = run_entry(&plugin_fd, name, kind, path, &p, err)) < 0)
     return r;
-  for (size_t i = 0; i < MAX_LOADED; i++)
-    if (loaded[i].plugin == NULL) {
-      snprintf(loaded[i].name, sizeof(loaded[i].name), "%s", name);
-      loaded[i].plugin = *out;
-      break;
-    }
-  berth_log(BERTH_LOG_DEBUG, "loaded plugin %s %s from %s", name, (*out)->version, path);
+  *out = keep(slot, name, p);
+  berth_log(BERTH_LOG_DEBUG, "loaded plugin %s %s from %s", name, p->version, path);
   return 0;
 }

@@ -2,6 +2,7 @@
 /* `berth features`: the OCI features document, plus the plugins installed here and
  * whether each loads (with its ABI version, or the reason it does not). */
 #include <dirent.h>
+#include <errno.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "json_util.h"
 #include "lsm.h"
 #include "plugin_loader.h"
+#include "plugin_probe.h"
 
 static json_object *strings(const char *const *list) {
   json_object *a = json_object_new_array();
@@ -19,13 +21,18 @@ static json_object *strings(const char *const *list) {
   return a;
 }
 
-static bool loadable(json_object *plugin_list, const char *name) {
+/* A boolean the plugin list says of plugin `name` ("loadable", an LSM's "enabled"). */
+static bool plugin_says(json_object *plugin_list, const char *name, const char *key) {
   for (size_t i = 0; i < json_object_array_length(plugin_list); i++) {
     json_object *p = json_object_array_get_idx(plugin_list, i);
     if (strcmp(json_get_str(p, "name"), name) == 0)
-      return json_get_bool(p, "loadable", false);
+      return json_get_bool(p, key, false);
   }
   return false;
+}
+
+static bool loadable(json_object *plugin_list, const char *name) {
+  return plugin_says(plugin_list, name, "loadable");
 }
 
 static json_object *linux_features(json_object *plugin_list) {
@@ -54,29 +61,58 @@ static json_object *linux_features(json_object *plugin_list) {
   json_object_object_add(l, "cgroup", cgroup);
   json_object *apparmor = json_object_new_object();
   json_object_object_add(apparmor, "enabled",
-                         json_object_new_boolean(berth_lsm_enabled("apparmor")));
+                         json_object_new_boolean(plugin_says(plugin_list, "apparmor", "enabled")));
   json_object_object_add(l, "apparmor", apparmor);
   return l;
 }
 
-static json_object *probe(const char *file) {
-  char name[256];
+/* Runs in the probe's child: what the plugin is, as JSON text. */
+static int describe(void *data, char **answer, struct berth_error *err) {
+  const char *name = data;
+  const struct berth_plugin *p = NULL;
+  int r = berth_plugin_load(name, BERTH_PLUGIN_KIND_ANY, &p, err);
+  if (r < 0)
+    return r;
+  _cleanup_json_ json_object *o = json_object_new_object();
+  char abi[32];
+  snprintf(abi, sizeof(abi), "%u.%u", p->abi_major, p->abi_minor);
+  json_object_object_add(o, "kind", json_object_new_string(berth_plugin_kind_name(p->kind)));
+  json_object_object_add(o, "version", json_object_new_string(p->version));
+  json_object_object_add(o, "abi", json_object_new_string(abi));
+  if (p->kind == BERTH_PLUGIN_KIND_LSM)
+    json_object_object_add(o, "enabled", json_object_new_boolean(berth_lsm_enabled(name)));
+  *answer = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+  return *answer != NULL ? 0 : berth_error(err, ENOMEM, "plugin %s.so", name);
+}
+
+/* Each plugin's code runs in a child of its own (core/plugin_probe.h), never here: one that
+ * crashes or hangs is listed with that as its error and the others are listed as usual.
+ * Reading what the plugin is from its file instead (an ELF note) would not run its code at
+ * all, but could not say what this listing is for: whether the plugin works on this host and
+ * why not, which only its entry point knows; and `create` needs the same isolation anyway. */
+static json_object *probe(const char *dir, const char *file) {
+  char name[256], what[4400];
   snprintf(name, sizeof(name), "%.*s", (int)(strlen(file) - 3), file);
+  snprintf(what, sizeof(what), "plugin %s/%s", dir, file);
   json_object *o = json_object_new_object();
   json_object_object_add(o, "name", json_object_new_string(name));
   _cleanup_error_ struct berth_error err = {0};
-  const struct berth_plugin *p = NULL;
-  bool ok = berth_plugin_load(name, BERTH_PLUGIN_KIND_ANY, &p, &err) == 0;
+  _cleanup_free_ char *answer = NULL;
+  bool ok =
+      berth_probe_run(what, BERTH_PLUGIN_PROBE_TIMEOUT_MS, describe, name, &answer, &err) == 0;
+  _cleanup_json_ json_object *described = ok ? json_tokener_parse(answer) : NULL;
+  if (ok && !json_object_is_type(described, json_type_object)) {
+    ok = false;
+    berth_error(&err, 0, "%s: unreadable description", what);
+  }
   json_object_object_add(o, "loadable", json_object_new_boolean(ok));
   if (!ok) {
     json_object_object_add(o, "error", json_object_new_string(err.msg ? err.msg : "?"));
     return o;
   }
-  char abi[32];
-  snprintf(abi, sizeof(abi), "%u.%u", p->abi_major, p->abi_minor);
-  json_object_object_add(o, "kind", json_object_new_string(berth_plugin_kind_name(p->kind)));
-  json_object_object_add(o, "version", json_object_new_string(p->version ? p->version : ""));
-  json_object_object_add(o, "abi", json_object_new_string(abi));
+  json_object_object_foreach(described, key, value) {
+    json_object_object_add(o, key, json_object_get(value));
+  }
   return o;
 }
 
@@ -89,7 +125,7 @@ static json_object *plugins(void) {
     for (struct dirent *e = d ? readdir(d) : NULL; e != NULL; e = readdir(d)) {
       size_t n = strlen(e->d_name);
       if (n > 3 && strcmp(e->d_name + n - 3, ".so") == 0)
-        json_object_array_add(list, probe(e->d_name));
+        json_object_array_add(list, probe(dir, e->d_name));
     }
   }
   return list;

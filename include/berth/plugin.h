@@ -161,28 +161,32 @@ typedef int32_t (*berth_pid_fn)(int32_t pid, void *data);
 struct berth_cgroup_ops {
   uint32_t struct_size; /* sizeof(struct berth_cgroup_ops) as the plugin knows it */
   uint32_t reserved0;   /* 0; keeps the pointers aligned */
-  /* Create (or adopt) the cgroup; refuse one that holds processes or is frozen. */
+  /* Mandatory. Create (or adopt) the cgroup; refuse one that holds processes or is frozen. */
   int32_t (*create)(const struct berth_cgroup_request *req, struct berth_cgroup **out,
                     struct berth_error *err);
-  /* Rebuild a handle from the blob that save() produced. */
+  /* Mandatory. Rebuild a handle from the blob that save() produced. */
   int32_t (*load)(const char *state_json, struct berth_cgroup **out, struct berth_error *err);
-  /* malloc()ed JSON text describing the handle (paths ...), stored in state.json. */
+  /* Mandatory. malloc()ed JSON text describing the handle (paths ...), stored in state.json. */
   int32_t (*save)(struct berth_cgroup *cg, char **state_json, struct berth_error *err);
-  /* Move pid into the cgroup(s). */
+  /* Mandatory. Move pid into the cgroup(s). */
   int32_t (*enter)(struct berth_cgroup *cg, int32_t pid, struct berth_error *err);
-  /* Apply linux.resources (JSON text) for `update`; at create, create() applies req's. */
+  /* Mandatory. Apply linux.resources (JSON text) for `update`; at create, create() applies
+   * req's. */
   int32_t (*apply)(struct berth_cgroup *cg, const char *resources_json, struct berth_error *err);
-  /* frozen != 0: freeze and wait until frozen; 0: thaw. */
+  /* Optional (pause/resume refused without it). frozen != 0: freeze and wait until frozen;
+   * 0: thaw. */
   int32_t (*freeze)(struct berth_cgroup *cg, int32_t frozen, struct berth_error *err);
-  /* *frozen = 1 when the cgroup is frozen (or freezing). */
+  /* Mandatory when freeze is set, else optional. *frozen = 1 when the cgroup is frozen (or
+   * freezing). */
   int32_t (*is_frozen)(struct berth_cgroup *cg, int32_t *frozen, struct berth_error *err);
+  /* Mandatory. */
   int32_t (*get_pids)(struct berth_cgroup *cg, berth_pid_fn fn, void *data,
                       struct berth_error *err);
   /* malloc()ed JSON object text in runc's events --stats "data" shape. Optional. */
   int32_t (*stats)(struct berth_cgroup *cg, char **stats_json, struct berth_error *err);
-  /* Remove the cgroup(s); they must be empty of processes by then. */
+  /* Mandatory. Remove the cgroup(s); they must be empty of processes by then. */
   int32_t (*destroy)(struct berth_cgroup *cg, struct berth_error *err);
-  /* Free the handle (no effect on the kernel). */
+  /* Mandatory. Free the handle (no effect on the kernel). */
   void (*release)(struct berth_cgroup *cg);
   /* An O_DIRECTORY fd for clone3(CLONE_INTO_CGROUP), or -1. Optional. */
   int32_t (*cgroup_fd)(struct berth_cgroup *cg);
@@ -210,12 +214,13 @@ struct berth_cgroup_ops {
 struct berth_lsm_ops {
   uint32_t struct_size; /* sizeof(struct berth_lsm_ops) as the plugin knows it */
   uint32_t reserved0;   /* 0; keeps the pointers aligned */
-  /* *enabled = 1 when this host enforces the module's labels, else 0 (`berth features`). */
+  /* Optional (absent: reported as not enabled). *enabled = 1 when this host enforces the
+   * module's labels, else 0 (`berth features`). */
   int32_t (*enabled)(int32_t *enabled, struct berth_error *err);
-  /* At create and exec, before anything is made: refuse a malformed label, or one this host
-   * cannot apply (module not enabled, profile not loaded), in one line that says why. */
+  /* Mandatory. At create and exec, before anything is made: refuse a malformed label, or one this
+   * host cannot apply (module not enabled, profile not loaded), in one line that says why. */
   int32_t (*validate)(const char *label, struct berth_error *err);
-  /* For a label that validate() accepted: *attr (malloc()ed) is the file under
+  /* Mandatory. For a label that validate() accepted: *attr (malloc()ed) is the file under
    * /proc/thread-self/attr/ ("apparmor/exec"; relative, no "..") and *value (malloc()ed) the
    * text the process writes there right before execve ("exec PROFILE"). */
   int32_t (*exec_attr)(const char *label, char **attr, char **value, struct berth_error *err);
@@ -231,11 +236,11 @@ struct berth_plugin {
   uint32_t struct_size; /* sizeof(struct berth_plugin) as the plugin knows it */
   uint32_t kind;        /* BERTH_PLUGIN_KIND_* */
   uint32_t reserved0;
-  const char *name;      /* the file's basename: "cgroup-v1" for cgroup-v1.so; static */
-  const char *version;   /* the plugin's own version, recorded in state.json; static */
+  const char *name;      /* mandatory: the file's basename ("cgroup-v1" for cgroup-v1.so); static */
+  const char *version;   /* mandatory: the plugin's own version, recorded in state.json; static */
   uint64_t capabilities; /* kind-specific capability bits */
   uint64_t requires;     /* host features the plugin needs: BERTH_HOST_FEATURES_* */
-  /* Typed ops for the plugin's kind; the others are NULL. */
+  /* Typed ops for the plugin's kind, mandatory for it; the others must be NULL. */
   const struct berth_cgroup_ops *cgroup;
   /* Since 1.2: BERTH_PLUGIN_KIND_LSM's ops. A host reads it only when struct_size covers it;
    * an LSM plugin of ABI 1.0 or 1.1 has none and cannot be asked to apply a label. */

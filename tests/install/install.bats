@@ -24,6 +24,12 @@ teardown_file() {
   [ -f "$WORK/prefix/include/berth/plugin.h" ]
 }
 
+@test "every installed plugin exports only berth_plugin_entry and has no RUNPATH or RPATH" {
+  libdir=$(cd "$WORK/prefix" && ls -d lib*/berth/plugins/1)
+  run "$BERTH_SOURCE_DIR/tests/plugins/check-plugin-elf.sh" "$WORK/prefix/$libdir"/*.so
+  [ "$status" -eq 0 ] && [ -z "$output" ] || { echo "$output"; return 1; }
+}
+
 @test "the installed berth runs a container with no environment set" {
   BERTH="$WORK/prefix/sbin/berth" "$BERTH_SOURCE_DIR/scripts/make-bundle.sh" "$WORK/bundle" \
     sh -c 'echo installed-ok' >/dev/null

@@ -5,11 +5,21 @@
  * TEST_PLUGIN_<CASE> define bends the descriptor the way that case needs: a bad magic, a
  * different major, a short struct ... Built like a shipped plugin (hidden visibility,
  * plugins/plugin.map, -z defs) unless the case is about breaking exactly that.
+ * TEST_PLUGIN_NULL_OP (TEST_PLUGIN_NULL_LSM_OP) names a mandatory op the case leaves NULL;
+ * TEST_PLUGIN_LSM makes it an LSM plugin.
  */
 #include <errno.h>
 #include <stddef.h>
+#include <unistd.h>
 
 #include <berth/plugin.h>
+
+/* TEST_PLUGIN_NULL_OP overrides an initialiser on purpose. */
+#ifdef __clang__
+#pragma clang diagnostic ignored "-Winitializer-overrides"
+#else
+#pragma GCC diagnostic ignored "-Woverride-init"
+#endif
 
 #ifndef TEST_PLUGIN_NAME
 #error "TEST_PLUGIN_NAME must name the plugin file's basename"
@@ -63,6 +73,9 @@ static const struct berth_cgroup_ops ops = {
 #ifdef TEST_PLUGIN_SHORT_OPS
     /* An ops table that stops before the 1.0 members. */
     .struct_size = offsetof(struct berth_cgroup_ops, create),
+#elif defined(TEST_PLUGIN_ABI_1_0)
+    /* ABI 1.0's table: enter_sub and kill_all, set below, are past its end. */
+    .struct_size = offsetof(struct berth_cgroup_ops, enter_sub),
 #elif defined(TEST_PLUGIN_ABI_1_2_OPS)
     /* A plugin built against ABI 1.2: its table ends before kill_all, and what the host
      * would find past it is not the plugin's (here an op that would claim success). */
@@ -81,6 +94,30 @@ static const struct berth_cgroup_ops ops = {
     .destroy = op_destroy,
     .release = op_release,
     .kill_all = op_kill_all,
+#ifdef TEST_PLUGIN_NULL_OP
+    /* The case's op left out, as a plugin author might: it overrides the one above. */
+    .TEST_PLUGIN_NULL_OP = NULL,
+#endif
+};
+
+static int32_t op_validate(const char *label, struct berth_error *err) {
+  return unsupported("validate", err);
+}
+static int32_t op_exec_attr(const char *label, char **attr, char **value, struct berth_error *err) {
+  return unsupported("exec_attr", err);
+}
+
+static const struct berth_lsm_ops lsm_ops = {
+#ifdef TEST_PLUGIN_LSM_SHORT_OPS
+    .struct_size = offsetof(struct berth_lsm_ops, exec_attr),
+#else
+    .struct_size = sizeof(struct berth_lsm_ops),
+#endif
+    .validate = op_validate,
+    .exec_attr = op_exec_attr,
+#ifdef TEST_PLUGIN_NULL_LSM_OP
+    .TEST_PLUGIN_NULL_LSM_OP = NULL,
+#endif
 };
 
 /* A plugin from a future ABI 1.7: members appended after the 1.0 ones, which a 1.0 host
@@ -109,6 +146,10 @@ static const struct future_plugin plugin = {
 #elif defined(TEST_PLUGIN_ABI_1_2_OPS)
             .abi_minor = 2,
             .struct_size = sizeof(struct berth_plugin),
+#elif defined(TEST_PLUGIN_ABI_1_0)
+            /* Ends before lsm (1.2), which is set below all the same. */
+            .abi_minor = 0,
+            .struct_size = offsetof(struct berth_plugin, lsm),
 #elif defined(TEST_PLUGIN_SHORT_STRUCT)
             .abi_minor = BERTH_ABI_MINOR,
             /* Stops before name, version, capabilities, requires and the ops. */
@@ -117,23 +158,47 @@ static const struct future_plugin plugin = {
             .abi_minor = BERTH_ABI_MINOR,
             .struct_size = sizeof(struct berth_plugin),
 #endif
-#ifdef TEST_PLUGIN_WRONG_KIND
+#if defined(TEST_PLUGIN_WRONG_KIND) || defined(TEST_PLUGIN_LSM)
             .kind = BERTH_PLUGIN_KIND_LSM,
+#elif defined(TEST_PLUGIN_UNKNOWN_KIND)
+            .kind = 9,
 #else
             .kind = BERTH_PLUGIN_KIND_CGROUP,
 #endif
+#ifdef TEST_PLUGIN_NULL_NAME
+            .name = NULL,
+#else
             .name = TEST_PLUGIN_NAME,
+#endif
+#ifdef TEST_PLUGIN_NULL_VERSION
+            .version = NULL,
+#else
             .version = "0.0.1-test",
+#endif
             .capabilities = BERTH_CGROUP_CAP_FREEZE,
 #ifdef TEST_PLUGIN_UNKNOWN_REQUIRES
             .requires = 1ull << 40,
 #else
             .requires = BERTH_HOST_FEATURES_1_0,
 #endif
+#if (defined(TEST_PLUGIN_LSM) && !defined(TEST_PLUGIN_LSM_WITH_CGROUP_OPS)) ||                     \
+    defined(TEST_PLUGIN_NO_OPS)
+            .cgroup = NULL,
+#else
             .cgroup = &ops,
+#endif
+#if (defined(TEST_PLUGIN_LSM) && !defined(TEST_PLUGIN_LSM_WITHOUT_OPS)) ||                         \
+    defined(TEST_PLUGIN_CGROUP_WITH_LSM_OPS) || defined(TEST_PLUGIN_ABI_1_0)
+            .lsm = &lsm_ops,
+#endif
         },
     .since_1_7 = {1, 2, 3, 4},
 };
+
+#ifdef TEST_PLUGIN_EXTRA_EXPORT
+/* A second exported function: a plugin built without plugins/plugin.map. */
+BERTH_PLUGIN_EXPORT void berth_test_extra_export(void) {}
+#endif
 
 #ifdef TEST_PLUGIN_UNDEFINED_SYMBOL
 /* Defined nowhere: dlopen(RTLD_NOW) must fail to bind it. */
@@ -145,6 +210,21 @@ static const struct berth_plugin *entry(const struct berth_host_api *h) {
       h->struct_size < offsetof(struct berth_host_api, log) + sizeof(h->log))
     return NULL;
   host = h;
+  (void)ops; /* each case uses one table or the other */
+  (void)lsm_ops;
+#ifdef TEST_PLUGIN_CRASH_ENTRY
+  /* A real fault (not raise()): what a plugin's bug does. */
+  /* Not NULL: UBSan (the asan variant) would catch a NULL store and exit instead. */
+  volatile int *volatile nowhere = (volatile int *)16;
+  *nowhere = 1;
+#endif
+#ifdef TEST_PLUGIN_HANG_ENTRY
+  for (;;)
+    pause(); /* hangs without burning the CPU */
+#endif
+#ifdef TEST_PLUGIN_EXTRA_EXPORT
+  berth_test_extra_export();
+#endif
 #ifdef TEST_PLUGIN_UNDEFINED_SYMBOL
   if (berth_test_symbol_nobody_defines() != 0)
     return NULL;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -29,6 +30,7 @@
 #include "error.h"
 #include "cgroup.h"
 #include "plugin_loader.h"
+#include "plugin_probe.h"
 
 #ifndef BERTH_TEST_PLUGIN_DIR
 #error "tests/plugins/CMakeLists.txt defines BERTH_TEST_PLUGIN_DIR"
@@ -149,6 +151,23 @@ static void assert_refused(const struct fixture *fx, const char *name, uint32_t 
   char path[4096];
   path_in(path, sizeof(path), fx->dir, name);
   assert_refused_naming(name, kind, path, cause);
+}
+
+/* Refused with exactly "plugin DIR/NAME.so: " + cause, one line naming the file. */
+static void assert_refused_exactly(const struct fixture *fx, const char *name, uint32_t kind,
+                                   const char *cause) {
+  char want[8192];
+  snprintf(want, sizeof(want), "plugin %s/%s.so: %s", fx->dir, name, cause);
+  const struct berth_plugin *p = NULL;
+  struct berth_error err = {0};
+  int r = berth_plugin_load(name, kind, &p, &err);
+  if (r == 0)
+    fail_msg("plugin %s loaded; wanted \"%s\"", name, want);
+  assert_true(r < 0);
+  assert_null(p);
+  assert_non_null(err.msg);
+  assert_string_equal(err.msg, want);
+  berth_error_clear(&err);
 }
 
 /* --- what loads --- */
@@ -440,7 +459,11 @@ static void test_loader_refuses_short_ops(void **state) {
   struct fixture *fx = *state;
   require_root();
   install(fx->dir, "short_ops");
-  assert_refused(fx, "short_ops", BERTH_PLUGIN_KIND_CGROUP, "cgroup ops missing or too short");
+  char cause[128];
+  snprintf(cause, sizeof(cause), "cgroup ops too short (%zu bytes, ABI 1.0 needs %zu)",
+           offsetof(struct berth_cgroup_ops, create),
+           offsetof(struct berth_cgroup_ops, cgroup_fd) + sizeof(void *));
+  assert_refused_exactly(fx, "short_ops", BERTH_PLUGIN_KIND_CGROUP, cause);
 }
 
 /* The reason a plugin logs when it refuses is part of the one error line, and is not also
@@ -478,7 +501,153 @@ static void test_loader_refuses_plugin_calling_itself_otherwise(void **state) {
   struct fixture *fx = *state;
   require_root();
   install_as(fx->dir, "good", "impostor");
-  assert_refused(fx, "impostor", BERTH_PLUGIN_KIND_CGROUP, "calls itself good");
+  assert_refused_exactly(fx, "impostor", BERTH_PLUGIN_KIND_CGROUP,
+                         "calls itself \"good\", not \"impostor\" as its file is named");
+}
+
+static void test_loader_refuses_null_name(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "null_name");
+  assert_refused_exactly(fx, "null_name", BERTH_PLUGIN_KIND_CGROUP, "name is NULL");
+}
+
+static void test_loader_refuses_null_version(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "null_version");
+  assert_refused_exactly(fx, "null_version", BERTH_PLUGIN_KIND_CGROUP, "version is NULL");
+}
+
+static void test_loader_refuses_unknown_kind(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "unknown_kind");
+  assert_refused_exactly(fx, "unknown_kind", BERTH_PLUGIN_KIND_ANY, "unknown kind 9");
+}
+
+static void test_loader_refuses_cgroup_plugin_without_cgroup_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "no_ops");
+  assert_refused_exactly(fx, "no_ops", BERTH_PLUGIN_KIND_CGROUP, "kind cgroup without cgroup ops");
+}
+
+static void test_loader_refuses_cgroup_plugin_with_lsm_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "cgroup_with_lsm_ops");
+  assert_refused_exactly(fx, "cgroup_with_lsm_ops", BERTH_PLUGIN_KIND_CGROUP,
+                         "kind cgroup with lsm ops");
+}
+
+/* Every op the core calls without checking for NULL (include/berth/plugin.h: "Mandatory"). */
+static void test_loader_refuses_null_mandatory_cgroup_op(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  static const char *const ops[] = {"create", "load",     "save",    "enter",
+                                    "apply",  "get_pids", "destroy", "release"};
+  for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+    char name[64], cause[128];
+    snprintf(name, sizeof(name), "nullop_%s", ops[i]);
+    snprintf(cause, sizeof(cause), "cgroup op %s is NULL but mandatory", ops[i]);
+    install(fx->dir, name);
+    assert_refused_exactly(fx, name, BERTH_PLUGIN_KIND_CGROUP, cause);
+  }
+}
+
+/* A plugin that can freeze must say whether it is frozen, or a paused container reads as
+ * running. */
+static void test_loader_refuses_freeze_without_is_frozen(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "nullop_is_frozen");
+  assert_refused_exactly(fx, "nullop_is_frozen", BERTH_PLUGIN_KIND_CGROUP,
+                         "cgroup op is_frozen (with freeze) is NULL but mandatory");
+}
+
+static void test_loader_loads_lsm_plugin(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "lsm_good");
+  const struct berth_plugin *p = load_or_fail("lsm_good", BERTH_PLUGIN_KIND_LSM);
+  assert_null(p->cgroup);
+  assert_non_null(p->lsm);
+  assert_non_null(p->lsm->validate);
+  assert_null(p->lsm->enabled); /* optional */
+}
+
+static void test_loader_refuses_lsm_plugin_without_lsm_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "lsm_without_ops");
+  assert_refused_exactly(fx, "lsm_without_ops", BERTH_PLUGIN_KIND_LSM, "kind lsm without lsm ops");
+}
+
+static void test_loader_refuses_lsm_plugin_with_cgroup_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "lsm_with_cgroup_ops");
+  assert_refused_exactly(fx, "lsm_with_cgroup_ops", BERTH_PLUGIN_KIND_LSM,
+                         "kind lsm with cgroup ops");
+}
+
+static void test_loader_refuses_short_lsm_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "lsm_short_ops");
+  char cause[128];
+  snprintf(cause, sizeof(cause), "lsm ops too short (%zu bytes, ABI 1.2 needs %zu)",
+           offsetof(struct berth_lsm_ops, exec_attr), sizeof(struct berth_lsm_ops));
+  assert_refused_exactly(fx, "lsm_short_ops", BERTH_PLUGIN_KIND_LSM, cause);
+}
+
+static void test_loader_refuses_null_mandatory_lsm_op(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "lsm_nullop_validate");
+  install(fx->dir, "lsm_nullop_exec_attr");
+  assert_refused_exactly(fx, "lsm_nullop_validate", BERTH_PLUGIN_KIND_LSM,
+                         "lsm op validate is NULL but mandatory");
+  assert_refused_exactly(fx, "lsm_nullop_exec_attr", BERTH_PLUGIN_KIND_LSM,
+                         "lsm op exec_attr is NULL but mandatory");
+}
+
+/* An ABI 1.0 plugin's tables end before enter_sub, kill_all (ops) and lsm (descriptor); the
+ * fixture has all three set past its struct_size. What the core gets reads them as NULL. */
+static void test_loader_never_hands_out_members_past_struct_size(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "abi_1_0");
+  const struct berth_plugin *p = load_or_fail("abi_1_0", BERTH_PLUGIN_KIND_CGROUP);
+  assert_int_equal(p->abi_minor, 0);
+  assert_int_equal(p->struct_size, offsetof(struct berth_plugin, lsm));
+  assert_null(p->lsm);
+  assert_int_equal(p->cgroup->struct_size, offsetof(struct berth_cgroup_ops, enter_sub));
+  assert_non_null(p->cgroup->create);
+  assert_null(p->cgroup->enter_sub);
+  assert_null(p->cgroup->kill_all);
+}
+
+/* A plugin whose entry point crashes or hangs fails its load in one line naming the file, and
+ * this process (the command) lives on; the plugin's code never ran in it. */
+static void test_loader_survives_entry_point_that_crashes(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "crash_entry");
+  assert_refused_exactly(fx, "crash_entry", BERTH_PLUGIN_KIND_CGROUP, "crashed (signal 11)");
+  install(fx->dir, "good");
+  load_or_fail("good", BERTH_PLUGIN_KIND_CGROUP);
+}
+
+static void test_loader_kills_entry_point_that_hangs(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "hang_entry");
+  char cause[64];
+  snprintf(cause, sizeof(cause), "no answer within %d s (killed)",
+           BERTH_PLUGIN_PROBE_TIMEOUT_MS / 1000);
+  assert_refused_exactly(fx, "hang_entry", BERTH_PLUGIN_KIND_CGROUP, cause);
 }
 
 /* dlopen(RTLD_NOW) binds everything up front: a missing symbol fails the load, with the
@@ -493,40 +662,45 @@ static void test_loader_reports_undefined_symbol(void **state) {
 
 /* --- how plugins are built --- */
 
-/* `nm -D --defined-only FILE` lists exactly berth_plugin_entry. */
-static void assert_exports_only_entry(const char *file) {
-  char cmd[8192], line[1024];
-  snprintf(cmd, sizeof(cmd), "nm -D --defined-only '%s' 2>&1", file);
-  FILE *nm = popen(cmd, "r");
-  assert_non_null(nm);
-  int entry = 0, others = 0;
-  while (fgets(line, sizeof(line), nm) != NULL) {
-    line[strcspn(line, "\n")] = '\0';
-    const char *symbol = strrchr(line, ' ');
-    symbol = symbol != NULL ? symbol + 1 : line;
-    if (*symbol == '\0')
-      continue;
-    if (strcmp(symbol, BERTH_PLUGIN_ENTRY_SYMBOL) == 0) {
-      entry++;
-    } else {
-      print_error("%s exports %s\n", file, line);
-      others++;
-    }
-  }
-  int status = pclose(nm);
-  if (status != 0)
-    fail_msg("nm -D %s failed (status %d)", file, status);
-  assert_int_equal(entry, 1);
-  assert_int_equal(others, 0);
+/* check-plugin-elf.sh on FILES: its exit status, its report in out. */
+static int check_elf(const char *files, char *out, size_t size) {
+  char cmd[8192];
+  snprintf(cmd, sizeof(cmd), "%s %s 2>&1", BERTH_CHECK_PLUGIN_ELF, files);
+  FILE *sh = popen(cmd, "r");
+  assert_non_null(sh);
+  size_t n = fread(out, 1, size - 1, sh);
+  out[n] = '\0';
+  int status = pclose(sh);
+  assert_true(WIFEXITED(status));
+  return WEXITSTATUS(status);
 }
 
-static void test_plugin_exports_only_entry_symbol(void **state) {
-  char path[4096];
-  path_in(path, sizeof(path), BERTH_TEST_PLUGIN_DIR, "good");
-  assert_exports_only_entry(path);
-  path_in(path, sizeof(path), shipped_dir, "cgroup-v1");
-  if (shipped_dir[0] != '\0' && access(path, F_OK) == 0)
-    assert_exports_only_entry(path);
+/* Every plugin this build ships exports exactly berth_plugin_entry and has no RUNPATH/RPATH. */
+static void test_shipped_plugins_export_only_entry_and_have_no_runpath(void **state) {
+  if (shipped_dir[0] == '\0')
+    fail_msg("BERTH_PLUGIN_PATH (the build's plugin directory) is not set");
+  char files[4200], out[8192];
+  snprintf(files, sizeof(files), "'%s'/*.so", shipped_dir);
+  if (check_elf(files, out, sizeof(out)) != 0)
+    fail_msg("%s", out);
+  assert_string_equal(out, "");
+}
+
+/* The check sees what it is for: another export, no entry, a RUNPATH, an RPATH. */
+static void test_plugin_elf_check_finds_each_defect(void **state) {
+  char files[8192], out[8192], want[8192];
+  const char *d = BERTH_TEST_PLUGIN_DIR;
+  snprintf(files, sizeof(files),
+           "%s/good.so %s/extra_export.so %s/no_entry.so %s/runpath.so %s/rpath.so", d, d, d, d, d);
+  assert_int_equal(check_elf(files, out, sizeof(out)), 1);
+  snprintf(want, sizeof(want),
+           "%s/extra_export.so: exports berth_test_extra_export\n"
+           "%s/no_entry.so: does not export berth_plugin_entry\n"
+           "%s/no_entry.so: exports berth_plugin_start\n"
+           "%s/runpath.so: has RUNPATH [/opt/vendor/lib]\n"
+           "%s/rpath.so: has RPATH [/opt/vendor/lib]\n",
+           d, d, d, d, d);
+  assert_string_equal(out, want);
 }
 
 #define LOADER_TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -564,7 +738,23 @@ int main(void) {
       LOADER_TEST(test_loader_refuses_plugin_that_refuses_host),
       LOADER_TEST(test_loader_refuses_plugin_calling_itself_otherwise),
       LOADER_TEST(test_loader_reports_undefined_symbol),
-      cmocka_unit_test(test_plugin_exports_only_entry_symbol),
+      LOADER_TEST(test_loader_refuses_null_name),
+      LOADER_TEST(test_loader_refuses_null_version),
+      LOADER_TEST(test_loader_refuses_unknown_kind),
+      LOADER_TEST(test_loader_refuses_cgroup_plugin_without_cgroup_ops),
+      LOADER_TEST(test_loader_refuses_cgroup_plugin_with_lsm_ops),
+      LOADER_TEST(test_loader_refuses_null_mandatory_cgroup_op),
+      LOADER_TEST(test_loader_refuses_freeze_without_is_frozen),
+      LOADER_TEST(test_loader_loads_lsm_plugin),
+      LOADER_TEST(test_loader_refuses_lsm_plugin_without_lsm_ops),
+      LOADER_TEST(test_loader_refuses_lsm_plugin_with_cgroup_ops),
+      LOADER_TEST(test_loader_refuses_short_lsm_ops),
+      LOADER_TEST(test_loader_refuses_null_mandatory_lsm_op),
+      LOADER_TEST(test_loader_never_hands_out_members_past_struct_size),
+      LOADER_TEST(test_loader_survives_entry_point_that_crashes),
+      LOADER_TEST(test_loader_kills_entry_point_that_hangs),
+      cmocka_unit_test(test_shipped_plugins_export_only_entry_and_have_no_runpath),
+      cmocka_unit_test(test_plugin_elf_check_finds_each_defect),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,6 +48,9 @@ stage_payload() {
   # The suites' compiled helper (seccomp_last.bats: berth under a filter of the caller's).
   cp "${DENY_SYSCALLS:?the deny_syscalls helper (DENY_SYSCALLS) is required}" "$payload/bin/"
   cp "$plugins"/*.so "$payload/plugins/" 2>/dev/null || true
+  # The fixture plugins beside berth, where the suites look for them (plugin_crash.bats).
+  mkdir -p "$payload/tests/plugins"
+  cp "$(dirname "$berth")"/../tests/plugins/*.so "$payload/tests/plugins/"
   cp -r "$source/tests/integration" "$source/tests/vm" "$payload/src/tests/"
   cp "$source/scripts/make-bundle.sh" "$payload/src/scripts/"
   cat > "$payload/env" <<EOF
