@@ -54,7 +54,7 @@ static json_object *linux_features(json_object *plugin_list) {
   json_object_object_add(l, "cgroup", cgroup);
   json_object *apparmor = json_object_new_object();
   json_object_object_add(apparmor, "enabled",
-                         json_object_new_boolean(berth_lsm_enabled("apparmor")));
+                         json_object_new_boolean(berth_lsm_enabled("process.apparmorProfile")));
   json_object_object_add(l, "apparmor", apparmor);
   return l;
 }
