@@ -122,9 +122,11 @@ static int auto_select(uint64_t cap, struct berth_cgroup_backend *cg, struct ber
     if (!json_get_bool(d, "applies", false) && len < sizeof(why))
       len += (size_t)snprintf(why + len, sizeof(why) - len, "; %s", json_get_str(d, "reason"));
   }
-  return berth_error(err, 0, "cgroup driver auto: no cgroup plugin in %s applies to this host%s%s",
-                     berth_plugin_search_path(),
-                     cap == BERTH_CGROUP_CAP_AUTO ? "" : " for a systemd-form cgroupsPath", why);
+  return berth_error(
+      err, 0, "cgroup driver auto: no cgroup plugin in %s applies to this host%s%s",
+      berth_plugin_search_path(),
+      cap == BERTH_CGROUP_CAP_AUTO ? "" : " for --systemd-cgroup or a systemd-form cgroupsPath",
+      why);
 }
 
 int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec,

@@ -78,6 +78,6 @@ foo() { "$BERTH" --root "$ROOT" --cgroup-driver=foo "$@"; }
   else
     # The reason is cgroup-systemd's own, from its entry point.
     [ "$status" -ne 0 ] && [ "${#lines[@]}" -eq 1 ]
-    [[ "$output" == *"cgroup driver auto: no cgroup plugin in $BERTH_PLUGIN_PATH applies to this host for a systemd-form cgroupsPath"*"cgroup-systemd: systemd is not running on this host"* ]]
+    [[ "$output" == *"cgroup driver auto: no cgroup plugin in $BERTH_PLUGIN_PATH applies to this host for --systemd-cgroup or a systemd-form cgroupsPath"*"cgroup-systemd: systemd is not running on this host"* ]]
   fi
 }
