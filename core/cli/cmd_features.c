@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "cli.h"
 #include "json_util.h"
 #include "lsm.h"
@@ -19,13 +20,25 @@ static json_object *strings(const char *const *list) {
   return a;
 }
 
-static bool loadable(json_object *plugin_list, const char *name) {
-  for (size_t i = 0; i < json_object_array_length(plugin_list); i++) {
-    json_object *p = json_object_array_get_idx(plugin_list, i);
-    if (strcmp(json_get_str(p, "name"), name) == 0)
-      return json_get_bool(p, "loadable", false);
+/* The OCI keys from what the installed cgroup drivers declare, not from their names: v2
+ * when one that applies here drives the unified hierarchy, v1 when one drives v1's, systemd
+ * when one takes the systemd form of cgroupsPath. */
+static json_object *cgroup_features(void) {
+  _cleanup_json_ json_object *drivers = berth_cgroup_survey();
+  bool v1 = false, v2 = false, systemd = false;
+  for (size_t i = 0; i < json_object_array_length(drivers); i++) {
+    json_object *d = json_object_array_get_idx(drivers, i);
+    if (json_get_bool(d, "builtin", false) || !json_get_bool(d, "applies", false))
+      continue;
+    v2 = v2 || json_get_bool(d, "unified", false);
+    v1 = v1 || !json_get_bool(d, "unified", false);
+    systemd = systemd || json_get_bool(d, "systemdPath", false);
   }
-  return false;
+  json_object *cgroup = json_object_new_object();
+  json_object_object_add(cgroup, "v1", json_object_new_boolean(v1));
+  json_object_object_add(cgroup, "v2", json_object_new_boolean(v2));
+  json_object_object_add(cgroup, "systemd", json_object_new_boolean(systemd));
+  return cgroup;
 }
 
 static json_object *linux_features(json_object *plugin_list) {
@@ -46,12 +59,7 @@ static json_object *linux_features(json_object *plugin_list) {
   json_object_object_add(seccomp, "actions", strings(actions));
   json_object_object_add(seccomp, "operators", strings(operators));
   json_object_object_add(l, "seccomp", seccomp);
-  json_object *cgroup = json_object_new_object();
-  json_object_object_add(cgroup, "v1", json_object_new_boolean(loadable(plugin_list, "cgroup-v1")));
-  json_object_object_add(cgroup, "v2", json_object_new_boolean(loadable(plugin_list, "cgroup-v2")));
-  json_object_object_add(cgroup, "systemd",
-                         json_object_new_boolean(loadable(plugin_list, "cgroup-systemd")));
-  json_object_object_add(l, "cgroup", cgroup);
+  json_object_object_add(l, "cgroup", cgroup_features());
   json_object *apparmor = json_object_new_object();
   json_object_object_add(apparmor, "enabled",
                          json_object_new_boolean(berth_lsm_enabled("process.apparmorProfile")));

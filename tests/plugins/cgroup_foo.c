@@ -172,7 +172,7 @@ static const struct berth_plugin foo_plugin = {
     .kind = BERTH_PLUGIN_KIND_CGROUP,
     .name = "cgroup-foo",
     .version = "1.0.0-vendor",
-    .capabilities = BERTH_CGROUP_CAP_FREEZE,
+    .capabilities = BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_UNIFIED,
     .requires = BERTH_HOST_FEATURES_1_0,
     .cgroup = &foo_ops,
 };
