@@ -2,8 +2,9 @@
 #include "cgroup.h"
 
 #include <errno.h>
-#include <stddef.h>
 #include <linux/magic.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,17 +15,11 @@
 #include "cleanup.h"
 #include "json_util.h"
 #include "log.h"
+#include "plugin_list.h"
 #include "plugin_loader.h"
 
-static const struct {
-  const char *driver;
-  const char *plugin;
-} drivers[] = {
-    {"v1", "cgroup-v1"},
-    {"v2", "cgroup-v2"},
-    {"systemd", "cgroup-systemd"},
-    {"none", NULL},
-};
+#define PLUGIN_PREFIX BERTH_CGROUP_PLUGIN_PREFIX
+#define NO_RANK UINT32_MAX
 
 bool berth_cgroup_unified_host(void) {
   struct statfs st;
@@ -39,38 +34,99 @@ static bool systemd_path(const char *path) {
   return first != NULL && strchr(first + 1, ':') != NULL;
 }
 
-static const char *auto_driver(bool systemd_flag, const char *cgroups_path) {
-  if (systemd_flag || systemd_path(cgroups_path))
-    return "systemd";
-  return berth_cgroup_unified_host() ? "v2" : "v1";
-}
-
-static int check_host(const char *driver, struct berth_error *err) {
-  struct stat st;
-  if (strcmp(driver, "systemd") == 0 && stat("/run/systemd/system", &st) < 0)
-    return berth_error(err, 0,
-                       "cgroup driver \"systemd\": systemd is not running on this host "
-                       "(no /run/systemd/system)");
-  if (strcmp(driver, "v2") == 0 && !berth_cgroup_unified_host())
-    return berth_error(err, 0,
-                       "cgroup driver \"v2\": /sys/fs/cgroup is not a cgroup2 mount on this "
-                       "host (legacy or hybrid layout); use --cgroup-driver=v1");
-  return 0;
+static uint32_t auto_rank(const struct berth_plugin *p) {
+  const struct berth_cgroup_ops *ops = p->cgroup;
+  if (ops->struct_size < offsetof(struct berth_cgroup_ops, auto_rank) + sizeof(ops->auto_rank))
+    return NO_RANK;
+  return ops->auto_rank;
 }
 
 static int load_driver(const char *driver, struct berth_cgroup_backend *cg,
                        struct berth_error *err) {
-  for (size_t i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++) {
-    if (strcmp(driver, drivers[i].driver) != 0)
-      continue;
-    snprintf(cg->driver, sizeof(cg->driver), "%s", driver);
-    if (drivers[i].plugin == NULL)
-      return 0;
-    int r = berth_plugin_load(drivers[i].plugin, BERTH_PLUGIN_KIND_CGROUP, &cg->plugin, err);
-    return r < 0 ? berth_error_prefix(err, "cgroup driver \"%s\"", driver) : 0;
+  if (strlen(driver) >= sizeof(cg->driver) - strlen(PLUGIN_PREFIX) || *driver == '\0' ||
+      strspn(driver, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(driver))
+    return berth_error(err, 0, "invalid cgroup driver name \"%s\"", driver);
+  snprintf(cg->driver, sizeof(cg->driver), "%s", driver);
+  if (strcmp(driver, "none") == 0)
+    return 0;
+  char name[sizeof(cg->driver) + sizeof(PLUGIN_PREFIX)];
+  snprintf(name, sizeof(name), PLUGIN_PREFIX "%s", driver);
+  int r = berth_plugin_load(name, BERTH_PLUGIN_KIND_CGROUP, &cg->plugin, err);
+  return r < 0 ? berth_error_prefix(err, "cgroup driver \"%s\"", driver) : 0;
+}
+
+static json_object *survey_one(const char *plugin) {
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "driver", json_object_new_string(plugin + strlen(PLUGIN_PREFIX)));
+  json_object_object_add(o, "plugin", json_object_new_string(plugin));
+  _cleanup_error_ struct berth_error err = {0};
+  const struct berth_plugin *p = NULL;
+  bool applies = berth_plugin_load(plugin, BERTH_PLUGIN_KIND_CGROUP, &p, &err) == 0;
+  json_object_object_add(o, "applies", json_object_new_boolean(applies));
+  if (!applies) {
+    json_object_object_add(o, "reason", json_object_new_string(err.msg ? err.msg : "?"));
+    return o;
   }
-  return berth_error(err, 0, "unknown cgroup driver \"%s\" (auto, v1, v2, systemd or none)",
-                     driver);
+  json_object_object_add(o, "version", json_object_new_string(p->version ? p->version : ""));
+  json_object_object_add(
+      o, "unified", json_object_new_boolean((p->capabilities & BERTH_CGROUP_CAP_UNIFIED) != 0));
+  json_object_object_add(o, "auto",
+                         json_object_new_boolean((p->capabilities & BERTH_CGROUP_CAP_AUTO) != 0));
+  json_object_object_add(
+      o, "systemdPath",
+      json_object_new_boolean((p->capabilities & BERTH_CGROUP_CAP_SYSTEMD_PATH) != 0));
+  if (auto_rank(p) != NO_RANK)
+    json_object_object_add(o, "autoRank", json_object_new_int64(auto_rank(p)));
+  return o;
+}
+
+static int by_rank(const void *a, const void *b) {
+  json_object *x = *(json_object *const *)a, *y = *(json_object *const *)b;
+  int64_t rx = json_object_get_int64(json_get(x, "autoRank"));
+  int64_t ry = json_object_get_int64(json_get(y, "autoRank"));
+  rx = json_get(x, "autoRank") != NULL ? rx : (int64_t)NO_RANK + 1;
+  ry = json_get(y, "autoRank") != NULL ? ry : (int64_t)NO_RANK + 1;
+  if (rx != ry)
+    return rx < ry ? -1 : 1;
+  return strcmp(json_get_str(x, "driver"), json_get_str(y, "driver"));
+}
+
+json_object *berth_cgroup_survey(void) {
+  _cleanup_json_ json_object *plugins = berth_plugin_names(PLUGIN_PREFIX);
+  json_object *out = json_object_new_array();
+  for (size_t i = 0; i < json_object_array_length(plugins); i++)
+    json_object_array_add(
+        out, survey_one(json_object_get_string(json_object_array_get_idx(plugins, i))));
+  json_object_array_sort(out, by_rank);
+  json_object *none = json_object_new_object();
+  json_object_object_add(none, "driver", json_object_new_string("none"));
+  json_object_object_add(none, "builtin", json_object_new_boolean(1));
+  json_object_object_add(none, "applies", json_object_new_boolean(1));
+  json_object_array_add(out, none);
+  return out;
+}
+
+/* auto: the first driver in the survey's order that accepts this host and takes this kind of
+ * cgroupsPath (cap); else one line with every plugin's reason. */
+static int auto_select(uint64_t cap, struct berth_cgroup_backend *cg, struct berth_error *err) {
+  const char *flag = cap == BERTH_CGROUP_CAP_AUTO ? "auto" : "systemdPath";
+  _cleanup_json_ json_object *survey = berth_cgroup_survey();
+  char why[2048] = "";
+  size_t len = 0;
+  for (size_t i = 0; i < json_object_array_length(survey); i++) {
+    json_object *d = json_object_array_get_idx(survey, i);
+    if (json_get(d, "plugin") == NULL)
+      continue;
+    if (json_get_bool(d, "applies", false) && json_get_bool(d, flag, false))
+      return load_driver(json_get_str(d, "driver"), cg, err);
+    if (!json_get_bool(d, "applies", false) && len < sizeof(why))
+      len += (size_t)snprintf(why + len, sizeof(why) - len, "; %s", json_get_str(d, "reason"));
+  }
+  return berth_error(
+      err, 0, "cgroup driver auto: no cgroup plugin in %s applies to this host%s%s",
+      berth_plugin_search_path(),
+      cap == BERTH_CGROUP_CAP_AUTO ? "" : " for --systemd-cgroup or a systemd-form cgroupsPath",
+      why);
 }
 
 int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec,
@@ -78,18 +134,25 @@ int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec
   const char *path = json_get_str(json_get(spec, "linux"), "cgroupsPath");
   memset(cg, 0, sizeof(*cg));
   if (driver == NULL || strcmp(driver, "auto") == 0)
-    driver = auto_driver(systemd_flag, path);
-  else if (strcmp(driver, "cgroupfs") == 0) /* crun's --cgroup-manager=cgroupfs */
-    driver = berth_cgroup_unified_host() ? "v2" : "v1";
+    return auto_select(systemd_flag || systemd_path(path) ? BERTH_CGROUP_CAP_SYSTEMD_PATH
+                                                          : BERTH_CGROUP_CAP_AUTO,
+                       cg, err);
+  int r = 0;
+  if (strcmp(driver, "cgroupfs") == 0) /* crun's --cgroup-manager=cgroupfs: auto, no systemd */
+    r = systemd_path(path) ? 0 : auto_select(BERTH_CGROUP_CAP_AUTO, cg, err);
   else if (strcmp(driver, "disabled") == 0) /* crun's --cgroup-manager=disabled */
-    driver = "none";
-  if (strcmp(driver, "systemd") != 0 && systemd_path(path))
+    r = load_driver("none", cg, err);
+  else
+    r = load_driver(driver, cg, err);
+  if (r < 0)
+    return r;
+  if (systemd_path(path) &&
+      (cg->plugin == NULL || (cg->plugin->capabilities & BERTH_CGROUP_CAP_SYSTEMD_PATH) == 0))
     return berth_error(err, 0,
                        "cgroupsPath %s has the systemd form slice:prefix:name but the "
                        "cgroup driver is \"%s\"",
                        path, driver);
-  int r = check_host(driver, err);
-  return r < 0 ? r : load_driver(driver, cg, err);
+  return 0;
 }
 
 int berth_cgroup_load(json_object *saved, struct berth_cgroup_backend *cg,

@@ -12,8 +12,12 @@
 
 #include "error.h"
 
+/* A cgroup driver NAME is the plugin cgroup-NAME.so; "none" is the core's own driver, which
+ * makes no cgroup. */
+#define BERTH_CGROUP_PLUGIN_PREFIX "cgroup-"
+
 struct berth_cgroup_backend {
-  char driver[16];                   /* "v1", "v2", "systemd", "none" */
+  char driver[48];                   /* NAME of cgroup-NAME.so, or "none" */
   const struct berth_plugin *plugin; /* NULL for "none" */
   struct berth_cgroup *handle;       /* NULL for "none" or before create/load */
 };
@@ -21,10 +25,19 @@ struct berth_cgroup_backend {
 /* Whether /sys/fs/cgroup is the cgroup2 hierarchy (a unified host). */
 bool berth_cgroup_unified_host(void);
 
-/* Resolve --cgroup-driver (auto|v1|v2|systemd|none, NULL = auto) against the spec and the
- * host, then load the plugin. */
+/* Resolve --cgroup-driver against the spec and the host, then load the plugin: NAME is the
+ * plugin cgroup-NAME.so, "none" (crun's "disabled") makes no cgroup, and "auto" (NULL) or
+ * crun's "cgroupfs" takes the first driver of berth_cgroup_survey's order whose entry point
+ * accepts the host and that declares BERTH_CGROUP_CAP_AUTO, or BERTH_CGROUP_CAP_SYSTEMD_PATH
+ * for a systemd-form cgroupsPath or systemd_flag. A systemd-form path needs a driver with
+ * that capability. */
 int berth_cgroup_select(const char *driver, bool systemd_flag, json_object *spec,
                         struct berth_cgroup_backend *cg, struct berth_error *err);
+/* Every installed cgroup driver and what it says of this host, in auto's order (declared
+ * auto_rank, then name; the built-in "none" last): [{"driver", "plugin", "applies", "reason"
+ * (the entry point's refusal), "version", "unified", "auto", "systemdPath", "autoRank"}].
+ * Loads (runs the entry point of) every cgroup-*.so of the plugin path. */
+json_object *berth_cgroup_survey(void);
 /* Rebuild from state.json's "cgroup" object. */
 int berth_cgroup_load(json_object *saved, struct berth_cgroup_backend *cg, struct berth_error *err);
 /* The "cgroup" object for state.json (driver, plugin, blob). */

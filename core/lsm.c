@@ -11,36 +11,118 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "cgroup.h"
 #include "json_util.h"
+#include "plugin_list.h"
 #include "plugin_loader.h"
 
 /* Everything ABI 1.2 defines of the LSM ops: a shorter table is from a broken plugin. */
 #define MIN_LSM_OPS_SIZE (offsetof(struct berth_lsm_ops, exec_attr) + sizeof(void *))
 #define PLUGIN_LSM_END (offsetof(struct berth_plugin, lsm) + sizeof(void *))
 
+/* The label fields of the OCI spec. Which plugin labels one is the plugin's to say
+ * (berth_lsm_ops.fields). */
 static const struct {
   const char *object;
   const char *field;
-  const char *plugin;
   bool of_process; /* applied at execve through an attr file, else a mount option */
 } labels[] = {
-    {"process", "apparmorProfile", "apparmor", true},
-    {"process", "selinuxLabel", "selinux", true},
-    {"linux", "mountLabel", "selinux", false},
+    {"process", "apparmorProfile", true},
+    {"process", "selinuxLabel", true},
+    {"linux", "mountLabel", false},
 };
 
-/* The plugin's LSM ops, or the clear refusal for a plugin that has none (ABI 1.0, 1.1). */
-static int lsm_ops(const char *name, const struct berth_lsm_ops **ops, struct berth_error *err) {
-  const struct berth_plugin *plugin = NULL;
-  int r = berth_plugin_load(name, BERTH_PLUGIN_KIND_LSM, &plugin, err);
-  if (r < 0)
-    return r;
-  if (plugin->struct_size < PLUGIN_LSM_END || plugin->lsm == NULL ||
-      plugin->lsm->struct_size < MIN_LSM_OPS_SIZE || plugin->lsm->validate == NULL ||
-      plugin->lsm->exec_attr == NULL)
-    return berth_error(err, 0, "plugin %s.so: ABI %u.%u has no LSM operations", name,
-                       plugin->abi_major, plugin->abi_minor);
-  *ops = plugin->lsm;
+/* What an LSM plugin of ABI 1.2 or 1.3, which declares no fields, labels: its module's. */
+static const struct {
+  const char *plugin;
+  const char *field;
+} fields_before_1_4[] = {
+    {"apparmor", "process.apparmorProfile"},
+    {"selinux", "process.selinuxLabel"},
+    {"selinux", "linux.mountLabel"},
+};
+
+static const struct berth_lsm_ops *ops_of(const struct berth_plugin *p) {
+  return p->struct_size >= PLUGIN_LSM_END ? p->lsm : NULL;
+}
+
+static const char *const *declared_fields(const struct berth_plugin *p) {
+  const struct berth_lsm_ops *ops = ops_of(p);
+  if (ops == NULL || ops->struct_size < offsetof(struct berth_lsm_ops, fields) + sizeof(void *))
+    return NULL;
+  return ops->fields;
+}
+
+static bool labels_field(const struct berth_plugin *p, const char *field) {
+  const char *const *declared = declared_fields(p);
+  for (; declared != NULL && *declared != NULL; declared++)
+    if (strcmp(*declared, field) == 0)
+      return true;
+  if (declared != NULL)
+    return false;
+  for (size_t i = 0; i < sizeof(fields_before_1_4) / sizeof(fields_before_1_4[0]); i++)
+    if (strcmp(p->name, fields_before_1_4[i].plugin) == 0 &&
+        strcmp(field, fields_before_1_4[i].field) == 0)
+      return true;
+  return false;
+}
+
+/* Calls fn for every installed LSM plugin (by name), with the plugin or, when it does not
+ * load, NULL and why; fn returns non-zero to stop. Files named as cgroup plugins are of
+ * another kind and are not loaded. */
+static void for_each_lsm(bool (*fn)(const char *name, const struct berth_plugin *p, const char *why,
+                                    void *data),
+                         void *data) {
+  _cleanup_json_ json_object *names = berth_plugin_names("");
+  for (size_t i = 0; i < json_object_array_length(names); i++) {
+    const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+    if (strncmp(name, BERTH_CGROUP_PLUGIN_PREFIX, strlen(BERTH_CGROUP_PLUGIN_PREFIX)) == 0)
+      continue;
+    _cleanup_error_ struct berth_error why = {0};
+    const struct berth_plugin *p = NULL;
+    int r = berth_plugin_load(name, BERTH_PLUGIN_KIND_ANY, &p, &why);
+    if (r == 0 && p->kind != BERTH_PLUGIN_KIND_LSM)
+      continue;
+    if (fn(name, r == 0 ? p : NULL, why.msg, data))
+      return;
+  }
+}
+
+struct field_search {
+  const char *field;
+  const struct berth_plugin *found;
+  char why[1024];
+  size_t len;
+};
+
+static bool match_field(const char *name, const struct berth_plugin *p, const char *why,
+                        void *data) {
+  struct field_search *s = data;
+  if (p != NULL && labels_field(p, s->field)) {
+    s->found = p;
+    return true;
+  }
+  if (p == NULL && s->len < sizeof(s->why))
+    s->len += (size_t)snprintf(s->why + s->len, sizeof(s->why) - s->len, "; %s: %s", name,
+                               why ? why : "?");
+  return false;
+}
+
+/* The ops of the first LSM plugin (by name) that labels field, or the clear refusal. */
+static int lsm_ops(const char *field, const struct berth_plugin **plugin,
+                   const struct berth_lsm_ops **ops, struct berth_error *err) {
+  struct field_search s = {.field = field};
+  for_each_lsm(match_field, &s);
+  if (s.found == NULL)
+    return berth_error(err, 0, "no LSM plugin in %s labels %s%s", berth_plugin_search_path(), field,
+                       s.why);
+  const struct berth_plugin *p = s.found;
+  const struct berth_lsm_ops *o = ops_of(p);
+  if (o == NULL || o->struct_size < MIN_LSM_OPS_SIZE || o->validate == NULL || o->exec_attr == NULL)
+    return berth_error(err, 0, "plugin %s.so: ABI %u.%u has no LSM operations", p->name,
+                       p->abi_major, p->abi_minor);
+  *plugin = p;
+  *ops = o;
   return 0;
 }
 
@@ -56,13 +138,16 @@ static int prepare_one(json_object *value, size_t i, json_object *out, struct be
   const char *label = json_object_get_string(value);
   if ((size_t)json_object_get_string_len(value) != strlen(label))
     return berth_error(err, 0, "contains a NUL character");
+  char field[64];
+  snprintf(field, sizeof(field), "%s.%s", labels[i].object, labels[i].field);
+  const struct berth_plugin *plugin = NULL;
   const struct berth_lsm_ops *ops = NULL;
-  int r = lsm_ops(labels[i].plugin, &ops, err);
+  int r = lsm_ops(field, &plugin, &ops, err);
   if (r < 0)
     return r;
-  /* ABI 1.2 has no op that labels mounts: refused rather than silently not applied. */
+  /* The ABI has no op that labels mounts: refused rather than silently not applied. */
   if (!labels[i].of_process)
-    return berth_error(err, 0, "plugin %s.so: ABI %u.%u cannot label mounts", labels[i].plugin,
+    return berth_error(err, 0, "plugin %s.so: ABI %u.%u cannot label mounts", plugin->name,
                        BERTH_ABI_MAJOR, BERTH_ABI_MINOR);
   if ((r = ops->validate(label, err)) < 0)
     return r;
@@ -71,11 +156,9 @@ static int prepare_one(json_object *value, size_t i, json_object *out, struct be
   if ((r = ops->exec_attr(label, &attr, &text, err)) < 0)
     return r;
   if (!attr_name_ok(attr) || text == NULL)
-    return berth_error(err, 0, "plugin %s.so: bad attr \"%s\" to write", labels[i].plugin,
+    return berth_error(err, 0, "plugin %s.so: bad attr \"%s\" to write", plugin->name,
                        attr ? attr : "(null)");
   json_object *entry = json_object_new_object();
-  char field[64];
-  snprintf(field, sizeof(field), "%s.%s", labels[i].object, labels[i].field);
   json_object_object_add(entry, "field", json_object_new_string(field));
   json_object_object_add(entry, "label", json_object_new_string(label));
   json_object_object_add(entry, "attr", json_object_new_string(attr));
@@ -153,11 +236,45 @@ int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_err
   return 0;
 }
 
-bool berth_lsm_enabled(const char *name) {
+static bool plugin_enabled(const struct berth_plugin *p) {
+  const struct berth_lsm_ops *ops = ops_of(p);
   _cleanup_error_ struct berth_error err = {0};
-  const struct berth_lsm_ops *ops = NULL;
   int32_t enabled = 0;
-  if (lsm_ops(name, &ops, &err) < 0 || ops->enabled == NULL || ops->enabled(&enabled, &err) < 0)
+  if (ops == NULL || ops->struct_size < MIN_LSM_OPS_SIZE || ops->enabled == NULL ||
+      ops->enabled(&enabled, &err) < 0)
     return false;
   return enabled != 0;
+}
+
+bool berth_lsm_enabled(const char *field) {
+  _cleanup_error_ struct berth_error err = {0};
+  const struct berth_plugin *plugin = NULL;
+  const struct berth_lsm_ops *ops = NULL;
+  return lsm_ops(field, &plugin, &ops, &err) == 0 && plugin_enabled(plugin);
+}
+
+static bool survey_one(const char *name, const struct berth_plugin *p, const char *why,
+                       void *data) {
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "plugin", json_object_new_string(name));
+  json_object_object_add(o, "loads", json_object_new_boolean(p != NULL));
+  if (p == NULL)
+    json_object_object_add(o, "reason", json_object_new_string(why ? why : "?"));
+  json_object *fields = json_object_new_array();
+  for (size_t i = 0; p != NULL && i < sizeof(labels) / sizeof(labels[0]); i++) {
+    char field[64];
+    snprintf(field, sizeof(field), "%s.%s", labels[i].object, labels[i].field);
+    if (labels_field(p, field))
+      json_object_array_add(fields, json_object_new_string(field));
+  }
+  json_object_object_add(o, "fields", fields);
+  json_object_object_add(o, "enabled", json_object_new_boolean(p != NULL && plugin_enabled(p)));
+  json_object_array_add(data, o);
+  return false;
+}
+
+json_object *berth_lsm_survey(void) {
+  json_object *out = json_object_new_array();
+  for_each_lsm(survey_one, out);
+  return out;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The core's side of Linux security modules: which plugin a label in the spec needs, what it
- * says the process must write, and the init's write itself. */
+/* The core's side of Linux security modules: which plugin labels a field of the spec (the
+ * first installed LSM plugin, by file name, that declares the field), what it says the
+ * process must write, and the init's write itself. */
 #ifndef BERTH_LSM_H
 #define BERTH_LSM_H
 
@@ -34,8 +35,12 @@ int berth_lsm_open_attr_dir(void);
  * label at the next execve. */
 int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_error *err);
 
-/* `berth features`: does the plugin NAME ("apparmor") load, have LSM ops and find its
- * module enabled on this host? */
-bool berth_lsm_enabled(const char *name);
+/* `berth features`: does the plugin that labels field ("process.apparmorProfile") load, have
+ * LSM ops and find its module enabled on this host? */
+bool berth_lsm_enabled(const char *field);
+
+/* `berth check`: every installed LSM plugin, [{"plugin", "loads", "reason", "fields" (the spec
+ * fields it labels), "enabled"}]. Loads every plugin not named as a cgroup plugin. */
+json_object *berth_lsm_survey(void);
 
 #endif

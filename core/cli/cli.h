@@ -40,6 +40,7 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv);
 int cmd_update(struct berth_globals *g, int argc, char **argv);
 int cmd_features(struct berth_globals *g, int argc, char **argv);
 int cmd_events(struct berth_globals *g, int argc, char **argv);
+int cmd_check(struct berth_globals *g, int argc, char **argv);
 
 struct berth_create_options;
 /* The flags create and run share (run adds -d and --keep). */

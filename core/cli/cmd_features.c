@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "cli.h"
 #include "json_util.h"
 #include "lsm.h"
@@ -21,21 +22,28 @@ static json_object *strings(const char *const *list) {
   return a;
 }
 
-/* A boolean the plugin list says of plugin `name` ("loadable", an LSM's "enabled"). */
-static bool plugin_says(json_object *plugin_list, const char *name, const char *key) {
-  for (size_t i = 0; i < json_object_array_length(plugin_list); i++) {
-    json_object *p = json_object_array_get_idx(plugin_list, i);
-    if (strcmp(json_get_str(p, "name"), name) == 0)
-      return json_get_bool(p, key, false);
+/* The OCI keys from what the installed cgroup drivers declare, not from their names: v2
+ * when one that applies here drives the unified hierarchy, v1 when one drives v1's, systemd
+ * when one takes the systemd form of cgroupsPath. */
+static json_object *cgroup_features(void) {
+  _cleanup_json_ json_object *drivers = berth_cgroup_survey();
+  bool v1 = false, v2 = false, systemd = false;
+  for (size_t i = 0; i < json_object_array_length(drivers); i++) {
+    json_object *d = json_object_array_get_idx(drivers, i);
+    if (json_get_bool(d, "builtin", false) || !json_get_bool(d, "applies", false))
+      continue;
+    v2 = v2 || json_get_bool(d, "unified", false);
+    v1 = v1 || !json_get_bool(d, "unified", false);
+    systemd = systemd || json_get_bool(d, "systemdPath", false);
   }
-  return false;
+  json_object *cgroup = json_object_new_object();
+  json_object_object_add(cgroup, "v1", json_object_new_boolean(v1));
+  json_object_object_add(cgroup, "v2", json_object_new_boolean(v2));
+  json_object_object_add(cgroup, "systemd", json_object_new_boolean(systemd));
+  return cgroup;
 }
 
-static bool loadable(json_object *plugin_list, const char *name) {
-  return plugin_says(plugin_list, name, "loadable");
-}
-
-static json_object *linux_features(json_object *plugin_list) {
+static json_object *linux_features(void) {
   static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
                                            "time",   "user", "uts",   NULL};
   static const char *const actions[] = {"SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
@@ -53,15 +61,10 @@ static json_object *linux_features(json_object *plugin_list) {
   json_object_object_add(seccomp, "actions", strings(actions));
   json_object_object_add(seccomp, "operators", strings(operators));
   json_object_object_add(l, "seccomp", seccomp);
-  json_object *cgroup = json_object_new_object();
-  json_object_object_add(cgroup, "v1", json_object_new_boolean(loadable(plugin_list, "cgroup-v1")));
-  json_object_object_add(cgroup, "v2", json_object_new_boolean(loadable(plugin_list, "cgroup-v2")));
-  json_object_object_add(cgroup, "systemd",
-                         json_object_new_boolean(loadable(plugin_list, "cgroup-systemd")));
-  json_object_object_add(l, "cgroup", cgroup);
+  json_object_object_add(l, "cgroup", cgroup_features());
   json_object *apparmor = json_object_new_object();
   json_object_object_add(apparmor, "enabled",
-                         json_object_new_boolean(plugin_says(plugin_list, "apparmor", "enabled")));
+                         json_object_new_boolean(berth_lsm_enabled("process.apparmorProfile")));
   json_object_object_add(l, "apparmor", apparmor);
   return l;
 }
@@ -203,7 +206,7 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   json_object_object_add(f, "hooks", strings(hooks));
   json_object_object_add(f, "mountOptions", strings(mount_options));
   json_object *plugin_list = plugins();
-  json_object_object_add(f, "linux", linux_features(plugin_list));
+  json_object_object_add(f, "linux", linux_features());
   json_object *berth = json_object_new_object();
   char abi[32];
   snprintf(abi, sizeof(abi), "%u.%u", BERTH_ABI_MAJOR, BERTH_ABI_MINOR);

@@ -22,7 +22,7 @@ static const struct {
     {"pause", cmd_pause},   {"resume", cmd_resume},
     {"ps", cmd_ps},         {"exec", cmd_exec},
     {"update", cmd_update}, {"features", cmd_features},
-    {"events", cmd_events},
+    {"events", cmd_events}, {"check", cmd_check},
 };
 
 static int print_version(void) {
@@ -36,10 +36,11 @@ static int print_help(void) {
   printf("usage: berth [global options] COMMAND [options] [ID]\n\ncommands:");
   for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
     printf(" %s", commands[i].name);
-  printf("\n\nglobal options: --root DIR (default %s) --log FILE --log-format text|json --debug\n"
-         "  --cgroup-driver auto|v1|v2|systemd|none --systemd-cgroup --cgroup-manager M"
-         " --rootless true|false --version\n",
-         BERTH_DEFAULT_ROOT);
+  printf(
+      "\n\nglobal options: --root DIR (default %s) --log FILE --log-format text|json --debug\n"
+      "  --cgroup-driver auto|none|NAME (plugin cgroup-NAME.so) --systemd-cgroup --cgroup-manager M"
+      " --rootless true|false --version\n",
+      BERTH_DEFAULT_ROOT);
   return 0;
 }
 

@@ -75,8 +75,10 @@ extern "C" {
 /* What each minor appended (1.0: every member without a "since" mark):
  * 1.1: berth_cgroup_request.annotations_json, berth_cgroup_ops.enter_sub;
  * 1.2: berth_plugin.lsm (struct berth_lsm_ops);
- * 1.3: berth_cgroup_ops.kill_all. */
-#define BERTH_ABI_MINOR 3u
+ * 1.3: berth_cgroup_ops.kill_all;
+ * 1.4: berth_cgroup_ops.auto_rank, BERTH_CGROUP_CAP_AUTO and _SYSTEMD_PATH,
+ *      berth_lsm_ops.fields. */
+#define BERTH_ABI_MINOR 4u
 
 /* The one symbol a plugin exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
@@ -200,6 +202,12 @@ struct berth_cgroup_ops {
    * for them to exit. -EOPNOTSUPP where the kernel or the hierarchy lacks it: the host then
    * freezes, lists and signals (get_pids). */
   int32_t (*kill_all)(struct berth_cgroup *cg, struct berth_error *err);
+  /* Since 1.4: the order in which `--cgroup-driver=auto` asks this driver, lowest first, among
+   * the installed cgroup plugins whose entry point accepts the host and that have
+   * BERTH_CGROUP_CAP_AUTO (or BERTH_CGROUP_CAP_SYSTEMD_PATH for a systemd-form cgroupsPath);
+   * ties go by file name. A plugin without either bit is only used when named. */
+  uint32_t auto_rank;
+  uint32_t reserved1;
 };
 
 /* Since 1.2: the ops of a BERTH_PLUGIN_KIND_LSM plugin (apparmor.so for
@@ -224,6 +232,11 @@ struct berth_lsm_ops {
    * /proc/thread-self/attr/ ("apparmor/exec"; relative, no "..") and *value (malloc()ed) the
    * text the process writes there right before execve ("exec PROFILE"). */
   int32_t (*exec_attr)(const char *label, char **attr, char **value, struct berth_error *err);
+  /* Since 1.4: the spec fields this plugin labels, NULL-terminated ("process.apparmorProfile",
+   * "process.selinuxLabel", "linux.mountLabel"): the core asks the plugin that declares a field
+   * set in the spec. A 1.2 or 1.3 plugin has none and labels the field of its module's name
+   * (apparmor: process.apparmorProfile; selinux: process.selinuxLabel, linux.mountLabel). */
+  const char *const *fields;
 };
 
 /* What the entry point returns: static const, read by the host until the process exits. */
@@ -251,6 +264,12 @@ struct berth_plugin {
 #define BERTH_CGROUP_CAP_FREEZE 0x1ull
 #define BERTH_CGROUP_CAP_STATS 0x2ull
 #define BERTH_CGROUP_CAP_UNIFIED 0x4ull
+/* Since 1.4: `--cgroup-driver=auto` may pick this driver for a cgroupsPath that is a path
+ * (or none), see berth_cgroup_ops.auto_rank. */
+#define BERTH_CGROUP_CAP_AUTO 0x8ull
+/* Since 1.4: the driver takes the systemd form "slice:prefix:name" of cgroupsPath; auto picks
+ * it for such a path and for --systemd-cgroup, and a driver without it refuses one. */
+#define BERTH_CGROUP_CAP_SYSTEMD_PATH 0x10ull
 
 /* The entry point. Return NULL to refuse this host, after host->log says why: the host holds
  * back what the entry point logs and makes it the reason in its "refused to run on this host"

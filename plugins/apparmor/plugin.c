@@ -6,11 +6,14 @@
 
 #define APPARMOR_VERSION "0.1.0"
 
+static const char *const apparmor_fields[] = {"process.apparmorProfile", NULL};
+
 static const struct berth_lsm_ops apparmor_ops = {
     .struct_size = sizeof(struct berth_lsm_ops),
     .enabled = aa_enabled,
     .validate = aa_validate,
     .exec_attr = aa_exec_attr,
+    .fields = apparmor_fields,
 };
 
 static const struct berth_plugin apparmor_plugin = {

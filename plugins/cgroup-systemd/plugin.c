@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "sd.h"
 
@@ -24,6 +25,7 @@ static const struct berth_cgroup_ops cgroup_systemd_ops = {
     .cgroup_fd = cgsd_cgroup_fd,
     .enter_sub = cgsd_enter_sub,
     .kill_all = cgsd_kill_all,
+    .auto_rank = 10,
 };
 
 static struct berth_plugin cgroup_systemd_plugin = {
@@ -34,17 +36,25 @@ static struct berth_plugin cgroup_systemd_plugin = {
     .kind = BERTH_PLUGIN_KIND_CGROUP,
     .name = "cgroup-systemd",
     .version = CGSD_VERSION,
-    .capabilities = BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS,
+    .capabilities =
+        BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS | BERTH_CGROUP_CAP_SYSTEMD_PATH,
     .requires = BERTH_HOST_FEATURES_1_0,
     .cgroup = &cgroup_systemd_ops,
 };
 
-/* Whether systemd runs is the core's check (/run/systemd/system) when it picks the driver:
- * `berth features` can then list this plugin as loadable on any host. */
+/* Refuses a host where systemd is not the init (sd_booted()'s test): there is no manager to
+ * ask for units. auto picks this driver only for a systemd-form cgroupsPath (no
+ * BERTH_CGROUP_CAP_AUTO), as runc does. */
 BERTH_PLUGIN_EXPORT const struct berth_plugin *
 berth_plugin_entry(const struct berth_host_api *host) {
   if (!cgc_init_host(host, "cgroup-systemd"))
     return NULL;
+  struct stat st;
+  if (stat("/run/systemd/system", &st) < 0) {
+    host->log(BERTH_LOG_INFO,
+              "cgroup-systemd: systemd is not running on this host (no /run/systemd/system)");
+    return NULL;
+  }
   if (unified_host())
     cgroup_systemd_plugin.capabilities |= BERTH_CGROUP_CAP_UNIFIED;
   return &cgroup_systemd_plugin;

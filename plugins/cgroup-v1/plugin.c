@@ -23,6 +23,8 @@ static const struct berth_cgroup_ops cgroup_v1_ops = {
     .release = cgv1_release,
     .cgroup_fd = cgv1_cgroup_fd,
     .enter_sub = cgv1_enter_sub,
+    /* After cgroup-v2: v1 is for hosts whose /sys/fs/cgroup is not the unified hierarchy. */
+    .auto_rank = 20,
 };
 
 static const struct berth_plugin cgroup_v1_plugin = {
@@ -33,7 +35,7 @@ static const struct berth_plugin cgroup_v1_plugin = {
     .kind = BERTH_PLUGIN_KIND_CGROUP,
     .name = "cgroup-v1",
     .version = CGV1_VERSION,
-    .capabilities = BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS,
+    .capabilities = BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS | BERTH_CGROUP_CAP_AUTO,
     .requires = BERTH_HOST_FEATURES_1_0,
     .cgroup = &cgroup_v1_ops,
 };

@@ -9,7 +9,7 @@
 
 #include "layout.h"
 
-_Static_assert(BERTH_ABI_MINOR == 3u, "a new ABI minor: add its members to tests/abi/layout.c");
+_Static_assert(BERTH_ABI_MINOR == 4u, "a new ABI minor: add its members to tests/abi/layout.c");
 
 ABI_ASSERT_1_0_LAYOUT();
 
@@ -33,9 +33,16 @@ ABI_MEMBER(berth_lsm_ops, exec_attr, 24, 8);
 ABI_MEMBER(berth_cgroup_ops, kill_all, ABI_SIZE_1_1_CGROUP_OPS, 8);
 #define ABI_SIZE_1_3_CGROUP_OPS 120
 
+/* 1.4: berth_cgroup_ops.auto_rank (and its padding), berth_lsm_ops.fields. */
+ABI_MEMBER(berth_cgroup_ops, auto_rank, ABI_SIZE_1_3_CGROUP_OPS, 4);
+ABI_MEMBER(berth_cgroup_ops, reserved1, ABI_SIZE_1_3_CGROUP_OPS + 4, 4);
+ABI_MEMBER(berth_lsm_ops, fields, ABI_SIZE_1_2_LSM_OPS, 8);
+#define ABI_SIZE_1_4_CGROUP_OPS 128
+#define ABI_SIZE_1_4_LSM_OPS 40
+
 /* Today's sizes are the last minor's: nothing was added that this file does not list. */
 _Static_assert(sizeof(struct berth_host_api) == ABI_SIZE_1_0_HOST_API, "host api size");
 _Static_assert(sizeof(struct berth_cgroup_request) == ABI_SIZE_1_1_CGROUP_REQUEST, "request size");
-_Static_assert(sizeof(struct berth_cgroup_ops) == ABI_SIZE_1_3_CGROUP_OPS, "cgroup ops size");
-_Static_assert(sizeof(struct berth_lsm_ops) == ABI_SIZE_1_2_LSM_OPS, "lsm ops size");
+_Static_assert(sizeof(struct berth_cgroup_ops) == ABI_SIZE_1_4_CGROUP_OPS, "cgroup ops size");
+_Static_assert(sizeof(struct berth_lsm_ops) == ABI_SIZE_1_4_LSM_OPS, "lsm ops size");
 _Static_assert(sizeof(struct berth_plugin) == ABI_SIZE_1_2_PLUGIN, "plugin size");

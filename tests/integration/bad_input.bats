@@ -80,10 +80,15 @@ expect_refusal() { # expect_refusal "message part" create args...
 
 @test "a missing plugin names the package that ships it" {
   mkdir "$TEST_TMP/plugins"
-  plugin=cgroup-$(test_driver) # the plugin of the driver in effect
+  driver=$(test_driver) # the driver in effect, named
   BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
-    "plugin $plugin.so not installed in $TEST_TMP/plugins (package berth-plugin-$plugin)" \
-    create -b "$BUNDLE" "$ID"
+    "cgroup driver \"$driver\": plugin cgroup-$driver.so not installed in $TEST_TMP/plugins (package berth-plugin-cgroup-$driver)" \
+    --cgroup-driver="$driver" create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+  # auto, with no cgroup plugin to ask, says where it looked.
+  BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
+    "cgroup driver auto: no cgroup plugin in $TEST_TMP/plugins applies to this host" \
+    --cgroup-driver=auto create -b "$BUNDLE" "$ID"
   assert_nothing_left "$ID"
 }
 
@@ -93,20 +98,20 @@ expect_refusal() { # expect_refusal "message part" create args...
   cp "$BERTH_PLUGIN_PATH"/cgroup-*.so "$TEST_TMP/plugins/"
   export BERTH_PLUGIN_PATH=$TEST_TMP/plugins
   config '.process.apparmorProfile = "berth-test"'
-  expect_refusal 'process.apparmorProfile "berth-test": plugin apparmor.so not installed' \
+  expect_refusal "process.apparmorProfile \"berth-test\": no LSM plugin in $TEST_TMP/plugins labels process.apparmorProfile" \
     create -b "$BUNDLE" "$ID"
   config 'del(.process.apparmorProfile) | .process.selinuxLabel = "system_u:system_r:container_t:s0"'
-  expect_refusal 'process.selinuxLabel "system_u:system_r:container_t:s0": plugin selinux.so' \
+  expect_refusal 'process.selinuxLabel "system_u:system_r:container_t:s0": no LSM plugin in '"$TEST_TMP/plugins"' labels process.selinuxLabel' \
     create -b "$BUNDLE" "$ID"
   config 'del(.process.selinuxLabel) | .linux.mountLabel = "system_u:object_r:container_file_t:s0"'
-  expect_refusal 'linux.mountLabel "system_u:object_r:container_file_t:s0": plugin selinux.so' \
+  expect_refusal 'linux.mountLabel "system_u:object_r:container_file_t:s0": no LSM plugin in '"$TEST_TMP/plugins"' labels linux.mountLabel' \
     create -b "$BUNDLE" "$ID"
   assert_nothing_left "$ID"
   config 'del(.linux.mountLabel)'
   args sleep 100
   berth run -d -b "$BUNDLE" "$ID"
   run berth exec --apparmor berth-test "$ID" true
-  [ "$status" -eq 255 ] && [[ "$output" == *'process.apparmorProfile "berth-test": plugin apparmor.so'* ]]
+  [ "$status" -eq 255 ] && [[ "$output" == *'process.apparmorProfile "berth-test": no LSM plugin in '*' labels process.apparmorProfile'* ]]
 }
 
 @test "a plugin of the wrong ABI is refused with the file named" {

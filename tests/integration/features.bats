@@ -40,5 +40,16 @@ setup() {
   # The cgroup drivers agree with the list, and this host has at least one of v1 or v2.
   jq -e '(."org.berth".plugins | map({key: .name, value: .loadable}) | from_entries) as $p
          | .linux.cgroup.v1 == ($p["cgroup-v1"] // false) and .linux.cgroup.v2 == ($p["cgroup-v2"] // false)
+           and .linux.cgroup.systemd == ($p["cgroup-systemd"] // false)
            and (.linux.cgroup.v1 or .linux.cgroup.v2)' <<<"$output"
+}
+
+@test "features' cgroup keys come from what the installed drivers declare, not from their names" {
+  # Only a vendor's driver of the unified hierarchy, which the core has never heard of.
+  mkdir -m 755 "$TEST_TMP/plugins"
+  cp "$BERTH_TEST_VENDOR_PLUGIN_DIR/cgroup-foo.so" "$TEST_TMP/plugins/"
+  BERTH_PLUGIN_PATH=$TEST_TMP/plugins run berth features
+  rm -rf "$TEST_TMP"
+  [ "$status" -eq 0 ]
+  jq -e '.linux.cgroup == {"v1": false, "v2": true, "systemd": false}' <<<"$output"
 }

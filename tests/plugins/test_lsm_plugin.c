@@ -35,11 +35,19 @@ static int32_t op_exec_attr(const char *label, char **attr, char **value, struct
   return 0;
 }
 
+#ifdef TEST_LSM_FIELD
+/* An ABI 1.4 plugin says which spec field it labels, whatever its name. */
+static const char *const fields[] = {TEST_LSM_FIELD, NULL};
+#endif
+
 static const struct berth_lsm_ops ops = {
     .struct_size = sizeof(struct berth_lsm_ops),
     .enabled = op_enabled,
     .validate = op_validate,
     .exec_attr = op_exec_attr,
+#ifdef TEST_LSM_FIELD
+    .fields = fields,
+#endif
 };
 
 static const struct berth_plugin plugin = {

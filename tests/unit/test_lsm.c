@@ -32,6 +32,9 @@
 #ifndef BERTH_TEST_LSM_PLUGIN_DIR
 #error "tests/plugins/CMakeLists.txt defines BERTH_TEST_LSM_PLUGIN_DIR"
 #endif
+#ifndef BERTH_TEST_LSM_VENDOR_PLUGIN_DIR
+#error "tests/plugins/CMakeLists.txt defines BERTH_TEST_LSM_VENDOR_PLUGIN_DIR"
+#endif
 
 static char plugin_dir[64] = "/tmp/berth-unit-lsm-plugins-XXXXXX";
 static char attr_dir_path[64];
@@ -155,18 +158,46 @@ static void test_plugin_of_abi_1_1_has_no_lsm_operations(void **state) {
 }
 
 /* First of all: the loader remembers a plugin it loaded, not one it did not find. */
-static void test_missing_plugin_names_its_package(void **state) {
+static void test_field_no_plugin_labels_is_refused_naming_the_directory(void **state) {
   setenv("BERTH_PLUGIN_PATH", attr_dir_path, 1); /* empty, root-owned */
-  expect_refused("{\"process\": {\"apparmorProfile\": \"good\"}}",
-                 "process.apparmorProfile \"good\": plugin apparmor.so not installed");
-  expect_message("(package berth-plugin-apparmor)");
+  char want[256];
+  snprintf(want, sizeof(want),
+           "process.apparmorProfile \"good\": no LSM plugin in %s labels "
+           "process.apparmorProfile",
+           attr_dir_path);
+  expect_refused("{\"process\": {\"apparmorProfile\": \"good\"}}", want);
   setenv("BERTH_PLUGIN_PATH", plugin_dir, 1);
 }
 
+/* The field a plugin labels is the plugin's to say: mac.so (ABI 1.4) declares
+ * process.selinuxLabel, and nothing else. */
+static void test_plugin_labels_the_fields_it_declares_whatever_its_name(void **state) {
+  char dir[128], from[4096], to[256];
+  snprintf(dir, sizeof(dir), "%s/vendor", attr_dir_path);
+  assert_int_equal(mkdir(dir, 0755), 0);
+  snprintf(from, sizeof(from), "%s/mac.so", BERTH_TEST_LSM_VENDOR_PLUGIN_DIR);
+  snprintf(to, sizeof(to), "%s/mac.so", dir);
+  assert_int_equal(copy_file(from, to), 0);
+  setenv("BERTH_PLUGIN_PATH", dir, 1);
+  _cleanup_json_ json_object *spec = parse("{\"process\": {\"selinuxLabel\": \"s0\"}}");
+  _cleanup_json_ json_object *attrs = NULL;
+  int r = berth_lsm_prepare(spec, &attrs, &err);
+  setenv("BERTH_PLUGIN_PATH", plugin_dir, 1);
+  if (r != 0)
+    fail_msg("%s", err.msg);
+  json_object *a = json_object_array_get_idx(attrs, 0);
+  assert_string_equal(json_get_str(a, "field"), "process.selinuxLabel");
+  assert_string_equal(json_get_str(a, "value"), "exec s0");
+  setenv("BERTH_PLUGIN_PATH", dir, 1);
+  expect_refused("{\"process\": {\"apparmorProfile\": \"good\"}}", "no LSM plugin in");
+  setenv("BERTH_PLUGIN_PATH", plugin_dir, 1);
+  expect_message("labels process.apparmorProfile");
+}
+
 static void test_features_ask_the_plugin(void **state) {
-  assert_true(berth_lsm_enabled("apparmor"));
-  assert_false(berth_lsm_enabled("selinux")); /* ABI 1.1: no ops to ask */
-  assert_false(berth_lsm_enabled("no-such-lsm"));
+  assert_true(berth_lsm_enabled("process.apparmorProfile"));
+  assert_false(berth_lsm_enabled("process.selinuxLabel")); /* ABI 1.1: no ops to ask */
+  assert_false(berth_lsm_enabled("linux.noSuchLabel"));
 }
 
 static void test_exec_inherits_the_containers_label_unless_it_has_one(void **state) {
@@ -273,7 +304,10 @@ static void test_attr_dir_is_this_threads_on_procfs(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_missing_plugin_names_its_package, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_field_no_plugin_labels_is_refused_naming_the_directory,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_plugin_labels_the_fields_it_declares_whatever_its_name,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(test_no_label_needs_no_plugin, setup, teardown),
       cmocka_unit_test_setup_teardown(test_apparmor_profile_becomes_an_exec_attr_for_the_init,
                                       setup, teardown),

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -131,6 +133,18 @@ static bool fake_ready(void) {
   return r >= 0;
 }
 
+/* The plugin refuses a host where systemd is not the init (no /run/systemd/system). The fake
+ * systemd stands in for it on this process's own /run, a tmpfs in a private mount namespace,
+ * so that the host's /run is left alone. */
+static int private_run(bool systemd) {
+  if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+      mount("tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=755") < 0)
+    return -1;
+  if (systemd && (mkdir("/run/systemd", 0755) < 0 || mkdir("/run/systemd/system", 0755) < 0))
+    return -1;
+  return 0;
+}
+
 /* What it needs missing is a failure, not a skip: a run that skipped everything would pass. */
 static int setup_group(void **state) {
   (void)state;
@@ -160,6 +174,10 @@ static int setup_group(void **state) {
     return -1;
   }
   const char *why = NULL;
+  if (private_run(true) < 0) {
+    fprintf(stderr, "private /run: %s\n", strerror(errno));
+    return -1;
+  }
   if (load_plugin("cgroup-systemd", &why) == NULL || ops == NULL) {
     fprintf(stderr, "%s\n", why != NULL ? why : "cgroup-systemd.so has no cgroup ops");
     return -1;
@@ -621,6 +639,18 @@ static void test_annotations_need_an_abi_1_1_request(void **state) {
   destroy_ok(cg);
 }
 
+/* Without systemd as the init, the entry point refuses the host (auto and `berth check` then
+ * say why), however reachable a bus is. */
+static void test_entry_refuses_a_host_without_systemd(void **state) {
+  (void)state;
+  pid_t pid = fork();
+  if (pid == 0)
+    _exit(private_run(false) == 0 && plugin_entry()(&fake_host) == NULL ? 0 : 1);
+  int status = 0;
+  assert_int_equal(waitpid(pid, &status, 0), pid);
+  assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void) {
@@ -637,6 +667,7 @@ int main(void) {
       T(test_systemd_not_on_the_bus_is_a_clear_error),
       T(test_systemd_not_answering_times_out_and_leaves_nothing),
       T(test_annotations_need_an_abi_1_1_request),
+      T(test_entry_refuses_a_host_without_systemd),
   };
   return cmocka_run_group_tests_name("cgroup-systemd over D-Bus", tests, setup_group,
                                      teardown_group);

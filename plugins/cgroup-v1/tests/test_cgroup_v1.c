@@ -76,13 +76,15 @@ static void test_entry_describes_the_plugin(void **state) {
   assert_int_equal(plugin->kind, BERTH_PLUGIN_KIND_CGROUP);
   assert_string_equal(plugin->name, "cgroup-v1");
   assert_non_null(plugin->version);
-  assert_int_equal(plugin->capabilities, BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS);
+  assert_int_equal(plugin->capabilities,
+                   BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS | BERTH_CGROUP_CAP_AUTO);
   assert_int_equal(plugin->requires, 0);
   assert_non_null(ops);
   assert_int_equal(ops->struct_size, sizeof(struct berth_cgroup_ops));
   assert_true(ops->create && ops->load && ops->save && ops->enter && ops->apply && ops->freeze &&
               ops->is_frozen && ops->get_pids && ops->stats && ops->destroy && ops->release &&
               ops->cgroup_fd);
+  assert_int_equal(ops->auto_rank, 20); /* after cgroup-v2 */
 
   /* A host of another major is refused. */
   struct berth_host_api other = fake_host;

@@ -222,14 +222,15 @@ static void test_entry_describes_the_plugin(void **state) {
   assert_int_equal(plugin->kind, BERTH_PLUGIN_KIND_CGROUP);
   assert_string_equal(plugin->name, "cgroup-v2");
   assert_non_null(plugin->version);
-  assert_int_equal(plugin->capabilities,
-                   BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS | BERTH_CGROUP_CAP_UNIFIED);
+  assert_int_equal(plugin->capabilities, BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_STATS |
+                                             BERTH_CGROUP_CAP_UNIFIED | BERTH_CGROUP_CAP_AUTO);
   assert_int_equal(plugin->requires, 0);
   assert_non_null(ops);
   assert_int_equal(ops->struct_size, sizeof(struct berth_cgroup_ops));
   assert_true(ops->create && ops->load && ops->save && ops->enter && ops->apply && ops->freeze &&
               ops->is_frozen && ops->get_pids && ops->stats && ops->destroy && ops->release &&
               ops->cgroup_fd);
+  assert_int_equal(ops->auto_rank, 10); /* before cgroup-v1 */
   struct berth_host_api other = fake_host;
   other.abi_major = BERTH_ABI_MAJOR + 1;
   assert_null(plugin_entry()(&other));
@@ -1182,6 +1183,10 @@ static void test_discovery_follows_mountinfo(void **state) {
     CHILD_CHECK(mkdtemp(where) != NULL);
     CHILD_CHECK(mount("cgroup2", where, "cgroup2", 0, NULL) == 0);
     CHILD_CHECK(umount2("/sys/fs/cgroup", MNT_DETACH) == 0);
+    /* And what lay below (a hybrid host's v1 hierarchies): with them the entry point would
+     * rightly refuse the host. */
+    while (umount2("/sys/fs/cgroup", MNT_DETACH) == 0)
+      ;
     CHILD_CHECK(plugin_entry()(&fake_host) != NULL);
     struct berth_cgroup *cg = NULL;
     char abs[256], want[4096];
