@@ -41,6 +41,7 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv);
 int cmd_update(struct berth_globals *g, int argc, char **argv);
 int cmd_features(struct berth_globals *g, int argc, char **argv);
 int cmd_events(struct berth_globals *g, int argc, char **argv);
+int cmd_help(struct berth_globals *g, int argc, char **argv);
 
 /* What each command accepts, for its own parsing and for cli_check_options. */
 extern const struct option cli_global_options[];

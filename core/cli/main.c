@@ -90,19 +90,6 @@ static int parse_globals(int argc, char **argv, struct berth_globals *g) {
   return optind;
 }
 
-/* runc's `help [COMMAND]`. */
-static int help(int argc, char **argv) {
-  if (argc < 2) {
-    cli_print_usage();
-    return 0;
-  }
-  const struct cli_command *cmd = cli_command_find(argv[1]);
-  if (cmd == NULL)
-    return cli_usage("help: unknown command %s (see 'berth --help')", argv[1]);
-  cli_print_command_usage(cmd);
-  return 0;
-}
-
 /* runc's --rootless=auto: an unprivileged caller is rootless, and keeps its state in its
  * runtime directory rather than /run. */
 static void apply_rootless_defaults(struct berth_globals *g) {
@@ -136,8 +123,6 @@ int main(int argc, char **argv) {
     return cli_usage("--log-format: unknown format %s (text or json)", g.log_format);
   if (berth_log_open(g.log_path, json, g.debug) < 0)
     return cli_usage("--log %s: cannot open", g.log_path);
-  if (strcmp(argv[first], "help") == 0)
-    return help(argc - first, argv + first);
   const struct cli_command *cmd = cli_command_find(argv[first]);
   if (cmd == NULL)
     return cli_usage("unknown command %s (see 'berth --help')", argv[first]);

@@ -205,6 +205,8 @@ const struct cli_command cli_commands[] = {
      "The spec command creates the new specification file named \"config.json\" for\n"
      "the bundle.\n",
      spec_docs},
+    {"help", cmd_help, "", NULL, NULL, 1, "Shows a list of commands or help for one command",
+     "[command]", NULL, NULL},
     {NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -257,7 +259,6 @@ void cli_print_usage(void) {
          BERTH_VERSION);
   for (const struct cli_command *c = cli_commands; c->name != NULL; c++)
     printf("   %-9s %s\n", c->name, c->summary != NULL ? c->summary : "(undocumented)");
-  printf("   %-9s %s\n", "help", "Shows a list of commands or help for one command");
   printf("\nGLOBAL OPTIONS:\n");
   print_options(cli_global_options, "vh", global_docs);
 }
@@ -286,6 +287,21 @@ void cli_print_command_usage(const struct cli_command *cmd) {
     printf("\nOPTIONS:\n");
     print_options(opts, cmd->shortopts, cmd->docs);
   }
+}
+
+/* runc's `help [COMMAND]`. */
+int cmd_help(struct berth_globals *g, int argc, char **argv) {
+  (void)g;
+  if (argc > 2)
+    return cli_usage("help: expected at most one command");
+  const struct cli_command *cmd = argc == 2 ? cli_command_find(argv[1]) : NULL;
+  if (argc == 2 && cmd == NULL)
+    return cli_usage("help: unknown command %s (see 'berth --help')", argv[1]);
+  if (cmd != NULL)
+    cli_print_command_usage(cmd);
+  else
+    cli_print_usage();
+  return 0;
 }
 
 /* The option as the user wrote it, without "=value": getopt leaves a long one (and a short
