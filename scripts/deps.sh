@@ -2,7 +2,7 @@
 # Install what berth needs on Debian 12: `deps.sh build` or `deps.sh test`.
 set -euo pipefail
 build_pkgs=(cmake gcc make pkg-config libjson-c-dev libseccomp-dev libsystemd-dev busybox-static)
-test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3 uidmap dbus-daemon podman conmon containerd runc clang libclang-rt-14-dev)
+test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3 uidmap dbus-daemon podman conmon containerd runc clang libclang-rt-14-dev groff-base bash-completion)
 # The VM tier (tests/vm): debootstrap builds the image, mkfs.ext4 makes it a disk, qemu boots it.
 test_pkgs+=(qemu-system-x86 debootstrap e2fsprogs)
 want=("${build_pkgs[@]}")
