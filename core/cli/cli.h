@@ -43,7 +43,17 @@ int cmd_features(struct berth_globals *g, int argc, char **argv);
 int cmd_events(struct berth_globals *g, int argc, char **argv);
 int cmd_help(struct berth_globals *g, int argc, char **argv);
 
-/* What each command accepts, for its own parsing and for cli_check_options. */
+/* What each command accepts, for its own parsing and for cli_check_options ("+": options end
+ * at the first argument, as runc's exec and ps have it). */
+#define CLI_CREATE_SHORTOPTS "b:"
+#define CLI_RUN_SHORTOPTS "b:d"
+#define CLI_EXEC_SHORTOPTS "+p:tdu:e:g:c:"
+#define CLI_KILL_SHORTOPTS "a"
+#define CLI_DELETE_SHORTOPTS "f"
+#define CLI_LIST_SHORTOPTS "qf:"
+#define CLI_PS_SHORTOPTS "+f:"
+#define CLI_UPDATE_SHORTOPTS "r:"
+#define CLI_SPEC_SHORTOPTS "b:"
 extern const struct option cli_global_options[];
 extern const struct option cli_create_options[];
 extern const struct option cli_run_options[];

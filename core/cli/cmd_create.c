@@ -41,7 +41,7 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
   *f = (struct create_flags){0};
   _cleanup_error_ struct berth_error err = {0};
   int c;
-  while ((c = getopt_long(argc, argv, run ? "b:d" : "b:",
+  while ((c = getopt_long(argc, argv, run ? CLI_RUN_SHORTOPTS : CLI_CREATE_SHORTOPTS,
                           run ? cli_run_options : cli_create_options, NULL)) != -1) {
     switch (c) {
     case 'b':

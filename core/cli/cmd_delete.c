@@ -11,7 +11,7 @@ const struct option cli_delete_options[] = {{"force", no_argument, NULL, 'f'}, {
 int cmd_delete(struct berth_globals *g, int argc, char **argv) {
   bool force = false;
   int c;
-  while ((c = getopt_long(argc, argv, "f", cli_delete_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_DELETE_SHORTOPTS, cli_delete_options, NULL)) != -1) {
     if (c != 'f')
       return cli_usage("delete: invalid option");
     force = true;

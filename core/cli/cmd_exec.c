@@ -259,7 +259,7 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
   if (codes == NULL || args == NULL)
     return cli_usage("exec: out of memory"), EXEC_SETUP_FAILED;
   int n = 0, c;
-  while ((c = getopt_long(argc, argv, "+p:tdu:e:g:c:", cli_exec_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_EXEC_SHORTOPTS, cli_exec_options, NULL)) != -1) {
     switch (c) {
     case 'p':
       f.process_file = optarg;

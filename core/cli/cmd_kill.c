@@ -10,7 +10,7 @@ const struct option cli_kill_options[] = {{"all", no_argument, NULL, 'a'}, {NULL
 int cmd_kill(struct berth_globals *g, int argc, char **argv) {
   bool all = false;
   int c;
-  while ((c = getopt_long(argc, argv, "a", cli_kill_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_KILL_SHORTOPTS, cli_kill_options, NULL)) != -1) {
     if (c != 'a')
       return cli_usage("kill: invalid option");
     all = true;

@@ -63,7 +63,7 @@ int cmd_list(struct berth_globals *g, int argc, char **argv) {
   bool quiet = false;
   const char *format = "table";
   int c;
-  while ((c = getopt_long(argc, argv, "qf:", cli_list_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_LIST_SHORTOPTS, cli_list_options, NULL)) != -1) {
     if (c == 'q')
       quiet = true;
     else if (c == 'f')

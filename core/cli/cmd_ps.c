@@ -109,7 +109,7 @@ const struct option cli_ps_options[] = {{"format", required_argument, NULL, 'f'}
 int cmd_ps(struct berth_globals *g, int argc, char **argv) {
   const char *format = "table";
   int c;
-  while ((c = getopt_long(argc, argv, "+f:", cli_ps_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_PS_SHORTOPTS, cli_ps_options, NULL)) != -1) {
     if (c != 'f')
       return cli_usage("ps: invalid option");
     format = optarg;

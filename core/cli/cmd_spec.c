@@ -111,7 +111,7 @@ int cmd_spec(struct berth_globals *g, int argc, char **argv) {
   const char *bundle = ".";
   bool rootless = false;
   int c;
-  while ((c = getopt_long(argc, argv, "b:", cli_spec_options, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_SPEC_SHORTOPTS, cli_spec_options, NULL)) != -1) {
     if (c == 'b')
       bundle = optarg;
     else if (c == 'r')

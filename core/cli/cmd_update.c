@@ -119,7 +119,7 @@ int cmd_update(struct berth_globals *g, int argc, char **argv) {
   _cleanup_json_ json_object *delta = json_object_new_object();
   const char *resources = NULL;
   int c;
-  while ((c = getopt_long(argc, argv, "r:", cli_update_options(), NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_UPDATE_SHORTOPTS, cli_update_options(), NULL)) != -1) {
     if (c == 'r')
       resources = optarg;
     else if (c >= 256 && c < 256 + (int)NFLAGS) {

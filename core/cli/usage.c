@@ -137,18 +137,18 @@ static const struct cli_option_doc spec_docs[] = {
   "filesystem.\n"
 
 const struct cli_command cli_commands[] = {
-    {"create", cmd_create, "b:", cli_create_options, NULL, 1, "create a container",
+    {"create", cmd_create, CLI_CREATE_SHORTOPTS, cli_create_options, NULL, 1, "create a container",
      "[command options] <container-id>", ID_TEXT "\n" CREATE_DESCRIPTION, create_docs},
     {"start", cmd_start, "", NULL, NULL, 1,
      "executes the user defined process in a created container", "<container-id>",
      ID_TEXT "\nThe start command executes the user defined process in a created container.\n",
      NULL},
-    {"run", cmd_run, "b:d", cli_run_options, NULL, 1, "create and run a container",
+    {"run", cmd_run, CLI_RUN_SHORTOPTS, cli_run_options, NULL, 1, "create and run a container",
      "[command options] <container-id>",
      ID_TEXT "\nThe run command creates an instance of a container for a bundle, starts it\n"
              "and, unless detached, waits for it and exits with its status.\n",
      create_docs},
-    {"exec", cmd_exec, "+p:tdu:e:g:c:", cli_exec_options, NULL, 255,
+    {"exec", cmd_exec, CLI_EXEC_SHORTOPTS, cli_exec_options, NULL, 255,
      "execute new process inside the container",
      "[command options] <container-id> <command> [command options]  || -p process.json "
      "<container-id>",
@@ -156,24 +156,24 @@ const struct cli_command cli_commands[] = {
      "\"<command>\" is the command to be executed in the container.\n"
      "\"<command>\" can't be empty unless a \"-p\" flag provided.\n",
      exec_docs},
-    {"kill", cmd_kill, "a", cli_kill_options, NULL, 1,
+    {"kill", cmd_kill, CLI_KILL_SHORTOPTS, cli_kill_options, NULL, 1,
      "kill sends the specified signal (default: SIGTERM) to the container's init process",
      "[command options] <container-id> [signal]",
      "Where \"<container-id>\" is the name for the instance of the container and\n"
      "\"[signal]\" is the signal to be sent to the init process.\n",
      kill_docs},
-    {"delete", cmd_delete, "f", cli_delete_options, NULL, 1,
+    {"delete", cmd_delete, CLI_DELETE_SHORTOPTS, cli_delete_options, NULL, 1,
      "delete any resources held by the container often used with detached container",
      "[command options] <container-id>",
      "Where \"<container-id>\" is the name for the instance of the container.\n", delete_docs},
     {"state", cmd_state, "", NULL, NULL, 1, "output the state of a container", "<container-id>",
      "Where \"<container-id>\" is your name for the instance of the container.\n", NULL},
-    {"list", cmd_list, "qf:", cli_list_options, NULL, 1,
+    {"list", cmd_list, CLI_LIST_SHORTOPTS, cli_list_options, NULL, 1,
      "lists containers started by berth with the given root", "[command options]",
      "Where the given root is specified via the global option \"--root\"\n"
      "(default: \"" BERTH_DEFAULT_ROOT "\").\n",
      list_docs},
-    {"ps", cmd_ps, "+f:", cli_ps_options, NULL, 1,
+    {"ps", cmd_ps, CLI_PS_SHORTOPTS, cli_ps_options, NULL, 1,
      "ps displays the processes running inside a container",
      "[command options] <container-id> [ps options]", NULL, ps_docs},
     {"pause", cmd_pause, "", NULL, NULL, 1, "pause suspends all processes inside the container",
@@ -186,7 +186,7 @@ const struct cli_command cli_commands[] = {
      "Where \"<container-id>\" is the name for the instance of the container to be\n"
      "resumed.\n",
      NULL},
-    {"update", cmd_update, "r:", NULL, cli_update_options, 1,
+    {"update", cmd_update, CLI_UPDATE_SHORTOPTS, NULL, cli_update_options, 1,
      "update container resource constraints", "[command options] <container-id>",
      "With --resources, the file holds a LinuxResources object of the OCI runtime spec\n"
      "(unchanged values can be omitted) and all other options are ignored.\n",
@@ -200,8 +200,8 @@ const struct cli_command cli_commands[] = {
      "Show the enabled features: the OCI features document, and under \"org.berth\" the\n"
      "plugins installed here and whether each loads. The result is parsable as JSON.\n",
      NULL},
-    {"spec", cmd_spec, "b:", cli_spec_options, NULL, 1, "create a new specification file",
-     "[command options]",
+    {"spec", cmd_spec, CLI_SPEC_SHORTOPTS, cli_spec_options, NULL, 1,
+     "create a new specification file", "[command options]",
      "The spec command creates the new specification file named \"config.json\" for\n"
      "the bundle.\n",
      spec_docs},
