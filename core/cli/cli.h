@@ -67,7 +67,7 @@ extern const struct option cli_events_options[];
 /* update's are made from its table of runc's resource flags. */
 const struct option *cli_update_options(void);
 
-/* One option's line in the usage: VALUE names its argument ("value", as runc says). */
+/* The text of one option in its command's usage (the option itself comes from getopt's table). */
 struct cli_option_doc {
   const char *name;
   const char *text;
