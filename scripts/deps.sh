@@ -2,9 +2,12 @@
 # Install what berth needs on Debian 12: `deps.sh build` or `deps.sh test`.
 set -euo pipefail
 build_pkgs=(cmake gcc make pkg-config libjson-c-dev libseccomp-dev libsystemd-dev busybox-static)
-test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3 uidmap dbus-daemon podman conmon containerd runc clang libclang-rt-14-dev groff-base bash-completion)
+test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3 uidmap dbus-daemon podman conmon containerd runc clang libclang-rt-14-dev)
 # The VM tier (tests/vm): debootstrap builds the image, mkfs.ext4 makes it a disk, qemu boots it.
 test_pkgs+=(qemu-system-x86 debootstrap e2fsprogs)
+# The administrator's tools (tests/admin, install.bats): groff renders the man pages,
+# bash-completion's loader and completionsdir.
+test_pkgs+=(groff-base bash-completion)
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
 missing=()
