@@ -7,6 +7,9 @@ test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3
 test_pkgs+=(abigail-tools)
 # The VM tier (tests/vm): debootstrap builds the image, mkfs.ext4 makes it a disk, qemu boots it.
 test_pkgs+=(qemu-system-x86 debootstrap e2fsprogs)
+# The administrator's tools (tests/admin, install.bats): groff renders the man pages,
+# bash-completion's loader and completionsdir.
+test_pkgs+=(groff-base bash-completion)
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
 missing=()

@@ -4,6 +4,7 @@
 #ifndef BERTH_CLI_H
 #define BERTH_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include "cleanup.h"
@@ -41,6 +42,67 @@ int cmd_update(struct berth_globals *g, int argc, char **argv);
 int cmd_features(struct berth_globals *g, int argc, char **argv);
 int cmd_events(struct berth_globals *g, int argc, char **argv);
 int cmd_check(struct berth_globals *g, int argc, char **argv);
+int cmd_help(struct berth_globals *g, int argc, char **argv);
+
+/* What each command accepts, for its own parsing and for cli_check_options ("+": options end
+ * at the first argument, as runc's exec and ps have it). */
+#define CLI_CREATE_SHORTOPTS "b:"
+#define CLI_RUN_SHORTOPTS "b:d"
+#define CLI_EXEC_SHORTOPTS "+p:tdu:e:g:c:"
+#define CLI_KILL_SHORTOPTS "a"
+#define CLI_DELETE_SHORTOPTS "f"
+#define CLI_LIST_SHORTOPTS "qf:"
+#define CLI_PS_SHORTOPTS "+f:"
+#define CLI_UPDATE_SHORTOPTS "r:"
+#define CLI_SPEC_SHORTOPTS "b:"
+#define CLI_CHECK_SHORTOPTS "f:"
+extern const struct option cli_global_options[];
+extern const struct option cli_create_options[];
+extern const struct option cli_run_options[];
+extern const struct option cli_exec_options[];
+extern const struct option cli_kill_options[];
+extern const struct option cli_delete_options[];
+extern const struct option cli_list_options[];
+extern const struct option cli_ps_options[];
+extern const struct option cli_spec_options[];
+extern const struct option cli_events_options[];
+extern const struct option cli_checkcmd_options[];
+/* update's are made from its table of runc's resource flags. */
+const struct option *cli_update_options(void);
+
+/* The text of one option in its command's usage (the option itself comes from getopt's table). */
+struct cli_option_doc {
+  const char *name;
+  const char *text;
+};
+
+/* One entry per command (usage.c): main dispatches through it, and its usage is printed for
+ * -h/--help from it. A command without an entry cannot be run, and one without a summary or
+ * with an undocumented option shows "(undocumented)" in its usage, which the tests refuse. */
+struct cli_command {
+  const char *name;
+  berth_command_fn fn;
+  const char *shortopts;                 /* as the command passes them to getopt_long */
+  const struct option *longopts;         /* NULL: no options */
+  const struct option *(*options)(void); /* instead of longopts, when they are made */
+  int usage_status;                      /* exit status of a usage error (exec: 255, runc's) */
+  const char *summary;                   /* runc's one-line description */
+  const char *arguments;                 /* after "berth NAME" on the USAGE line */
+  const char *description;
+  const struct cli_option_doc *docs;
+};
+
+extern const struct cli_command cli_commands[];
+const struct cli_command *cli_command_find(const char *name);
+/* berth's own usage (berth --help), and one command's. */
+void cli_print_usage(void);
+void cli_print_command_usage(const struct cli_command *cmd);
+/* Before the command parses ARGV (ARGV[0] its name): -h/--help prints its usage, an unknown
+ * option or one without its argument is a one-line usage error. Returns -1 when the command
+ * may go on, else the exit status. */
+int cli_check_options(const struct cli_command *cmd, int argc, char **argv);
+/* The same one line for an option berth's own parser refuses. */
+int cli_option_error(const char *command, int c, char **argv, int status);
 
 struct berth_create_options;
 /* The flags create and run share (run adds -d and --keep). */

@@ -103,14 +103,15 @@ static void print_text(json_object *report) {
          str(id, "kernel"));
 }
 
+const struct option cli_checkcmd_options[] = {{"format", required_argument, NULL, 'f'},
+                                              {NULL, 0, NULL, 0}};
+
 int cmd_check(struct berth_globals *g, int argc, char **argv) {
-  static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-                                       {NULL, 0, NULL, 0}};
   const char *format = "text";
   int c;
-  while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_CHECK_SHORTOPTS, cli_checkcmd_options, NULL)) != -1) {
     if (c != 'f')
-      return cli_usage("check: invalid option (usage: check [--format text|json])");
+      return cli_option_error("check", c, argv, 1);
     format = optarg;
   }
   if (strcmp(format, "text") != 0 && strcmp(format, "json") != 0)

@@ -8,20 +8,31 @@
 #include "cli.h"
 #include "factory.h"
 
+/* run's are create's and three of its own. */
+const struct option cli_create_options[] = {
+    {"bundle", required_argument, NULL, 'b'},
+    {"console-socket", required_argument, NULL, 'c'},
+    {"pid-file", required_argument, NULL, 'p'},
+    {"no-pivot", no_argument, NULL, 'P'},
+    {"no-new-keyring", no_argument, NULL, 'K'},
+    {"preserve-fds", required_argument, NULL, 'F'},
+    {NULL, 0, NULL, 0},
+};
+const struct option cli_run_options[] = {
+    {"bundle", required_argument, NULL, 'b'},
+    {"console-socket", required_argument, NULL, 'c'},
+    {"detach", no_argument, NULL, 'd'},
+    {"keep", no_argument, NULL, 'k'},
+    {"pid-file", required_argument, NULL, 'p'},
+    {"no-subreaper", no_argument, NULL, 'S'},
+    {"no-pivot", no_argument, NULL, 'P'},
+    {"no-new-keyring", no_argument, NULL, 'K'},
+    {"preserve-fds", required_argument, NULL, 'F'},
+    {NULL, 0, NULL, 0},
+};
+
 int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
                      struct berth_create_options *o, struct create_flags *f) {
-  static const struct option opts[] = {
-      {"bundle", required_argument, NULL, 'b'},
-      {"pid-file", required_argument, NULL, 'p'},
-      {"console-socket", required_argument, NULL, 'c'},
-      {"no-pivot", no_argument, NULL, 'P'},
-      {"no-new-keyring", no_argument, NULL, 'K'},
-      {"preserve-fds", required_argument, NULL, 'F'},
-      {"detach", no_argument, NULL, 'd'},
-      {"keep", no_argument, NULL, 'k'},
-      {"no-subreaper", no_argument, NULL, 'S'},
-      {NULL, 0, NULL, 0},
-  };
   *o = (struct berth_create_options){.root = g->root,
                                      .cgroup_driver = g->cgroup_driver,
                                      .systemd_cgroup = g->systemd_cgroup,
@@ -30,7 +41,8 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
   *f = (struct create_flags){0};
   _cleanup_error_ struct berth_error err = {0};
   int c;
-  while ((c = getopt_long(argc, argv, run ? "b:d" : "b:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, run ? CLI_RUN_SHORTOPTS : CLI_CREATE_SHORTOPTS,
+                          run ? cli_run_options : cli_create_options, NULL)) != -1) {
     switch (c) {
     case 'b':
       o->bundle = optarg;
@@ -54,13 +66,10 @@ int cli_parse_create(struct berth_globals *g, int argc, char **argv, bool run,
         return cli_fail(&err);
       break;
     case 'd':
+      f->detach = true;
+      break;
     case 'k':
-      if (!run)
-        return cli_usage("create: unknown option %s", argv[optind - 1]);
-      if (c == 'd')
-        f->detach = true;
-      else
-        f->keep = true;
+      f->keep = true;
       break;
     default:
       return cli_usage("%s: invalid option", run ? "run" : "create");

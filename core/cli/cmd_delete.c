@@ -6,11 +6,12 @@
 #include "container.h"
 #include "log.h"
 
+const struct option cli_delete_options[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+
 int cmd_delete(struct berth_globals *g, int argc, char **argv) {
-  static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
   bool force = false;
   int c;
-  while ((c = getopt_long(argc, argv, "f", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_DELETE_SHORTOPTS, cli_delete_options, NULL)) != -1) {
     if (c != 'f')
       return cli_usage("delete: invalid option");
     force = true;

@@ -133,14 +133,15 @@ static int stream(struct berth_container *c, long long interval_ms, bool once,
   return r;
 }
 
+const struct option cli_events_options[] = {{"stats", no_argument, NULL, 's'},
+                                            {"interval", required_argument, NULL, 'i'},
+                                            {NULL, 0, NULL, 0}};
+
 int cmd_events(struct berth_globals *g, int argc, char **argv) {
-  static const struct option opts[] = {{"stats", no_argument, NULL, 's'},
-                                       {"interval", required_argument, NULL, 'i'},
-                                       {NULL, 0, NULL, 0}};
   bool once = false;
   long long interval = 5000;
   int c;
-  while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "", cli_events_options, NULL)) != -1) {
     if (c == 's')
       once = true;
     else if (c == 'i' && (interval = parse_interval_ms(optarg)) > 0)

@@ -229,26 +229,27 @@ static int run_foreground(struct berth_container *c, json_object *process,
   return berth_foreground_wait(pid, master, &set);
 }
 
+const struct option cli_exec_options[] = {
+    {"process", required_argument, NULL, 'p'},
+    {"tty", no_argument, NULL, 't'},
+    {"detach", no_argument, NULL, 'd'},
+    {"pid-file", required_argument, NULL, 'P'},
+    {"cwd", required_argument, NULL, 'w'},
+    {"env", required_argument, NULL, 'e'},
+    {"user", required_argument, NULL, 'u'},
+    {"additional-gids", required_argument, NULL, 'g'},
+    {"cap", required_argument, NULL, 'c'},
+    {"no-new-privs", no_argument, NULL, 'N'},
+    {"apparmor", required_argument, NULL, 'A'},
+    {"process-label", required_argument, NULL, 'L'},
+    {"console-socket", required_argument, NULL, 'S'},
+    {"preserve-fds", required_argument, NULL, 'F'},
+    {"ignore-paused", no_argument, NULL, 'I'},
+    {"cgroup", required_argument, NULL, 'G'},
+    {NULL, 0, NULL, 0},
+};
+
 int cmd_exec(struct berth_globals *g, int argc, char **argv) {
-  static const struct option opts[] = {
-      {"process", required_argument, NULL, 'p'},
-      {"tty", no_argument, NULL, 't'},
-      {"detach", no_argument, NULL, 'd'},
-      {"pid-file", required_argument, NULL, 'P'},
-      {"cwd", required_argument, NULL, 'w'},
-      {"env", required_argument, NULL, 'e'},
-      {"user", required_argument, NULL, 'u'},
-      {"additional-gids", required_argument, NULL, 'g'},
-      {"cap", required_argument, NULL, 'c'},
-      {"no-new-privs", no_argument, NULL, 'N'},
-      {"apparmor", required_argument, NULL, 'A'},
-      {"process-label", required_argument, NULL, 'L'},
-      {"console-socket", required_argument, NULL, 'S'},
-      {"preserve-fds", required_argument, NULL, 'F'},
-      {"ignore-paused", no_argument, NULL, 'I'},
-      {"cgroup", required_argument, NULL, 'G'},
-      {NULL, 0, NULL, 0},
-  };
   struct exec_flags f = {.o = {.console_fd = -1}};
   _cleanup_error_ struct berth_error err = {0};
   _cleanup_json_ json_object *subs = NULL; /* owns f.o.sub_cgroups on every return */
@@ -258,7 +259,7 @@ int cmd_exec(struct berth_globals *g, int argc, char **argv) {
   if (codes == NULL || args == NULL)
     return cli_usage("exec: out of memory"), EXEC_SETUP_FAILED;
   int n = 0, c;
-  while ((c = getopt_long(argc, argv, "+p:tdu:e:g:c:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_EXEC_SHORTOPTS, cli_exec_options, NULL)) != -1) {
     switch (c) {
     case 'p':
       f.process_file = optarg;

@@ -5,11 +5,12 @@
 #include "cli.h"
 #include "container.h"
 
+const struct option cli_kill_options[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+
 int cmd_kill(struct berth_globals *g, int argc, char **argv) {
-  static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
   bool all = false;
   int c;
-  while ((c = getopt_long(argc, argv, "a", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_KILL_SHORTOPTS, cli_kill_options, NULL)) != -1) {
     if (c != 'a')
       return cli_usage("kill: invalid option");
     all = true;

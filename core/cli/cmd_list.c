@@ -55,14 +55,15 @@ static int compare_ids(const void *a, const void *b) {
   return strcmp(id_of(a), id_of(b));
 }
 
+const struct option cli_list_options[] = {{"quiet", no_argument, NULL, 'q'},
+                                          {"format", required_argument, NULL, 'f'},
+                                          {NULL, 0, NULL, 0}};
+
 int cmd_list(struct berth_globals *g, int argc, char **argv) {
-  static const struct option opts[] = {{"quiet", no_argument, NULL, 'q'},
-                                       {"format", required_argument, NULL, 'f'},
-                                       {NULL, 0, NULL, 0}};
   bool quiet = false;
   const char *format = "table";
   int c;
-  while ((c = getopt_long(argc, argv, "qf:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_LIST_SHORTOPTS, cli_list_options, NULL)) != -1) {
     if (c == 'q')
       quiet = true;
     else if (c == 'f')

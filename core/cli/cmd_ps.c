@@ -103,12 +103,13 @@ static int print_filtered(char **args, int nargs, json_object *pids, struct bert
   return 0;
 }
 
+const struct option cli_ps_options[] = {{"format", required_argument, NULL, 'f'},
+                                        {NULL, 0, NULL, 0}};
+
 int cmd_ps(struct berth_globals *g, int argc, char **argv) {
-  static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-                                       {NULL, 0, NULL, 0}};
   const char *format = "table";
   int c;
-  while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_PS_SHORTOPTS, cli_ps_options, NULL)) != -1) {
     if (c != 'f')
       return cli_usage("ps: invalid option");
     format = optarg;

@@ -103,14 +103,15 @@ static void make_rootless(json_object *spec) {
   }
 }
 
+const struct option cli_spec_options[] = {{"bundle", required_argument, NULL, 'b'},
+                                          {"rootless", no_argument, NULL, 'r'},
+                                          {NULL, 0, NULL, 0}};
+
 int cmd_spec(struct berth_globals *g, int argc, char **argv) {
-  static const struct option opts[] = {{"bundle", required_argument, NULL, 'b'},
-                                       {"rootless", no_argument, NULL, 'r'},
-                                       {NULL, 0, NULL, 0}};
   const char *bundle = ".";
   bool rootless = false;
   int c;
-  while ((c = getopt_long(argc, argv, "b:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_SPEC_SHORTOPTS, cli_spec_options, NULL)) != -1) {
     if (c == 'b')
       bundle = optarg;
     else if (c == 'r')

@@ -103,17 +103,23 @@ static void lift_swap_with_memory(json_object *delta) {
     json_object_object_add(memory, "swap", json_object_new_int64(-1));
 }
 
+/* The flags above, then --resources: made once, for cmd_update and cli_check_options. */
+const struct option *cli_update_options(void) {
+  static struct option opts[NFLAGS + 2];
+  if (opts[0].name == NULL) {
+    opts[0] = (struct option){"resources", required_argument, NULL, 'r'};
+    for (size_t i = 0; i < NFLAGS; i++)
+      opts[i + 1] = (struct option){flags[i].name, required_argument, NULL, (int)(i + 256)};
+  }
+  return opts;
+}
+
 int cmd_update(struct berth_globals *g, int argc, char **argv) {
-  struct option opts[NFLAGS + 2];
-  for (size_t i = 0; i < NFLAGS; i++)
-    opts[i] = (struct option){flags[i].name, required_argument, NULL, (int)(i + 256)};
-  opts[NFLAGS] = (struct option){"resources", required_argument, NULL, 'r'};
-  opts[NFLAGS + 1] = (struct option){NULL, 0, NULL, 0};
   _cleanup_error_ struct berth_error err = {0};
   _cleanup_json_ json_object *delta = json_object_new_object();
   const char *resources = NULL;
   int c;
-  while ((c = getopt_long(argc, argv, "r:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, CLI_UPDATE_SHORTOPTS, cli_update_options(), NULL)) != -1) {
     if (c == 'r')
       resources = optarg;
     else if (c >= 256 && c < 256 + (int)NFLAGS) {

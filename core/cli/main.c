@@ -11,36 +11,10 @@
 #include "log.h"
 #include "state.h"
 
-static const struct {
-  const char *name;
-  berth_command_fn fn;
-} commands[] = {
-    {"create", cmd_create}, {"start", cmd_start},
-    {"run", cmd_run},       {"state", cmd_state},
-    {"kill", cmd_kill},     {"delete", cmd_delete},
-    {"list", cmd_list},     {"spec", cmd_spec},
-    {"pause", cmd_pause},   {"resume", cmd_resume},
-    {"ps", cmd_ps},         {"exec", cmd_exec},
-    {"update", cmd_update}, {"features", cmd_features},
-    {"events", cmd_events}, {"check", cmd_check},
-};
-
 static int print_version(void) {
   const struct scmp_version *v = seccomp_version();
   printf("berth version %s\ncommit: %s\nspec: 1.0.2-dev\nlibseccomp: %u.%u.%u\n", BERTH_VERSION,
          BERTH_COMMIT, v->major, v->minor, v->micro);
-  return 0;
-}
-
-static int print_help(void) {
-  printf("usage: berth [global options] COMMAND [options] [ID]\n\ncommands:");
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-    printf(" %s", commands[i].name);
-  printf(
-      "\n\nglobal options: --root DIR (default %s) --log FILE --log-format text|json --debug\n"
-      "  --cgroup-driver auto|none|NAME (plugin cgroup-NAME.so) --systemd-cgroup --cgroup-manager M"
-      " --rootless true|false --version\n",
-      BERTH_DEFAULT_ROOT);
   return 0;
 }
 
@@ -53,28 +27,28 @@ enum {
   OPT_SYSTEMD,
   OPT_MANAGER,
   OPT_ROOTLESS,
-  OPT_VERSION,
-  OPT_HELP,
   OPT_CRIU
 };
 
+const struct option cli_global_options[] = {
+    {"debug", no_argument, NULL, OPT_DEBUG},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"cgroup-driver", required_argument, NULL, OPT_DRIVER},
+    {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
+    {"cgroup-manager", required_argument, NULL, OPT_MANAGER},
+    {"rootless", required_argument, NULL, OPT_ROOTLESS},
+    {"criu", required_argument, NULL, OPT_CRIU},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
 static int parse_globals(int argc, char **argv, struct berth_globals *g) {
-  static const struct option opts[] = {
-      {"root", required_argument, NULL, OPT_ROOT},
-      {"log", required_argument, NULL, OPT_LOG},
-      {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-      {"debug", no_argument, NULL, OPT_DEBUG},
-      {"cgroup-driver", required_argument, NULL, OPT_DRIVER},
-      {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD},
-      {"cgroup-manager", required_argument, NULL, OPT_MANAGER},
-      {"rootless", required_argument, NULL, OPT_ROOTLESS},
-      {"criu", required_argument, NULL, OPT_CRIU},
-      {"version", no_argument, NULL, OPT_VERSION},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
-  };
   int c;
-  while ((c = getopt_long(argc, argv, "+vh", opts, NULL)) != -1) {
+  opterr = 0; /* cli_option_error says what is wrong, in one line */
+  while ((c = getopt_long(argc, argv, "+:vh", cli_global_options, NULL)) != -1) {
     switch (c) {
     case OPT_ROOT:
       g->root = optarg;
@@ -106,13 +80,11 @@ static int parse_globals(int argc, char **argv, struct berth_globals *g) {
     case OPT_CRIU:
       break;
     case 'v':
-    case OPT_VERSION:
       return -2;
     case 'h':
-    case OPT_HELP:
       return -3;
     default:
-      return -1;
+      return cli_option_error(NULL, c, argv, 1), -1;
     }
   }
   return optind;
@@ -142,7 +114,7 @@ int main(int argc, char **argv) {
   if (first == -2)
     return print_version();
   if (first == -3 || (first > 0 && first >= argc))
-    return first == -3 ? print_help() : (print_help(), 1);
+    return cli_print_usage(), first == -3 ? 0 : 1;
   if (first < 0)
     return 1;
   apply_rootless_defaults(&g);
@@ -151,11 +123,9 @@ int main(int argc, char **argv) {
     return cli_usage("--log-format: unknown format %s (text or json)", g.log_format);
   if (berth_log_open(g.log_path, json, g.debug) < 0)
     return cli_usage("--log %s: cannot open", g.log_path);
-  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-    if (strcmp(argv[first], commands[i].name) != 0)
-      continue;
-    optind = 0; /* let getopt start over on the command's own arguments */
-    return commands[i].fn(&g, argc - first, argv + first);
-  }
-  return cli_usage("unknown command %s", argv[first]);
+  const struct cli_command *cmd = cli_command_find(argv[first]);
+  if (cmd == NULL)
+    return cli_usage("unknown command %s (see 'berth --help')", argv[first]);
+  int status = cli_check_options(cmd, argc - first, argv + first);
+  return status >= 0 ? status : cmd->fn(&g, argc - first, argv + first);
 }

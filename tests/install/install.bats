@@ -57,3 +57,23 @@ C
     -o "$WORK/vendor.so" "$WORK/vendor.c"
   [ "$(nm -D --defined-only "$WORK/vendor.so" | awk '{print $3}')" = berth_plugin_entry ]
 }
+
+@test "the man pages berth(8) and berth-plugin(7) are installed where man finds them" {
+  [ -f "$WORK/prefix/share/man/man8/berth.8" ] && [ -f "$WORK/prefix/share/man/man7/berth-plugin.7" ]
+  run env MANWIDTH=80 man -M "$WORK/prefix/share/man" 8 berth
+  [ "$status" -eq 0 ] && [[ "$output" == *"BERTH(8)"*"create [options] container-id"* ]]
+  run env MANWIDTH=80 man -M "$WORK/prefix/share/man" 7 berth-plugin
+  [ "$status" -eq 0 ] && [[ "$output" == *"BERTH-PLUGIN(7)"*"berth_plugin_entry"* ]]
+}
+
+@test "the bash completion is installed where bash-completion looks, and loads from there" {
+  # bash-completion's own directory for completions, under this prefix's datadir.
+  dir=$(pkg-config --define-variable=datadir="$WORK/prefix/share" --variable=completionsdir \
+    bash-completion)
+  [ "$dir" = "$WORK/prefix/share/bash-completion/completions" ] && [ -f "$dir/berth" ]
+  # Its loader finds it through XDG_DATA_DIRS, as for any prefix, and it completes.
+  run bash -c 'source /usr/share/bash-completion/bash_completion
+    XDG_DATA_DIRS=$1/share __load_completion berth && complete -p berth
+    COMP_WORDS=("$1/sbin/berth" del); COMP_CWORD=1; _berth; echo "${COMPREPLY[*]}"' x "$WORK/prefix"
+  [ "$status" -eq 0 ] && [ "$output" = $'complete -F _berth berth\ndelete' ]
+}
