@@ -598,7 +598,8 @@ static void test_loader_refuses_short_lsm_ops(void **state) {
   install(fx->dir, "lsm_short_ops");
   char cause[128];
   snprintf(cause, sizeof(cause), "lsm ops too short (%zu bytes, ABI 1.2 needs %zu)",
-           offsetof(struct berth_lsm_ops, exec_attr), sizeof(struct berth_lsm_ops));
+           offsetof(struct berth_lsm_ops, exec_attr),
+           offsetof(struct berth_lsm_ops, exec_attr) + sizeof(void *));
   assert_refused_exactly(fx, "lsm_short_ops", BERTH_PLUGIN_KIND_LSM, cause);
 }
 
