@@ -80,9 +80,9 @@ expect_refusal() { # expect_refusal "message part" create args...
 
 @test "a missing plugin names the package that ships it" {
   mkdir "$TEST_TMP/plugins"
-  plugin=cgroup-$(test_driver) # the plugin of the driver in effect
+  driver=$(test_driver) # the driver in effect; its package is berth-plugin-DRIVER
   BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
-    "plugin $plugin.so not installed in $TEST_TMP/plugins (package berth-plugin-$plugin)" \
+    "plugin cgroup-$driver.so not installed in $TEST_TMP/plugins (package berth-plugin-$driver)" \
     create -b "$BUNDLE" "$ID"
   assert_nothing_left "$ID"
 }
