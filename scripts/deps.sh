@@ -5,6 +5,8 @@ build_pkgs=(cmake gcc make pkg-config libjson-c-dev libseccomp-dev libsystemd-de
 test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3 uidmap dbus-daemon podman conmon containerd runc clang libclang-rt-14-dev)
 # The VM tier (tests/vm): debootstrap builds the image, mkfs.ext4 makes it a disk, qemu boots it.
 test_pkgs+=(qemu-system-x86 debootstrap e2fsprogs)
+# The packages (tests/packaging): dpkg-buildpackage with debhelper, lintian, rpmbuild.
+test_pkgs+=(dpkg-dev debhelper lintian rpm)
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
 missing=()
