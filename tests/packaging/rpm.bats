@@ -13,10 +13,11 @@ teardown_file() {
   rm -rf "$WORK"
 }
 
-# The files of package $1 (directories and rpm's .build-id links left out), on one line.
+# The files of package $1 on one line: not directories, rpm's .build-id links or /usr/share
+# (docs, and man pages and completions as the tree gains them).
 files() {
   rpm -qp --qf '[%{FILEMODES:perms} %{FILENAMES}\n]' "$WORK/rpms/$1"-0.1.0-1.*.rpm 2>/dev/null |
-    awk '$1 !~ /^d/ {print $2}' | grep -v '^/usr/lib/\.build-id/' | sort | paste -sd' '
+    awk '$1 !~ /^d/ {print $2}' | grep -v -e '^/usr/lib/\.build-id/' -e '^/usr/share/' | sort | paste -sd' '
 }
 
 @test "rpmbuild builds the runtime and each plugin in its own package" {
