@@ -285,8 +285,10 @@ int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin
   snprintf(file, sizeof(file), "%s.so", name);
   int fd = find_plugin_file(file, path, sizeof(path), err);
   if (fd == -ENOENT)
-    return berth_error(err, 0, "plugin %s not installed in %s (package berth-plugin-%s)", file,
-                       berth_plugin_search_path(), name);
+    return berth_error(
+        err, 0, "plugin %s not installed in %s (package " BERTH_PLUGIN_PACKAGE_PREFIX "%s)", file,
+        berth_plugin_search_path(),
+        strncmp(name, "cgroup-", 7) == 0 ? name + 7 : name); /* driver NAME: PREFIX NAME */
   if (fd < 0)
     return fd;
   _cleanup_close_ int plugin_fd = fd;

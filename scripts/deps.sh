@@ -10,6 +10,8 @@ test_pkgs+=(qemu-system-x86 debootstrap e2fsprogs)
 # The administrator's tools (tests/admin, install.bats): groff renders the man pages,
 # bash-completion's loader and completionsdir.
 test_pkgs+=(groff-base bash-completion)
+# The packages (tests/packaging): dpkg-buildpackage with debhelper, lintian, rpmbuild.
+test_pkgs+=(dpkg-dev debhelper lintian rpm)
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
 missing=()

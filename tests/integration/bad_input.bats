@@ -82,7 +82,7 @@ expect_refusal() { # expect_refusal "message part" create args...
   mkdir "$TEST_TMP/plugins"
   driver=$(test_driver) # the driver in effect, named
   BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
-    "cgroup driver \"$driver\": plugin cgroup-$driver.so not installed in $TEST_TMP/plugins (package berth-plugin-cgroup-$driver)" \
+    "cgroup driver \"$driver\": plugin cgroup-$driver.so not installed in $TEST_TMP/plugins (package berth-plugin-$driver)" \
     --cgroup-driver="$driver" create -b "$BUNDLE" "$ID"
   assert_nothing_left "$ID"
   # auto, with no cgroup plugin to ask, says where it looked.
