@@ -236,7 +236,7 @@ int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_err
   return 0;
 }
 
-static bool plugin_enabled(const struct berth_plugin *p) {
+bool berth_lsm_plugin_enabled(const struct berth_plugin *p) {
   const struct berth_lsm_ops *ops = ops_of(p);
   _cleanup_error_ struct berth_error err = {0};
   int32_t enabled = 0;
@@ -250,7 +250,7 @@ bool berth_lsm_enabled(const char *field) {
   _cleanup_error_ struct berth_error err = {0};
   const struct berth_plugin *plugin = NULL;
   const struct berth_lsm_ops *ops = NULL;
-  return lsm_ops(field, &plugin, &ops, &err) == 0 && plugin_enabled(plugin);
+  return lsm_ops(field, &plugin, &ops, &err) == 0 && berth_lsm_plugin_enabled(plugin);
 }
 
 static bool survey_one(const char *name, const struct berth_plugin *p, const char *why,
@@ -268,7 +268,8 @@ static bool survey_one(const char *name, const struct berth_plugin *p, const cha
       json_object_array_add(fields, json_object_new_string(field));
   }
   json_object_object_add(o, "fields", fields);
-  json_object_object_add(o, "enabled", json_object_new_boolean(p != NULL && plugin_enabled(p)));
+  json_object_object_add(o, "enabled",
+                         json_object_new_boolean(p != NULL && berth_lsm_plugin_enabled(p)));
   json_object_array_add(data, o);
   return false;
 }

@@ -37,6 +37,9 @@ int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_err
 
 /* `berth features`: does the plugin that labels field ("process.apparmorProfile") load, have
  * LSM ops and find its module enabled on this host? */
+/* The plugin's module enforces labels on this host (its enabled op; false without one). */
+struct berth_plugin;
+bool berth_lsm_plugin_enabled(const struct berth_plugin *p);
 bool berth_lsm_enabled(const char *field);
 
 /* `berth check`: every installed LSM plugin, [{"plugin", "loads", "reason", "fields" (the spec

@@ -83,7 +83,7 @@ static int describe(void *data, char **answer, struct berth_error *err) {
   json_object_object_add(o, "version", json_object_new_string(p->version));
   json_object_object_add(o, "abi", json_object_new_string(abi));
   if (p->kind == BERTH_PLUGIN_KIND_LSM)
-    json_object_object_add(o, "enabled", json_object_new_boolean(berth_lsm_enabled(name)));
+    json_object_object_add(o, "enabled", json_object_new_boolean(berth_lsm_plugin_enabled(p)));
   *answer = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
   return *answer != NULL ? 0 : berth_error(err, ENOMEM, "plugin %s.so", name);
 }
