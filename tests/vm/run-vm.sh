@@ -49,8 +49,10 @@ stage_payload() {
   cp "${DENY_SYSCALLS:?the deny_syscalls helper (DENY_SYSCALLS) is required}" "$payload/bin/"
   cp "$plugins"/*.so "$payload/plugins/" 2>/dev/null || true
   # The fixture plugins beside berth, where the suites look for them (plugin_crash.bats).
-  mkdir -p "$payload/tests/plugins"
+  # The vendor cgroup-foo.so fixture (plugin_selection, check, features) goes in vendor/.
+  mkdir -p "$payload/tests/plugins/vendor"
   cp "$(dirname "$berth")"/../tests/plugins/*.so "$payload/tests/plugins/"
+  cp "$(dirname "$berth")"/../tests/plugins/vendor/*.so "$payload/tests/plugins/vendor/"
   cp -r "$source/tests/integration" "$source/tests/vm" "$payload/src/tests/"
   cp "$source/scripts/make-bundle.sh" "$payload/src/scripts/"
   cat > "$payload/env" <<EOF
