@@ -171,8 +171,10 @@ int berth_probe_run(const char *what, int timeout_ms, berth_probe_fn fn, void *d
   /* What the parent buffered must not come out of the child too. */
   fflush(NULL);
   pid_t pid = fork();
-  if (pid < 0)
-    return berth_error(err, errno, "%s: fork", what);
+  if (pid < 0) {
+    berth_error(err, errno, "%s: fork", what);
+    return -BERTH_PROBE_NO_CHILD;
+  }
   if (pid == 0) {
     close(rd);
     child(wr, fn, data);

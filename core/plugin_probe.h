@@ -19,6 +19,10 @@ typedef int (*berth_probe_fn)(void *data, char **answer, struct berth_error *err
  * worded it. A child killed by a signal fails with "WHAT: crashed (signal N)", one that takes
  * longer is killed and fails with "WHAT: no answer within T s (killed)", one that exits
  * without answering says so. WHAT names the plugin file. */
+/* What berth_probe_run returns when it could not fork (err says why): no process to spare,
+ * as under a pids limit that counts only the caller. Outside errno's range. */
+#define BERTH_PROBE_NO_CHILD 4096
+
 int berth_probe_run(const char *what, int timeout_ms, berth_probe_fn fn, void *data, char **answer,
                     struct berth_error *err);
 /* True in a probe's child: code there is already isolated and need not probe again. */
