@@ -39,7 +39,7 @@ bool berth_mount_sources_wanted(json_object *spec) {
 
 /* The helper, in the init's mount namespace: one message naming the entries, then their fds.
  * A source that cannot be opened is left to the init, whose error names the mount. */
-static int open_and_send(json_object *spec, const char *bundle, int ns, int sync_fd) {
+static int open_and_send(json_object *spec, const char *bundle, int ns, int ns_errno, int sync_fd) {
   json_object *mounts = json_get_array(spec, "mounts");
   size_t n = mounts != NULL ? json_object_array_length(mounts) : 0;
   _cleanup_free_ int *fds = calloc(n + 1, sizeof(int));
@@ -53,6 +53,8 @@ static int open_and_send(json_object *spec, const char *bundle, int ns, int sync
                        : chdir(bundle) < 0          ? "enter the bundle"
                        : fds == NULL                ? "allocate"
                                                     : NULL;
+  if (ns < 0)
+    errno = ns_errno; /* why the runtime could not open it, not what the fork left */
   if (failed != NULL) {
     char why[256];
     snprintf(why, sizeof(why), "%s: %s", failed, strerror(errno));
@@ -78,13 +80,14 @@ int berth_mount_sources_send(json_object *spec, const char *bundle, pid_t init_p
   snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init_pid);
   /* The init waits for our answer: its pid is still its own. */
   _cleanup_close_ int ns = open(path, O_RDONLY | O_CLOEXEC);
+  int ns_errno = errno;
   /* A helper joins the namespace: setns() would move our own root and cwd (and refuses a
    * process that shares them with a thread). */
   pid_t helper = fork();
   if (helper < 0)
     return berth_error(err, errno, "fork to open the bind mount sources");
   if (helper == 0)
-    _exit(open_and_send(spec, bundle, ns, sync_fd) < 0 ? 1 : 0);
+    _exit(open_and_send(spec, bundle, ns, ns_errno, sync_fd) < 0 ? 1 : 0);
   int status = 0;
   while (waitpid(helper, &status, 0) < 0)
     if (errno != EINTR)
