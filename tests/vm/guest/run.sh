@@ -3,8 +3,9 @@
 # systemd is up. SHARE is the host's 9p share: SHARE/payload holds berth, its plugins and
 # the tests (see run-vm.sh), SHARE/results receives, for the host and ctest:
 #   smoke.tap                 the smoke test (guest/smoke.bats)
-#   DRIVER/SUITE.tap .xml .log  each tests/integration/SUITE.bats and suites/DRIVER/SUITE.bats
-#                             under --cgroup-driver=DRIVER, as TAP, JUnit and stderr
+#   DRIVER/SUITE.tap .xml .log  each suite that plan (below) gives to DRIVER, run under
+#                             --cgroup-driver=DRIVER, as TAP, JUnit and stderr
+#   plan                      "DRIVER SUITE FILE" lines: what tests/vm/plan.sh gave each driver
 #   timings                   "STAGE SECONDS" lines; boot.txt: systemd-analyze
 #   features.json             `berth features` in the VM, for whoever reads the results
 #   done                      written last: the run completed
@@ -118,16 +119,23 @@ run_suite() {
 
 BERTH_VM_DRIVERS=$BERTH_VM_DRIVERS run_bats "$results/smoke" "$guest/guest/smoke.bats"
 "$BERTH" features > "$results/features.json" 2>&1 || say "berth features failed: $(head -c 300 "$results/features.json")"
+# What runs under each driver: tests/vm/plan.sh, from tests/vm/matrix, the same plan that
+# CMakeLists.txt registers with ctest.
+# shellcheck disable=SC2086 # the drivers are words
+"$guest/plan.sh" "$opt/src" $BERTH_VM_DRIVERS > "$results/plan" 2> "$results/plan.log" ||
+  say "plan.sh failed: $(cat "$results/plan.log")"
+# Read before any suite runs: a suite's containers must not read the plan from stdin.
+mapfile -t plan < "$results/plan"
 for driver in $BERTH_VM_DRIVERS; do
   start=$SECONDS
   mkdir -p "$results/$driver"
-  # The same selection as CMakeLists.txt: every host's suites and the driver's own.
-  for file in "$opt"/src/tests/integration/*.bats "$guest/suites/$driver"/*.bats; do
-    [ -f "$file" ] || continue
-    if [ -n "${BERTH_VM_SUITES:-}" ] && [[ " $BERTH_VM_SUITES " != *" $(basename "$file" .bats) "* ]]; then
+  for line in "${plan[@]}"; do
+    read -r planned suite file <<< "$line"
+    [ "$planned" = "$driver" ] || continue
+    if [ -n "${BERTH_VM_SUITES:-}" ] && [[ " $BERTH_VM_SUITES " != *" $suite "* ]]; then
       continue
     fi
-    run_suite "$driver" "$file"
+    run_suite "$driver" "$opt/src/$file"
   done
   timing "driver-$driver" $((SECONDS - start))
 done

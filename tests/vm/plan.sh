@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# plan.sh SOURCE DRIVER...: what the VM tier runs under DRIVER..., one "DRIVER SUITE FILE"
+# line per suite and driver (FILE relative to SOURCE), in the order the guest runs them:
+# per driver, the suites of tests/integration that tests/vm/matrix gives to it, then its own
+# suites/DRIVER/*.bats. guest/run.sh runs exactly these and CMakeLists.txt registers exactly
+# these as vm_DRIVER_SUITE, so that ctest and the guest cannot disagree (a registered suite
+# the guest did not run fails check-tap.sh: no result).
+#
+# plan.sh --check SOURCE: the lint of the matrix (ctest lint_vm_matrix): every line parses, names a
+# suite of tests/integration and drivers of tests/vm/drivers/, once, with a reason.
+set -euo pipefail
+
+trim() {
+  local s=$1
+  s=${s#"${s%%[![:space:]]*}"}
+  echo "${s%"${s##*[![:space:]]}"}"
+}
+
+# matrix_lines MATRIX: "SUITE|DRIVERS|WHY" for each entry, comments and blank lines dropped;
+# DRIVERS with its spaces squeezed, WHY empty when the line has no "|".
+matrix_lines() {
+  local line suite rest drivers why
+  while IFS= read -r line || [ -n "$line" ]; do
+    [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+    suite=${line%%:*} rest=${line#*:} why=''
+    [ "$rest" != "$line" ] || rest=''
+    drivers=${rest%%|*}
+    [[ "$rest" != *"|"* ]] || why=${rest#*|}
+    # shellcheck disable=SC2086 # word splitting squeezes the list
+    drivers=$(set -f; echo $drivers)
+    echo "$(trim "$suite")|$drivers|$(trim "$why")"
+  done < "$1"
+}
+
+# suite_drivers MATRIX SUITE: the drivers the matrix gives SUITE, "*" for all (or unlisted).
+suite_drivers() {
+  local suite drivers why
+  while IFS='|' read -r suite drivers why; do
+    [ "$suite" = "$2" ] && { echo "$drivers"; return; }
+  done < <(matrix_lines "$1")
+  echo '*'
+}
+
+plan() {
+  local source=$1 matrix=$1/tests/vm/matrix first=$2 driver file suite allowed d
+  shift
+  local run=" $* "
+  for driver in "$@"; do
+    for file in "$source"/tests/integration/*.bats; do
+      [ -f "$file" ] || continue
+      suite=$(basename "$file" .bats)
+      allowed=$(suite_drivers "$matrix" "$suite")
+      if [ "$allowed" != '*' ] && [[ " $allowed " != *" $driver "* ]]; then
+        # Its drivers are not in this run: it runs under the first one, never nowhere.
+        for d in $allowed; do [[ "$run" == *" $d "* ]] && continue 2; done
+        [ "$driver" = "$first" ] || continue
+      fi
+      echo "$driver $suite ${file#"$source"/}"
+    done
+    for file in "$source/tests/vm/suites/$driver"/*.bats; do
+      [ -f "$file" ] || continue
+      echo "$driver $(basename "$file" .bats) ${file#"$source"/}"
+    done
+  done
+}
+
+check() {
+  local source=$1 matrix=$1/tests/vm/matrix suite drivers why d errors=0 seen=' '
+  [ -f "$matrix" ] || { echo "$matrix: missing"; return 1; }
+  while IFS='|' read -r suite drivers why; do
+    if [ -z "$suite" ] || [[ "$suite" =~ [^A-Za-z0-9_-] ]]; then
+      echo "$matrix: \"$suite\": not a suite name (SUITE: DRIVER... | why)"
+      errors=$((errors + 1))
+      continue
+    fi
+    [ -f "$source/tests/integration/$suite.bats" ] ||
+      { echo "$matrix: $suite: no tests/integration/$suite.bats"; errors=$((errors + 1)); }
+    [[ "$seen" != *" $suite "* ]] || { echo "$matrix: $suite: listed twice"; errors=$((errors + 1)); }
+    seen+="$suite "
+    [ -n "$drivers" ] || { echo "$matrix: $suite: no driver (\"*\" for all)"; errors=$((errors + 1)); }
+    if [ "$drivers" != '*' ]; then
+      for d in $drivers; do
+        [ -f "$source/tests/vm/drivers/$d" ] ||
+          { echo "$matrix: $suite: no driver \"$d\" (tests/vm/drivers/$d)"; errors=$((errors + 1)); }
+      done
+    fi
+    [ -n "$why" ] || { echo "$matrix: $suite: no reason (SUITE: DRIVER... | why)"; errors=$((errors + 1)); }
+  done < <(matrix_lines "$matrix")
+  [ "$errors" -eq 0 ] || return 1
+  echo "$matrix: ok"
+}
+
+if [ "${1:-}" = --check ]; then
+  check "${2:?plan.sh --check SOURCE}"
+else
+  [ $# -ge 2 ] || { echo "usage: plan.sh SOURCE DRIVER... | plan.sh --check SOURCE" >&2; exit 2; }
+  plan "$@"
+fi
