@@ -10,46 +10,38 @@
 # suite of tests/integration and drivers of tests/vm/drivers/, once, with a reason.
 set -euo pipefail
 
-trim() {
-  local s=$1
-  s=${s#"${s%%[![:space:]]*}"}
-  echo "${s%"${s##*[![:space:]]}"}"
-}
-
-# matrix_lines MATRIX: "SUITE|DRIVERS|WHY" for each entry, comments and blank lines dropped;
-# DRIVERS with its spaces squeezed, WHY empty when the line has no "|".
-matrix_lines() {
-  local line suite rest drivers why
+# read_matrix MATRIX: its lines in order into SUITES, ENTRY_DRIVERS (the words after ":",
+# squeezed; "*" for all) and ENTRY_WHY (after "|", empty without one); DRIVERS[SUITE] for
+# lookups. No subshell per line: a fork is slow in the guest under TCG and on a loaded host.
+declare -a SUITES=() ENTRY_DRIVERS=() ENTRY_WHY=()
+declare -A DRIVERS=()
+read_matrix() {
+  local line suite rest why words
   while IFS= read -r line || [ -n "$line" ]; do
     [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
     suite=${line%%:*} rest=${line#*:} why=''
     [ "$rest" != "$line" ] || rest=''
-    drivers=${rest%%|*}
     [[ "$rest" != *"|"* ]] || why=${rest#*|}
-    # shellcheck disable=SC2086 # word splitting squeezes the list
-    drivers=$(set -f; echo $drivers)
-    echo "$(trim "$suite")|$drivers|$(trim "$why")"
+    read -r suite <<<"$suite"
+    read -r why <<<"$why"
+    read -ra words <<<"${rest%%|*}"
+    SUITES+=("$suite")
+    ENTRY_DRIVERS+=("${words[*]}")
+    ENTRY_WHY+=("$why")
+    [ -z "$suite" ] || DRIVERS[$suite]=${words[*]}
   done < "$1"
 }
 
-# suite_drivers MATRIX SUITE: the drivers the matrix gives SUITE, "*" for all (or unlisted).
-suite_drivers() {
-  local suite drivers why
-  while IFS='|' read -r suite drivers why; do
-    [ "$suite" = "$2" ] && { echo "$drivers"; return; }
-  done < <(matrix_lines "$1")
-  echo '*'
-}
-
 plan() {
-  local source=$1 matrix=$1/tests/vm/matrix first=$2 driver file suite allowed d
+  local source=$1 first=$2 driver file suite allowed d
   shift
+  read_matrix "$source/tests/vm/matrix"
   local run=" $* "
   for driver in "$@"; do
     for file in "$source"/tests/integration/*.bats; do
       [ -f "$file" ] || continue
       suite=$(basename "$file" .bats)
-      allowed=$(suite_drivers "$matrix" "$suite")
+      allowed=${DRIVERS[$suite]-*}
       if [ "$allowed" != '*' ] && [[ " $allowed " != *" $driver "* ]]; then
         # Its drivers are not in this run: it runs under the first one, never nowhere.
         for d in $allowed; do [[ "$run" == *" $d "* ]] && continue 2; done
@@ -65,9 +57,11 @@ plan() {
 }
 
 check() {
-  local source=$1 matrix=$1/tests/vm/matrix suite drivers why d errors=0 seen=' '
+  local source=$1 matrix=$1/tests/vm/matrix suite drivers why d i errors=0 seen=' '
   [ -f "$matrix" ] || { echo "$matrix: missing"; return 1; }
-  while IFS='|' read -r suite drivers why; do
+  read_matrix "$matrix"
+  for i in "${!SUITES[@]}"; do
+    suite=${SUITES[i]} drivers=${ENTRY_DRIVERS[i]} why=${ENTRY_WHY[i]}
     if [ -z "$suite" ] || [[ "$suite" =~ [^A-Za-z0-9_-] ]]; then
       echo "$matrix: \"$suite\": not a suite name (SUITE: DRIVER... | why)"
       errors=$((errors + 1))
@@ -79,13 +73,13 @@ check() {
     seen+="$suite "
     [ -n "$drivers" ] || { echo "$matrix: $suite: no driver (\"*\" for all)"; errors=$((errors + 1)); }
     if [ "$drivers" != '*' ]; then
-      for d in $drivers; do
+      for d in $drivers; do # words
         [ -f "$source/tests/vm/drivers/$d" ] ||
           { echo "$matrix: $suite: no driver \"$d\" (tests/vm/drivers/$d)"; errors=$((errors + 1)); }
       done
     fi
     [ -n "$why" ] || { echo "$matrix: $suite: no reason (SUITE: DRIVER... | why)"; errors=$((errors + 1)); }
-  done < <(matrix_lines "$matrix")
+  done
   [ "$errors" -eq 0 ] || return 1
   echo "$matrix: ok"
 }
