@@ -64,3 +64,11 @@ $M: twice: listed twice
 $M: twice: no driver (\"*\" for all)
 $M: twice: no reason (SUITE: DRIVER... | why)" ]
 }
+
+@test "--check refuses an exclusion in drivers/DRIVER for a suite the matrix keeps from DRIVER" {
+  echo 'cgroupless: a test | it cannot hold under systemd' > "$SRC/tests/vm/drivers/systemd"
+  echo 'anywhere: a test | it cannot hold under systemd' >> "$SRC/tests/vm/drivers/systemd"
+  run "$PLAN" --check "$SRC"
+  [ "$status" -eq 1 ]
+  [ "$output" = "$SRC/tests/vm/matrix: cgroupless: not run under systemd, yet drivers/systemd excludes tests of it" ]
+}

@@ -7,7 +7,8 @@
 # the guest did not run fails check-tap.sh: no result).
 #
 # plan.sh --check SOURCE: the lint of the matrix (ctest lint_vm_matrix): every line parses, names a
-# suite of tests/integration and drivers of tests/vm/drivers/, once, with a reason.
+# suite of tests/integration and drivers of tests/vm/drivers/, once, with a reason; and no
+# exclusion in drivers/DRIVER is for a suite the matrix keeps from DRIVER.
 set -euo pipefail
 
 # read_matrix MATRIX: its lines in order into SUITES, ENTRY_DRIVERS (the words after ":",
@@ -79,6 +80,19 @@ check() {
       done
     fi
     [ -n "$why" ] || { echo "$matrix: $suite: no reason (SUITE: DRIVER... | why)"; errors=$((errors + 1)); }
+  done
+  # An exclusion of drivers/DRIVER for a suite that never runs under DRIVER would go unread.
+  local file line allowed
+  for file in "$source"/tests/vm/drivers/*; do
+    [ -f "$file" ] || continue
+    d=$(basename "$file")
+    while IFS= read -r line || [ -n "$line" ]; do
+      [[ "$line" =~ ^[[:space:]]*(#|$) ]] && continue
+      read -r suite <<<"${line%%:*}"
+      allowed=${DRIVERS[$suite]-*}
+      [ "$allowed" = '*' ] || [[ " $allowed " == *" $d "* ]] ||
+        { echo "$matrix: $suite: not run under $d, yet drivers/$d excludes tests of it"; errors=$((errors + 1)); }
+    done < "$file"
   done
   [ "$errors" -eq 0 ] || return 1
   echo "$matrix: ok"
