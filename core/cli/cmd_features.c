@@ -66,6 +66,14 @@ static json_object *linux_features(void) {
   json_object_object_add(apparmor, "enabled",
                          json_object_new_boolean(berth_lsm_enabled("process.apparmorProfile")));
   json_object_object_add(l, "apparmor", apparmor);
+  /* features-linux.md: whether berth uses mounts[].uidMappings/gidMappings, "irrespective of
+   * the availability of the features on the host" (a kernel without mount_setattr gets a
+   * refusal naming the mount, never a mount without its mapping). */
+  json_object *idmap = json_object_new_object();
+  json_object_object_add(idmap, "enabled", json_object_new_boolean(1));
+  json_object *extensions = json_object_new_object();
+  json_object_object_add(extensions, "idmap", idmap);
+  json_object_object_add(l, "mountExtensions", extensions);
   return l;
 }
 
@@ -138,64 +146,26 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   static const char *const hooks[] = {
       "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
       NULL};
-  static const char *const mount_options[] = {"async",
-                                              "atime",
-                                              "bind",
-                                              "defaults",
-                                              "dev",
-                                              "diratime",
-                                              "dirsync",
-                                              "exec",
-                                              "iversion",
-                                              "lazytime",
-                                              "loud",
-                                              "mand",
-                                              "noatime",
-                                              "nodev",
-                                              "nodiratime",
-                                              "noexec",
-                                              "noiversion",
-                                              "nolazytime",
-                                              "nomand",
-                                              "norelatime",
-                                              "nostrictatime",
-                                              "nosuid",
-                                              "nosymfollow",
-                                              "private",
-                                              "ratime",
-                                              "rbind",
-                                              "rdev",
-                                              "rdiratime",
-                                              "relatime",
-                                              "remount",
-                                              "rexec",
-                                              "rnoatime",
-                                              "rnodev",
-                                              "rnodiratime",
-                                              "rnoexec",
-                                              "rnorelatime",
-                                              "rnostrictatime",
-                                              "rnosuid",
-                                              "ro",
-                                              "rprivate",
-                                              "rrelatime",
-                                              "rro",
-                                              "rrw",
-                                              "rshared",
-                                              "rslave",
-                                              "rstrictatime",
-                                              "rsuid",
-                                              "runbindable",
-                                              "rw",
-                                              "shared",
-                                              "silent",
-                                              "slave",
-                                              "strictatime",
-                                              "suid",
-                                              "sync",
-                                              "tmpcopyup",
-                                              "unbindable",
-                                              NULL};
+  static const char *const mount_options[] = {"async",         "atime",       "bind",
+                                              "defaults",      "dev",         "diratime",
+                                              "dirsync",       "exec",        "idmap",
+                                              "iversion",      "lazytime",    "loud",
+                                              "mand",          "noatime",     "nodev",
+                                              "nodiratime",    "noexec",      "noiversion",
+                                              "nolazytime",    "nomand",      "norelatime",
+                                              "nostrictatime", "nosuid",      "nosymfollow",
+                                              "private",       "ratime",      "rbind",
+                                              "rdev",          "rdiratime",   "relatime",
+                                              "remount",       "rexec",       "ridmap",
+                                              "rnoatime",      "rnodev",      "rnodiratime",
+                                              "rnoexec",       "rnorelatime", "rnostrictatime",
+                                              "rnosuid",       "ro",          "rprivate",
+                                              "rrelatime",     "rro",         "rrw",
+                                              "rshared",       "rslave",      "rstrictatime",
+                                              "rsuid",         "runbindable", "rw",
+                                              "shared",        "silent",      "slave",
+                                              "strictatime",   "suid",        "sync",
+                                              "tmpcopyup",     "unbindable",  NULL};
   (void)g;
   if (argc > 1)
     return cli_usage("features: takes no arguments");
