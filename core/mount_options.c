@@ -179,8 +179,12 @@ static int parse_option(const char *name, struct berth_mount_options *o, struct 
     o->tmpcopyup = true;
     return 0;
   }
-  if (strcmp(name, "idmap") == 0 || strcmp(name, "ridmap") == 0)
-    return berth_error(err, EOPNOTSUPP, "option %s: id-mapped mounts are not supported", name);
+  /* Not for mount(2): the runtime applies the mapping (mount_idmap.h); ridmap to submounts too. */
+  if (strcmp(name, "idmap") == 0 || strcmp(name, "ridmap") == 0) {
+    o->idmap = true;
+    o->idmap_recursive = name[0] == 'r';
+    return 0;
+  }
   if (*name == '\0')
     return berth_error(err, EINVAL, "empty option");
   return append_data(o, name, err);

@@ -17,13 +17,18 @@
 #include "error.h"
 
 /* One fd per spec mounts[] entry: a bind source the runtime opened, else -1 (the init then
- * opens the source itself, and reports what fails). */
+ * opens the source itself, and reports what fails). For an id-mapped entry (mount_idmap.h) the
+ * fd is the detached, id-mapped tree, and where there is none errors[i] (else error, when the
+ * helper failed as a whole) says why. */
 struct berth_mount_sources {
   int *fds;
+  char **errors;
+  char *error;
   size_t n;
 };
 
-/* Whether the init has to ask: a user namespace and at least one bind mount with a source. */
+/* Whether the init has to ask: a user namespace and at least one bind mount with a source, or
+ * an id-mapped mount. */
 bool berth_mount_sources_wanted(json_object *spec);
 /* Runtime: answer the init's request (a helper joins init_pid's mount namespace, opens the bind
  * sources relative to bundle, and sends them on sync_fd while we wait for it). */

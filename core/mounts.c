@@ -17,6 +17,7 @@
 #include "cleanup.h"
 #include "json_util.h"
 #include "log.h"
+#include "mount_idmap.h"
 #include "mount_sources.h"
 #include "safe_path.h"
 #include "util.h"
@@ -121,10 +122,38 @@ static int open_source(const struct berth_mount_context *ctx, const struct berth
   return open(source, O_PATH | O_CLOEXEC);
 }
 
+/* The detached, id-mapped tree that the runtime made for the entry (mount_idmap.h): we may not
+ * make it ourselves, so without it, the runtime's reason. */
+static int idmapped_tree(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
+                         struct berth_error *err) {
+  const struct berth_mount_sources *s = ctx->sources;
+  if (s != NULL && m->index < s->n && s->fds[m->index] >= 0) {
+    int fd = fcntl(s->fds[m->index], F_DUPFD_CLOEXEC, 3);
+    return fd >= 0 ? fd
+                   : berth_error(err, errno, "mount %s (mounts[%zu]): id-mapped tree",
+                                 m->destination, m->index);
+  }
+  const char *why = s == NULL || m->index >= s->n ? "the runtime made none"
+                    : s->errors[m->index] != NULL ? s->errors[m->index]
+                    : s->error != NULL            ? s->error
+                                                  : "the runtime made none";
+  return berth_error(err, 0, "mount %s on %s (mounts[%zu]): id-mapped: %s", m->source,
+                     m->destination, m->index, why);
+}
+
+/* A detached tree is attached by moving it; a source fd is bound. */
+static int attach(const struct berth_mount_entry *m, int src, int dst, unsigned long flags) {
+  if (m->idmapped)
+    return move_mount(src, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+  return berth_bind_fd(src, dst, flags) < 0 ? -1 : 0;
+}
+
 static int mount_bind(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
                       const char *source, unsigned long flags, struct berth_error *err) {
-  _cleanup_close_ int src = open_source(ctx, m, source);
+  _cleanup_close_ int src = m->idmapped ? idmapped_tree(ctx, m, err) : open_source(ctx, m, source);
   struct stat st;
+  if (src < 0 && m->idmapped)
+    return src;
   if (src < 0 || fstat(src, &st) < 0)
     return berth_error(err, errno, "mount %s on %s (mounts[%zu]): source", source, m->destination,
                        m->index);
@@ -132,7 +161,7 @@ static int mount_bind(const struct berth_mount_context *ctx, const struct berth_
   _cleanup_close_ int dst = open_destination(ctx, m, create, src, err);
   if (dst < 0)
     return dst;
-  if (berth_bind_fd(src, dst, flags) < 0)
+  if (attach(m, src, dst, flags) < 0)
     return fail_mount(m, source, err);
   _cleanup_close_ int fd = reopen(ctx, m, dst, err);
   if (fd < 0)
@@ -323,6 +352,7 @@ int berth_mount_one(const struct berth_mount_context *ctx, json_object *mount, s
       .destination = json_get_str(mount, "destination"),
       .type = json_get_str(mount, "type"),
       .source = json_get_str(mount, "source"),
+      .idmapped = berth_mount_idmapped(mount),
   };
   if (m.destination == NULL || *m.destination == '\0')
     return berth_error(err, EINVAL, "mounts[%zu]: destination must not be empty", index);

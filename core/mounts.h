@@ -20,11 +20,13 @@ struct berth_mount_options {
   size_t n_propagation;
   uint64_t attr_set, attr_clr; /* rro, rnosuid ...: mount_setattr(AT_RECURSIVE) */
   bool tmpcopyup;
-  char *data; /* the options the table does not know, joined with "," (NULL when none) */
+  bool idmap;           /* idmap or ridmap: an id-mapped bind (mount_idmap.h) */
+  bool idmap_recursive; /* ridmap: the submounts of an rbind are id-mapped too */
+  char *data;           /* the options the table does not know, joined with "," (NULL when none) */
 };
 
 /* Parse a spec "options" array (NULL for none). Errors name the option, e.g.
- * "option idmap: id-mapped mounts are not supported". */
+ * "option private: more than 8 propagation options". */
 int berth_mount_options_parse(json_object *options, struct berth_mount_options *out,
                               struct berth_error *err);
 void berth_mount_options_clear(struct berth_mount_options *opts);
@@ -53,6 +55,7 @@ struct berth_mount_entry {
   size_t index;
   const char *destination, *type, *source; /* type and source may be NULL */
   struct berth_mount_options opts;
+  bool idmapped; /* the source is a detached id-mapped tree the runtime made (mount_idmap.h) */
 };
 
 /* Perform spec mounts[index] inside ctx->root_fd. Errors read

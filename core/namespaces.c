@@ -72,7 +72,7 @@ bool berth_spec_has_new_namespace(json_object *spec, int flag) {
   return false;
 }
 
-static int write_map(pid_t pid, const char *file, json_object *maps, struct berth_error *err) {
+int berth_write_id_map(pid_t pid, const char *file, json_object *maps, struct berth_error *err) {
   char text[4096] = "", path[64];
   size_t used = 0;
   for (size_t i = 0; maps != NULL && i < json_object_array_length(maps); i++) {
@@ -142,18 +142,18 @@ int berth_write_id_maps(pid_t pid, json_object *spec, struct berth_error *err) {
   json_object *gids = json_get_array(linux_obj, "gidMappings");
   int r;
   if (geteuid() == 0) {
-    r = write_map(pid, "uid_map", uids, err);
+    r = berth_write_id_map(pid, "uid_map", uids, err);
     if (r == 0)
-      r = write_map(pid, "gid_map", gids, err);
+      r = berth_write_id_map(pid, "gid_map", gids, err);
   } else if (own_id_only(uids, geteuid()) && own_id_only(gids, getegid())) {
     /* Without CAP_SETGID in our namespace the kernel wants setgroups denied first. */
     char path[64];
     snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
     r = write_file_at(AT_FDCWD, path, "deny", err);
     if (r == 0)
-      r = write_map(pid, "uid_map", uids, err);
+      r = berth_write_id_map(pid, "uid_map", uids, err);
     if (r == 0)
-      r = write_map(pid, "gid_map", gids, err);
+      r = berth_write_id_map(pid, "gid_map", gids, err);
   } else {
     r = run_id_helper("newuidmap", pid, uids, err);
     if (r == 0)

@@ -28,6 +28,8 @@ int berth_namespaces_open(json_object *spec, struct berth_namespaces *ns, struct
 void berth_namespaces_close(struct berth_namespaces *ns);
 /* True when the container gets a new namespace of that kind (not joined, not shared). */
 bool berth_spec_has_new_namespace(json_object *spec, int flag);
+/* Write /proc/PID/FILE ("uid_map" or "gid_map") from an array of spec id mappings. */
+int berth_write_id_map(pid_t pid, const char *file, json_object *maps, struct berth_error *err);
 /* Parent side: write /proc/PID/{uid,gid}_map from linux.uidMappings/gidMappings. */
 int berth_write_id_maps(pid_t pid, json_object *spec, struct berth_error *err);
 /* In a fresh time namespace, before any process lives in it: linux.timeOffsets. */

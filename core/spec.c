@@ -14,6 +14,7 @@
 #include "berth_seccomp.h"
 #include "cleanup.h"
 #include "json_util.h"
+#include "mount_idmap.h"
 #include "parse.h"
 #include "util.h"
 
@@ -519,7 +520,8 @@ static int check_linux(json_object *spec, struct berth_error *err) {
       (json_get_str(spec, "hostname") != NULL && *json_get_str(spec, "hostname") != '\0'))
     return berth_error(err, 0, "hostname: setting it needs a uts namespace");
   int r = check_namespaces(spec, err);
-  if (r < 0 || (r = check_all_mappings(spec, err)) < 0 || (r = check_sysctl(spec, err)) < 0)
+  if (r < 0 || (r = check_all_mappings(spec, err)) < 0 ||
+      (r = berth_mount_idmap_check(spec, err)) < 0 || (r = check_sysctl(spec, err)) < 0)
     return r;
   return check_sysctl_field_conflicts(spec, err);
 }

@@ -66,6 +66,14 @@ static json_object *linux_features(void) {
   json_object_object_add(apparmor, "enabled",
                          json_object_new_boolean(berth_lsm_enabled("process.apparmorProfile")));
   json_object_object_add(l, "apparmor", apparmor);
+  /* features-linux.md: whether berth uses mounts[].uidMappings/gidMappings, "irrespective of
+   * the availability of the features on the host" (a kernel without mount_setattr gets a
+   * refusal naming the mount, never a mount without its mapping). */
+  json_object *idmap = json_object_new_object();
+  json_object_object_add(idmap, "enabled", json_object_new_boolean(1));
+  json_object *extensions = json_object_new_object();
+  json_object_object_add(extensions, "idmap", idmap);
+  json_object_object_add(l, "mountExtensions", extensions);
   return l;
 }
 
@@ -138,6 +146,8 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   static const char *const hooks[] = {
       "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
       NULL};
+  /* One option a line: a new one is a one-line change. */
+  // clang-format off
   static const char *const mount_options[] = {"async",
                                               "atime",
                                               "bind",
@@ -146,6 +156,7 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
                                               "diratime",
                                               "dirsync",
                                               "exec",
+                                              "idmap",
                                               "iversion",
                                               "lazytime",
                                               "loud",
@@ -169,6 +180,7 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
                                               "relatime",
                                               "remount",
                                               "rexec",
+                                              "ridmap",
                                               "rnoatime",
                                               "rnodev",
                                               "rnodiratime",
@@ -196,6 +208,7 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
                                               "tmpcopyup",
                                               "unbindable",
                                               NULL};
+  // clang-format on
   (void)g;
   if (argc > 1)
     return cli_usage("features: takes no arguments");

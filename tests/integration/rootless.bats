@@ -105,3 +105,14 @@ ub() { as_user "$RUN_DIR/berth" --root "$TEST_TMP/root" "${ROOTLESS_DRIVER_ARGS[
   [ "$status" -eq 1 ] && [[ "$output" == *"user namespace: newuidmap"* ]]
   [ -z "$(ub list -q)" ]
 }
+
+@test "an id-mapped mount is refused rootless, in one line naming the mount" {
+  # MOUNT_ATTR_IDMAP needs CAP_SYS_ADMIN over the source's filesystem: root on the host.
+  mkdir "$BUNDLE/vol" && chown "$USER_NAME:" "$BUNDLE/vol"
+  config '.mounts += [{"destination": "/vol", "type": "bind", "source": "vol", "options": ["bind", "idmap"]}]'
+  n=$(jq '.mounts | length - 1' "$BUNDLE/config.json")
+  run ub run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ] && [ "${#lines[@]}" -eq 1 ] || { echo "$output"; return 1; }
+  [[ "$output" == *"mounts[$n] (/vol): id-mapped mounts need root on the host"* ]]
+  [ -z "$(ub list -q)" ]
+}

@@ -124,15 +124,24 @@ static void test_options_none(void **state) {
   assert_null(o.data);
 }
 
-static void test_idmap_is_not_supported(void **state) {
+/* idmap and ridmap are the runtime's (mount_idmap.h), never mount(2) data. */
+static void test_idmap_options_mark_the_mount(void **state) {
   (void)state;
-  static const char *const cases[] = {"[\"rbind\",\"idmap\"]", "[\"ridmap\"]"};
-  for (size_t i = 0; i < 2; i++) {
-    _cleanup_json_ json_object *options = json_tokener_parse(cases[i]);
+  static const struct {
+    const char *json;
+    bool recursive;
+    unsigned long flags;
+  } cases[] = {{"[\"rbind\",\"idmap\"]", false, MS_BIND | MS_REC},
+               {"[\"bind\",\"ridmap\"]", true, MS_BIND},
+               {"[\"ridmap\",\"idmap\"]", false, 0}};
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    _cleanup_json_ json_object *options = json_tokener_parse(cases[i].json);
     _cleanup_error_ struct berth_error err = {0};
     struct berth_mount_options o;
-    assert_int_equal(berth_mount_options_parse(options, &o, &err), -EOPNOTSUPP);
-    assert_non_null(strstr(err.msg, "id-mapped mounts are not supported"));
+    assert_int_equal(berth_mount_options_parse(options, &o, &err), 0);
+    assert_true(o.idmap);
+    assert_int_equal(o.idmap_recursive, cases[i].recursive);
+    assert_int_equal(o.flags, cases[i].flags);
     assert_null(o.data);
   }
 }
@@ -444,7 +453,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_options_table),
       cmocka_unit_test(test_options_none),
-      cmocka_unit_test(test_idmap_is_not_supported),
+      cmocka_unit_test(test_idmap_options_mark_the_mount),
       cmocka_unit_test(test_propagation_names),
       cmocka_unit_test(test_flags_string),
       cmocka_unit_test_setup_teardown(test_rootfs_sequence_in_child, bundle_setup, bundle_teardown),
