@@ -271,8 +271,8 @@ struct berth_device_ops {
    * and the container is not created. Return fn's negative value if it gives one. */
   int32_t (*resolve)(const char *class_name, berth_device_fn fn, void *data,
                      struct berth_error *err);
-  /* Optional: the classes the plugin knows, NULL-terminated and static (for `berth features`
-   * and error messages). */
+  /* Optional: the classes the plugin knows, NULL-terminated and static; `berth features`
+   * lists them. */
   const char *const *classes;
 };
 

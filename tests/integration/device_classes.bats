@@ -71,6 +71,13 @@ refused() {
   [ "$status" -eq 0 ] && [ "$output" = $'660\nopened' ] || { echo "$output"; return 1; }
 }
 
+@test "berth features lists the device plugin with its kind and classes" {
+  run berth features
+  [ "$status" -eq 0 ]
+  jq -e '.["org.berth"].plugins[] | select(.name == "device-test")
+         | .loadable and .kind == "device" and .classes == ["kmsg"]' <<<"$output"
+}
+
 @test "a class the plugin does not know is refused naming class, plugin and reason" {
   devices test/gpu
   refused 'annotation berth.devices "test/gpu"' 'plugin device-test.so 0.1-test' \

@@ -34,9 +34,12 @@ static int32_t test_resolve(const char *class_name, berth_device_fn fn, void *da
   return host->error(err, ENOENT, "unknown class \"%s\"", class_name);
 }
 
+static const char *const class_names[] = {"kmsg", NULL}; /* the one that works */
+
 static const struct berth_device_ops ops = {
     .struct_size = sizeof(struct berth_device_ops),
     .resolve = test_resolve,
+    .classes = class_names,
 };
 
 static const struct berth_plugin plugin = {
