@@ -15,6 +15,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "console.h"
+#include "device_classes.h"
 #include "hooks.h"
 #include "id.h"
 #include "json_util.h"
@@ -40,6 +41,8 @@ struct creation {
   bool spawned; /* hooks may have run */
   /* The LSM labels the init applies (berth_lsm_prepare), or NULL. */
   json_object *exec_attrs;
+  /* The device classes merged into the spec (berth_device_classes_apply), or NULL. */
+  json_object *device_classes;
   char created[64]; /* the creation time every record carries */
 };
 
@@ -108,6 +111,8 @@ static json_object *state_object(struct creation *c, pid_t pid, json_object *cgr
   json_object_object_add(s, "owner_uid", json_object_new_int((int)geteuid()));
   json_object_object_add(s, "rootless", json_object_new_boolean(c->o->rootless));
   json_object_object_add(s, "cgroup", cgroup);
+  if (c->device_classes != NULL)
+    json_object_object_add(s, "device_classes", json_object_get(c->device_classes));
   json_object_object_add(s, "config", json_object_get(c->spec));
   return s;
 }
@@ -189,7 +194,8 @@ static void pass_listen_fds(struct creation *c) {
 static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   int r = berth_validate_id(c->o->id, err);
   if (r < 0 || (r = resolve_bundle(c, err)) < 0 ||
-      (r = berth_lsm_prepare(c->spec, &c->exec_attrs, err)) < 0)
+      (r = berth_lsm_prepare(c->spec, &c->exec_attrs, err)) < 0 ||
+      (r = berth_device_classes_apply(c->spec, &c->device_classes, err)) < 0)
     return r;
   pass_listen_fds(c);
   c->root_fd = berth_root_open(c->o->root, true, err);
@@ -280,6 +286,7 @@ int berth_create(const struct berth_create_options *o, pid_t *pid, struct berth_
   if (c.spec != NULL)
     json_object_put(c.spec);
   json_putp(&c.exec_attrs);
+  json_putp(&c.device_classes);
   closep(&c.dir_fd);
   closep(&c.root_fd);
   return r;

@@ -19,6 +19,7 @@
 #define MIN_PLUGIN_SIZE (offsetof(struct berth_plugin, cgroup) + sizeof(void *))
 #define MIN_CGROUP_OPS_SIZE (offsetof(struct berth_cgroup_ops, cgroup_fd) + sizeof(void *))
 #define MIN_LSM_OPS_SIZE (offsetof(struct berth_lsm_ops, exec_attr) + sizeof(void *))
+#define MIN_DEVICE_OPS_SIZE (offsetof(struct berth_device_ops, resolve) + sizeof(void *))
 /* Whether a struct of `size` bytes, as its plugin declared it, holds `member`. */
 #define COVERS(size, type, member) ((size) >= offsetof(type, member) + sizeof(((type *)0)->member))
 #define KNOWN_HOST_FEATURES BERTH_HOST_FEATURES_1_0
@@ -34,6 +35,7 @@ static struct {
   struct berth_plugin plugin;
   struct berth_cgroup_ops cgroup;
   struct berth_lsm_ops lsm;
+  struct berth_device_ops device;
 } loaded[MAX_LOADED];
 
 const char *berth_plugin_kind_name(uint32_t kind) {
@@ -44,6 +46,8 @@ const char *berth_plugin_kind_name(uint32_t kind) {
     return "rdt";
   case BERTH_PLUGIN_KIND_LSM:
     return "lsm";
+  case BERTH_PLUGIN_KIND_DEVICE:
+    return "device";
   default:
     return "unknown";
   }
@@ -138,15 +142,35 @@ static const char *missing_lsm_op(const struct berth_lsm_ops *ops) {
   return NULL;
 }
 
-/* Each kind has its own ops table and no other's. The lsm member exists since 1.2 only. */
+/* A device plugin (kind since 1.5) has its ops table, at least as long as 1.5's. */
+static int check_device_ops(const struct berth_device_ops *device, const char *path,
+                            struct berth_error *err) {
+  if (device == NULL)
+    return berth_error(err, 0, "plugin %s: kind device without device ops", path);
+  if (device->struct_size < MIN_DEVICE_OPS_SIZE)
+    return berth_error(err, 0, "plugin %s: device ops too short (%u bytes, ABI 1.5 needs %zu)",
+                       path, device->struct_size, MIN_DEVICE_OPS_SIZE);
+  if (device->resolve == NULL)
+    return berth_error(err, 0, "plugin %s: device op resolve is NULL but mandatory", path);
+  return 0;
+}
+
+/* Each kind has its own ops table and no other's. The lsm member exists since 1.2 only, the
+ * device member since 1.5. */
 static int check_ops(const struct berth_plugin *p, const char *path, struct berth_error *err) {
   const char *kind = berth_plugin_kind_name(p->kind);
   const struct berth_lsm_ops *lsm =
       COVERS(p->struct_size, struct berth_plugin, lsm) ? p->lsm : NULL;
+  const struct berth_device_ops *device =
+      COVERS(p->struct_size, struct berth_plugin, device) ? p->device : NULL;
   if (p->kind != BERTH_PLUGIN_KIND_CGROUP && p->cgroup != NULL)
     return berth_error(err, 0, "plugin %s: kind %s with cgroup ops", path, kind);
   if (p->kind != BERTH_PLUGIN_KIND_LSM && lsm != NULL)
     return berth_error(err, 0, "plugin %s: kind %s with lsm ops", path, kind);
+  if (p->kind != BERTH_PLUGIN_KIND_DEVICE && device != NULL)
+    return berth_error(err, 0, "plugin %s: kind %s with device ops", path, kind);
+  if (p->kind == BERTH_PLUGIN_KIND_DEVICE)
+    return check_device_ops(device, path, err);
   const char *missing = NULL;
   if (p->kind == BERTH_PLUGIN_KIND_CGROUP) {
     if (p->cgroup == NULL)
@@ -191,7 +215,7 @@ static int check_plugin(const struct berth_plugin *p, const char *name, uint32_t
   if (p->version == NULL)
     return berth_error(err, 0, "plugin %s: version is NULL", path);
   if (p->kind != BERTH_PLUGIN_KIND_CGROUP && p->kind != BERTH_PLUGIN_KIND_RDT &&
-      p->kind != BERTH_PLUGIN_KIND_LSM)
+      p->kind != BERTH_PLUGIN_KIND_LSM && p->kind != BERTH_PLUGIN_KIND_DEVICE)
     return berth_error(err, 0, "plugin %s: unknown kind %u", path, p->kind);
   if (kind != BERTH_PLUGIN_KIND_ANY && p->kind != kind)
     return berth_error(err, 0, "plugin %s: is a %s plugin, a %s plugin was expected", path,
@@ -216,6 +240,13 @@ static const struct berth_plugin *keep(size_t slot, const char *name,
     size_t n = p->lsm->struct_size;
     memcpy(&loaded[slot].lsm, p->lsm, n < sizeof(loaded[slot].lsm) ? n : sizeof(loaded[slot].lsm));
     copy->lsm = &loaded[slot].lsm;
+  }
+  copy->device = NULL;
+  if (COVERS(p->struct_size, struct berth_plugin, device) && p->device != NULL) {
+    size_t n = p->device->struct_size;
+    memcpy(&loaded[slot].device, p->device,
+           n < sizeof(loaded[slot].device) ? n : sizeof(loaded[slot].device));
+    copy->device = &loaded[slot].device;
   }
   loaded[slot].loaded = copy;
   return copy;

@@ -27,13 +27,13 @@ char *berth_host_log_release(bool refused);
  * or the compiled-in plugin directory. A plugin loaded once is returned again. Its entry point
  * runs in a probe child first (plugin_probe.h), so one that crashes or hangs fails here. Refused,
  * in one line naming the file: a descriptor or ops table shorter than ABI 1.0's (1.2's for LSM
- * ops), a NULL name or version, a name other than the file's basename, an unknown kind, a kind
- * without its ops or with another kind's, a NULL op that include/berth/plugin.h calls
- * mandatory. *out is a host-sized copy in which members past the plugin's struct_size read as
- * NULL or 0. */
+ * ops, 1.5's for device ops), a NULL name or version, a name other than the file's basename, an
+ * unknown kind, a kind without its ops or with another kind's, a NULL op that
+ * include/berth/plugin.h calls mandatory. *out is a host-sized copy in which members past the
+ * plugin's struct_size read as NULL or 0. */
 int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin **out,
                       struct berth_error *err);
-/* "cgroup", "rdt", "lsm" or "unknown". */
+/* "cgroup", "rdt", "lsm", "device" or "unknown". */
 const char *berth_plugin_kind_name(uint32_t kind);
 /* The directories searched, colon-separated (for messages and `features`). */
 const char *berth_plugin_search_path(void);

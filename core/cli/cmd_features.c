@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,19 @@ static json_object *linux_features(void) {
   return l;
 }
 
+/* A device plugin's classes (berth_device_ops.classes, optional): [] without them. */
+static json_object *device_classes(const struct berth_device_ops *ops) {
+  json_object *out = json_object_new_array();
+  const char *const *c =
+      ops->struct_size >= offsetof(struct berth_device_ops, classes) + sizeof(ops->classes)
+          ? ops->classes
+          : NULL;
+  /* Bounded: a list a plugin forgot to end with NULL is cut, not overrun for ever. */
+  for (size_t i = 0; c != NULL && i < 256 && c[i] != NULL; i++)
+    json_object_array_add(out, json_object_new_string(c[i]));
+  return out;
+}
+
 /* Runs in the probe's child: what the plugin is, as JSON text. */
 static int describe(void *data, char **answer, struct berth_error *err) {
   const char *name = data;
@@ -92,6 +106,8 @@ static int describe(void *data, char **answer, struct berth_error *err) {
   json_object_object_add(o, "abi", json_object_new_string(abi));
   if (p->kind == BERTH_PLUGIN_KIND_LSM)
     json_object_object_add(o, "enabled", json_object_new_boolean(berth_lsm_plugin_enabled(p)));
+  if (p->kind == BERTH_PLUGIN_KIND_DEVICE)
+    json_object_object_add(o, "classes", device_classes(p->device));
   *answer = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
   return *answer != NULL ? 0 : berth_error(err, ENOMEM, "plugin %s.so", name);
 }

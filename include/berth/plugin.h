@@ -77,8 +77,10 @@ extern "C" {
  * 1.2: berth_plugin.lsm (struct berth_lsm_ops);
  * 1.3: berth_cgroup_ops.kill_all;
  * 1.4: berth_cgroup_ops.auto_rank, BERTH_CGROUP_CAP_AUTO and _SYSTEMD_PATH,
- *      berth_lsm_ops.fields. */
-#define BERTH_ABI_MINOR 4u
+ *      berth_lsm_ops.fields;
+ * 1.5: berth_plugin.rdt (struct berth_rdt_ops), berth_plugin.device (struct berth_device_ops,
+ *      BERTH_PLUGIN_KIND_DEVICE). */
+#define BERTH_ABI_MINOR 5u
 
 /* The one symbol a plugin exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
@@ -87,6 +89,8 @@ extern "C" {
 #define BERTH_PLUGIN_KIND_CGROUP 1u
 #define BERTH_PLUGIN_KIND_RDT 2u
 #define BERTH_PLUGIN_KIND_LSM 3u
+/* Since 1.5: a vendor's device classes (struct berth_device_ops). */
+#define BERTH_PLUGIN_KIND_DEVICE 4u
 
 /* Host feature bits a plugin may require (struct berth_plugin.requires). A host
  * refuses a plugin that requires a bit it does not know. ABI 1.0 defines none. */
@@ -239,6 +243,39 @@ struct berth_lsm_ops {
   const char *const *fields;
 };
 
+/* Since 1.5: the ops of a BERTH_PLUGIN_KIND_RDT plugin, defined with it. */
+struct berth_rdt_ops;
+
+/* Since 1.5: called by berth_device_ops.resolve for each host device of the class; host_path is
+ * the plugin's, valid during the call only. Non-zero stops the walk (a negative value is then
+ * what resolve should return). */
+typedef int32_t (*berth_device_fn)(const char *host_path, void *data);
+
+/* Since 1.5: the ops of a BERTH_PLUGIN_KIND_DEVICE plugin, a vendor's classes of host devices
+ * (CDI's idea: a container asks for "acme/tun", not for major 10 minor 200). The annotation
+ * "berth.devices" = "VENDOR/CLASS[,VENDOR/CLASS...]" selects the plugin device-VENDOR.so and
+ * asks it for CLASS; the core then stat()s every path it names (a character or block device
+ * below /dev/, else the container is refused), creates the node at the same path in the
+ * container (linux.devices) and allows it, "rwm", through the cgroup driver in use
+ * (linux.resources.devices). The plugin never touches the container: it only says which
+ * devices a class is. resolve runs in create and run, in the runtime process, before anything
+ * of the container is made; no later command calls the plugin, so it keeps no state.
+ * All members since 1.5. */
+struct berth_device_ops {
+  uint32_t struct_size; /* sizeof(struct berth_device_ops) as the plugin knows it */
+  uint32_t reserved0;   /* 0; keeps the pointers aligned */
+  /* Mandatory. Call fn once for each host device of class_name (the CLASS of "VENDOR/CLASS":
+   * the host's, valid during the call), with its absolute path ("/dev/net/tun"); a class may
+   * be several devices ("/dev/loop-control", "/dev/loop0", ...). A class the plugin does not
+   * know, or whose devices this host lacks, fails with host->error (-ENOENT, "unknown class gpu")
+   * and the container is not created. Return fn's negative value if it gives one. */
+  int32_t (*resolve)(const char *class_name, berth_device_fn fn, void *data,
+                     struct berth_error *err);
+  /* Optional: the classes the plugin knows, NULL-terminated and static; `berth features`
+   * lists them. */
+  const char *const *classes;
+};
+
 /* What the entry point returns: static const, read by the host until the process exits. */
 struct berth_plugin {
   /* Frozen members: never moved, in every ABI 1.x; all since 1.0 up to cgroup (reserved0: 0,
@@ -258,6 +295,12 @@ struct berth_plugin {
   /* Since 1.2: BERTH_PLUGIN_KIND_LSM's ops. A host reads it only when struct_size covers it;
    * an LSM plugin of ABI 1.0 or 1.1 has none and cannot be asked to apply a label. */
   const struct berth_lsm_ops *lsm;
+  /* Since 1.5: BERTH_PLUGIN_KIND_RDT's ops (linux.intelRdt and other vendors' cache and
+   * memory-bandwidth partitioning). */
+  const struct berth_rdt_ops *rdt;
+  /* Since 1.5: BERTH_PLUGIN_KIND_DEVICE's ops. A host reads it only when struct_size covers
+   * it. */
+  const struct berth_device_ops *device;
 };
 
 /* Capability bits for BERTH_PLUGIN_KIND_CGROUP. */

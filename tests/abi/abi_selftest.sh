@@ -41,13 +41,13 @@ case_() {
 # The header as it is: nothing to report.
 case_ unchanged pass pass ''
 # A new minor appends members: abidiff accepts it; layout.c wants the new members listed.
-case_ append_cgroup_op pass fail '/int32_t (\*kill_all)(/a\
+case_ append_cgroup_op pass fail '/uint32_t reserved1;/a\
   int32_t (*future_op)(struct berth_cgroup *cg, struct berth_error *err);'
-case_ append_plugin_member pass fail '/const struct berth_lsm_ops \*lsm;/a\
+case_ append_plugin_member pass fail '/const struct berth_device_ops \*device;/a\
   const void *future_ops;'
 # A member moved to the end: every plugin reads capabilities at the old offset.
 case_ move_member fail fail '/uint64_t capabilities;/d
-/const struct berth_lsm_ops \*lsm;/a\
+/const struct berth_device_ops \*device;/a\
   uint64_t capabilities;'
 # A member inserted before the end.
 case_ insert_member fail fail '/uint32_t flags;  /i\
@@ -60,7 +60,7 @@ case_ retype_op_parameter fail pass \
 # The same next to an append, which libabigail 2.2 suppression alone would let through.
 case_ retype_and_append fail fail \
   's/int32_t (\*enter)(struct berth_cgroup \*cg, int32_t pid/int32_t (*enter)(struct berth_cgroup *cg, int64_t pid/
-/int32_t (\*kill_all)(/a\
+/uint32_t reserved1;/a\
   int32_t (*future_op)(struct berth_cgroup *cg, struct berth_error *err);'
 # The last member removed.
 case_ remove_member fail fail '/int32_t (\*kill_all)(/d'

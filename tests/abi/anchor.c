@@ -10,16 +10,19 @@
 
 #include <berth/plugin.h>
 
-/* Reaches struct berth_error and struct berth_cgroup through the ops and host API. */
+/* Reaches struct berth_error and struct berth_cgroup through the ops and host API. The
+ * parameters of a new minor go last (1.5: device, device_fn). */
 __attribute__((visibility("default"))) size_t
 berth_abi_anchor(const struct berth_plugin *plugin, const struct berth_host_api *host,
                  const struct berth_cgroup_request *request, const struct berth_cgroup_ops *cgroup,
-                 const struct berth_lsm_ops *lsm, berth_plugin_entry_fn entry, berth_pid_fn pid_fn);
+                 const struct berth_lsm_ops *lsm, berth_plugin_entry_fn entry, berth_pid_fn pid_fn,
+                 const struct berth_device_ops *device, berth_device_fn device_fn);
 
 size_t berth_abi_anchor(const struct berth_plugin *plugin, const struct berth_host_api *host,
                         const struct berth_cgroup_request *request,
                         const struct berth_cgroup_ops *cgroup, const struct berth_lsm_ops *lsm,
-                        berth_plugin_entry_fn entry, berth_pid_fn pid_fn) {
+                        berth_plugin_entry_fn entry, berth_pid_fn pid_fn,
+                        const struct berth_device_ops *device, berth_device_fn device_fn) {
   return sizeof(*plugin) + sizeof(*host) + sizeof(*request) + sizeof(*cgroup) + sizeof(*lsm) +
-         (entry != NULL) + (pid_fn != NULL);
+         (entry != NULL) + (pid_fn != NULL) + sizeof(*device) + (device_fn != NULL);
 }

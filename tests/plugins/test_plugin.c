@@ -6,7 +6,7 @@
  * different major, a short struct ... Built like a shipped plugin (hidden visibility,
  * plugins/plugin.map, -z defs) unless the case is about breaking exactly that.
  * TEST_PLUGIN_NULL_OP (TEST_PLUGIN_NULL_LSM_OP) names a mandatory op the case leaves NULL;
- * TEST_PLUGIN_LSM makes it an LSM plugin.
+ * TEST_PLUGIN_LSM makes it an LSM plugin, TEST_PLUGIN_DEVICE a device plugin.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -120,6 +120,22 @@ static const struct berth_lsm_ops lsm_ops = {
 #endif
 };
 
+static int32_t op_resolve(const char *class_name, berth_device_fn fn, void *data,
+                          struct berth_error *err) {
+  return unsupported("resolve", err);
+}
+
+static const struct berth_device_ops device_ops = {
+#ifdef TEST_PLUGIN_DEVICE_SHORT_OPS
+    .struct_size = offsetof(struct berth_device_ops, resolve),
+#else
+    .struct_size = sizeof(struct berth_device_ops),
+#endif
+#ifndef TEST_PLUGIN_DEVICE_NULLOP_RESOLVE
+    .resolve = op_resolve,
+#endif
+};
+
 /* A plugin from a future ABI 1.7: members appended after the 1.0 ones, which a 1.0 host
  * must ignore. */
 struct future_plugin {
@@ -160,6 +176,8 @@ static const struct future_plugin plugin = {
 #endif
 #if defined(TEST_PLUGIN_WRONG_KIND) || defined(TEST_PLUGIN_LSM)
             .kind = BERTH_PLUGIN_KIND_LSM,
+#elif defined(TEST_PLUGIN_DEVICE)
+            .kind = BERTH_PLUGIN_KIND_DEVICE,
 #elif defined(TEST_PLUGIN_UNKNOWN_KIND)
             .kind = 9,
 #else
@@ -182,7 +200,7 @@ static const struct future_plugin plugin = {
             .requires = BERTH_HOST_FEATURES_1_0,
 #endif
 #if (defined(TEST_PLUGIN_LSM) && !defined(TEST_PLUGIN_LSM_WITH_CGROUP_OPS)) ||                     \
-    defined(TEST_PLUGIN_NO_OPS)
+    defined(TEST_PLUGIN_NO_OPS) || defined(TEST_PLUGIN_DEVICE)
             .cgroup = NULL,
 #else
             .cgroup = &ops,
@@ -190,6 +208,10 @@ static const struct future_plugin plugin = {
 #if (defined(TEST_PLUGIN_LSM) && !defined(TEST_PLUGIN_LSM_WITHOUT_OPS)) ||                         \
     defined(TEST_PLUGIN_CGROUP_WITH_LSM_OPS) || defined(TEST_PLUGIN_ABI_1_0)
             .lsm = &lsm_ops,
+#endif
+#if (defined(TEST_PLUGIN_DEVICE) && !defined(TEST_PLUGIN_DEVICE_WITHOUT_OPS)) ||                   \
+    defined(TEST_PLUGIN_CGROUP_WITH_DEVICE_OPS) || defined(TEST_PLUGIN_ABI_1_0)
+            .device = &device_ops,
 #endif
         },
     .since_1_7 = {1, 2, 3, 4},
@@ -212,6 +234,8 @@ static const struct berth_plugin *entry(const struct berth_host_api *h) {
   host = h;
   (void)ops; /* each case uses one table or the other */
   (void)lsm_ops;
+  (void)device_ops;
+  (void)op_resolve;
 #ifdef TEST_PLUGIN_CRASH_ENTRY
   /* A real fault (not raise()): what a plugin's bug does. */
   /* Not NULL: UBSan (the asan variant) would catch a NULL store and exit instead. */

@@ -614,8 +614,57 @@ static void test_loader_refuses_null_mandatory_lsm_op(void **state) {
                          "lsm op exec_attr is NULL but mandatory");
 }
 
-/* An ABI 1.0 plugin's tables end before enter_sub, kill_all (ops) and lsm (descriptor); the
- * fixture has all three set past its struct_size. What the core gets reads them as NULL. */
+static void test_loader_loads_device_plugin(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "device_good");
+  const struct berth_plugin *p = load_or_fail("device_good", BERTH_PLUGIN_KIND_DEVICE);
+  assert_null(p->cgroup);
+  assert_null(p->lsm);
+  assert_non_null(p->device);
+  assert_non_null(p->device->resolve);
+  assert_null(p->device->classes); /* optional */
+  assert_string_equal(berth_plugin_kind_name(p->kind), "device");
+}
+
+static void test_loader_refuses_device_plugin_without_device_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "device_without_ops");
+  assert_refused_exactly(fx, "device_without_ops", BERTH_PLUGIN_KIND_DEVICE,
+                         "kind device without device ops");
+}
+
+static void test_loader_refuses_short_device_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "device_short_ops");
+  char cause[128];
+  snprintf(cause, sizeof(cause), "device ops too short (%zu bytes, ABI 1.5 needs %zu)",
+           offsetof(struct berth_device_ops, resolve),
+           offsetof(struct berth_device_ops, resolve) + sizeof(void *));
+  assert_refused_exactly(fx, "device_short_ops", BERTH_PLUGIN_KIND_DEVICE, cause);
+}
+
+static void test_loader_refuses_null_mandatory_device_op(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "device_nullop_resolve");
+  assert_refused_exactly(fx, "device_nullop_resolve", BERTH_PLUGIN_KIND_DEVICE,
+                         "device op resolve is NULL but mandatory");
+}
+
+static void test_loader_refuses_cgroup_plugin_with_device_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "cgroup_with_device_ops");
+  assert_refused_exactly(fx, "cgroup_with_device_ops", BERTH_PLUGIN_KIND_CGROUP,
+                         "kind cgroup with device ops");
+}
+
+/* An ABI 1.0 plugin's tables end before enter_sub, kill_all (ops), lsm and device
+ * (descriptor); the fixture has all four set past its struct_size. What the core gets reads
+ * them as NULL. */
 static void test_loader_never_hands_out_members_past_struct_size(void **state) {
   struct fixture *fx = *state;
   require_root();
@@ -624,6 +673,7 @@ static void test_loader_never_hands_out_members_past_struct_size(void **state) {
   assert_int_equal(p->abi_minor, 0);
   assert_int_equal(p->struct_size, offsetof(struct berth_plugin, lsm));
   assert_null(p->lsm);
+  assert_null(p->device);
   assert_int_equal(p->cgroup->struct_size, offsetof(struct berth_cgroup_ops, enter_sub));
   assert_non_null(p->cgroup->create);
   assert_null(p->cgroup->enter_sub);
@@ -751,6 +801,11 @@ int main(void) {
       LOADER_TEST(test_loader_refuses_lsm_plugin_with_cgroup_ops),
       LOADER_TEST(test_loader_refuses_short_lsm_ops),
       LOADER_TEST(test_loader_refuses_null_mandatory_lsm_op),
+      LOADER_TEST(test_loader_loads_device_plugin),
+      LOADER_TEST(test_loader_refuses_device_plugin_without_device_ops),
+      LOADER_TEST(test_loader_refuses_short_device_ops),
+      LOADER_TEST(test_loader_refuses_null_mandatory_device_op),
+      LOADER_TEST(test_loader_refuses_cgroup_plugin_with_device_ops),
       LOADER_TEST(test_loader_never_hands_out_members_past_struct_size),
       LOADER_TEST(test_loader_survives_entry_point_that_crashes),
       LOADER_TEST(test_loader_kills_entry_point_that_hangs),

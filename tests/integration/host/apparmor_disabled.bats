@@ -55,5 +55,5 @@ setup_file() {
   features=$(berth features 2>/dev/null)
   jq -e '.linux.apparmor.enabled == false' <<<"$features"
   jq -e '.["org.berth"].plugins[] | select(.name == "apparmor")
-         | .loadable and .kind == "lsm" and .abi == "1.4"' <<<"$features"
+         | .loadable and .kind == "lsm" and .abi == "1.5"' <<<"$features"
 }
