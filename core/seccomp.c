@@ -526,6 +526,48 @@ int berth_seccomp_load(json_object *seccomp, int *notify_fd, struct berth_error 
   return 0;
 }
 
+static int compare_names(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names of table[0..n) that keep accepts (all for NULL), sorted, as runc lists them. */
+static json_object *name_list(const struct named *table, size_t n,
+                              bool (*keep)(const struct named *)) {
+  json_object *list = json_object_new_array();
+  _cleanup_free_ const char **names = calloc(n + 1, sizeof(*names));
+  size_t k = 0;
+  for (size_t i = 0; names != NULL && i < n; i++)
+    if (keep == NULL || keep(&table[i]))
+      names[k++] = table[i].name;
+  if (k > 0)
+    qsort(names, k, sizeof(*names), compare_names);
+  for (size_t i = 0; i < k; i++)
+    json_object_array_add(list, json_object_new_string(names[i]));
+  return list;
+}
+
+/* libseccomp takes the flag and the kernel the flags it stands for: seccomp(2) checks them
+ * before it reads the program, so EFAULT for none means yes (as compile checks them). */
+static bool flag_supported(const struct named *flag) {
+  _cleanup_seccomp_ scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (ctx == NULL || set_flag(ctx, flag->value) < 0)
+    return false;
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags_of(ctx, false), NULL) < 0 &&
+         errno == EFAULT;
+}
+
+json_object *berth_seccomp_features(void) {
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "enabled", json_object_new_boolean(1));
+  json_object_object_add(o, "actions", name_list(actions, COUNT(actions), NULL));
+  json_object_object_add(o, "operators", name_list(operators, COUNT(operators), NULL));
+  json_object_object_add(o, "archs", name_list(arches, COUNT(arches), NULL));
+  json_object_object_add(o, "knownFlags", name_list(filter_flags, COUNT(filter_flags), NULL));
+  json_object_object_add(o, "supportedFlags",
+                         name_list(filter_flags, COUNT(filter_flags), flag_supported));
+  return o;
+}
+
 int berth_seccomp_send_listener_fd(int fd, int sync_fd, struct berth_error *err) {
   /* runc's syncParentSeccomp: the filter is live, so the fewest system calls until the
    * parent has copied the fd (write here; read may be notified: the agent has it then). */

@@ -92,3 +92,25 @@ old_profile() {
   [ "$status" -eq 0 ]
   [ "$output" = "$(printf '%s\n' '435 ENOSYS' '434 EPERM' '424 EACCES')" ]
 }
+
+@test "with the filter flags and SCMP_ACT_NOTIFY (loaded before ready): the listener answers, newer calls get ENOSYS" {
+  old_profile SCMP_ACT_ERRNO
+  config --arg l "$TEST_TMP/agent.sock" '.linux.seccomp.listenerPath = $l
+    | .linux.seccomp.flags = ["SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"]
+    | .linux.seccomp.syscalls[0].names -= ["mkdir", "mkdirat"]
+    | .linux.seccomp.syscalls += [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]'
+  args sh -c 'mkdir /tmp/x; syscall_probe 435 434 thread'
+  python3 "$BERTH_SOURCE_DIR/tests/integration/seccomp_agent.py" "$TEST_TMP/agent.sock" "$TEST_TMP/agent" 122 &
+  agent=$!
+  HOST_PIDS+=("$agent")
+  for _ in $(seq 50); do [ -e "$TEST_TMP/agent.sock.ready" ] && break; sleep 0.1; done
+  run berth run -b "$BUNDLE" "$ID"
+  wait "$agent"
+  echo "exit $status: $output"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"can't create directory '/tmp/x': Disk quota exceeded" ]]
+  [ "${lines[1]}" = "435 ENOSYS" ]
+  [ "${lines[2]}" = "434 EPERM" ]
+  [ "${lines[3]}" = "thread ok" ]
+  [ "$(head -n1 "$TEST_TMP/agent")" = "fd=anon_inode:seccomp notify" ]
+}

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* syscall_probe, static, run inside containers (seccomp_enosys.bats):
- *   syscall_probe NR...       each raw system call NR with zero arguments: "NR ok" or
- *                             "NR ENAME" (ENOSYS, EPERM, EACCES ...)
- *   syscall_probe thread      pthread_create as libc does it (clone3, then clone when clone3
- *                             answers ENOSYS): "thread ok" or "thread: REASON"
+ *   syscall_probe NR|thread...  in order, each raw system call NR with zero arguments:
+ *                             "NR ok" or "NR ENAME" (ENOSYS, EPERM, EACCES ...); for
+ *                             "thread", pthread_create as libc does it (clone3, then clone
+ *                             when clone3 answers ENOSYS): "thread ok" or "thread: REASON"
+ *                             (and exit 1)
  *   syscall_probe names-below N   (on the host) the names libseccomp knows on this
  *                             architecture with a number below N, one a line */
 #include <errno.h>
@@ -47,22 +48,23 @@ int main(int argc, char **argv) {
     }
     return 0;
   }
-  if (argc == 2 && strcmp(argv[1], "thread") == 0) {
-    pthread_t t;
-    int r = pthread_create(&t, NULL, thread_main, NULL);
-    if (r != 0) {
-      printf("thread: %s\n", errno_name(r));
-      return 1;
-    }
-    pthread_join(t, NULL);
-    printf("thread ok\n");
-    return 0;
-  }
   if (argc < 2) {
-    fprintf(stderr, "usage: syscall_probe NR... | thread | names-below N\n");
+    fprintf(stderr, "usage: syscall_probe NR|thread... | names-below N\n");
     return 2;
   }
+  int status = 0;
   for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "thread") == 0) {
+      pthread_t t;
+      int r = pthread_create(&t, NULL, thread_main, NULL);
+      if (r == 0 && pthread_join(t, NULL) == 0) {
+        printf("thread ok\n");
+      } else {
+        printf("thread: %s\n", errno_name(r));
+        status = 1;
+      }
+      continue;
+    }
     long nr = strtol(argv[i], NULL, 10);
     long r = syscall(nr, 0, 0, 0, 0, 0, 0);
     if (r < 0)
@@ -70,5 +72,5 @@ int main(int argc, char **argv) {
     else
       printf("%ld ok\n", nr);
   }
-  return 0;
+  return status;
 }

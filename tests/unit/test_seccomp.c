@@ -468,6 +468,48 @@ static void test_seccomp_compile_loads_nothing_and_keeps_the_flags(void **state)
   assert_int_equal(seccomp_mode(), 0);
 }
 
+/* `berth features` lists what a profile may use: each is accepted, each supported flag
+ * compiles on this host, and nothing unknown is listed. */
+static void test_seccomp_features_list_what_profiles_may_use(void **state) {
+  (void)state;
+  json_object *f = berth_seccomp_features();
+  assert_true(json_get_bool(f, "enabled", false));
+  /* Each list's entries, one at a time, between the two halves of a profile. */
+  static const char *const forms[][3] = {
+      {"actions",
+       "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"listenerPath\": \"/x\","
+       " \"syscalls\": [{\"names\": [\"getcwd\"], \"action\": \"",
+       "\"}]}"},
+      {"operators",
+       "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"syscalls\": [{\"names\": [\"kill\"],"
+       " \"action\": \"SCMP_ACT_ERRNO\", \"args\": [{\"index\": 0, \"value\": 1, \"op\": \"",
+       "\"}]}]}"},
+      {"archs", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": [\"", "\"]}"},
+      {"knownFlags", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": [\"", "\"]}"},
+      {"supportedFlags", "{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"flags\": [\"", "\"]}"},
+  };
+  for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+    json_object *list = json_get(f, forms[i][0]);
+    assert_true(json_object_array_length(list) > 0);
+    for (size_t k = 0; k < json_object_array_length(list); k++) {
+      char profile[512];
+      snprintf(profile, sizeof(profile), "%s%s%s", forms[i][1],
+               json_object_get_string(json_object_array_get_idx(list, k)), forms[i][2]);
+      assert_valid(profile);
+      if (strcmp(forms[i][0], "supportedFlags") != 0)
+        continue;
+      json_object *o = parse(profile);
+      struct berth_error err = {0};
+      struct berth_seccomp_program program;
+      if (berth_seccomp_compile(o, &program, &err) < 0)
+        fail_msg("supported flag refused: %s", err.msg);
+      berth_seccomp_program_free(&program);
+      json_object_put(o);
+    }
+  }
+  json_object_put(f);
+}
+
 /* --- the listener --- */
 
 /* Send pipe_fds[1] to the listener at server; return the JSON received with it, after
@@ -580,6 +622,7 @@ int main(void) {
       cmocka_unit_test(test_seccomp_load_kill_is_sigsys),
       cmocka_unit_test(test_seccomp_load_notify_returns_the_listener_fd),
       cmocka_unit_test(test_seccomp_compile_loads_nothing_and_keeps_the_flags),
+      cmocka_unit_test(test_seccomp_features_list_what_profiles_may_use),
       cmocka_unit_test(test_seccomp_listener_gets_fd_and_state),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
