@@ -43,6 +43,11 @@ int berth_seccomp_install(const struct berth_seccomp_program *program);
  * fd (the caller closes it; with notify_fd NULL it is closed here), else -1. */
 int berth_seccomp_load(json_object *seccomp, int *notify_fd, struct berth_error *err);
 
+/* linux.seccomp of the OCI features document: what validate accepts (actions, operators,
+ * archs, knownFlags, sorted) and the flags this host's libseccomp and kernel take
+ * (supportedFlags). */
+json_object *berth_seccomp_features(void);
+
 /* Init side of SCMP_ACT_NOTIFY: tell the parent the listener fd's number on the sync socket
  * ({"type":"seccomp","fd":N}) and wait for "seccomp-done", so that it copied the fd with
  * pidfd_getfd() before the caller closes it. */

@@ -21,6 +21,7 @@
 
 #include "cleanup.h"
 #include "json_util.h"
+#include "seccomp_enosys.h"
 #include "spawn.h"
 #include "sync.h"
 
@@ -353,8 +354,6 @@ int berth_seccomp_validate(json_object *seccomp, struct berth_error *err) {
   return check_profile(seccomp, &p, err);
 }
 
-/* Unlike runc (libcontainer/seccomp/patchbpf), no stub is prepended that answers -ENOSYS
- * for system calls newer than the profile knows: those get the default action. */
 static int build_filter(struct profile *p, scmp_filter_ctx ctx, struct berth_error *err) {
   /* no_new_privs is process.noNewPrivileges' business, set by init, not the filter's. */
   int r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
@@ -393,6 +392,46 @@ static int export_program(scmp_filter_ctx ctx, struct sock_fprog *prog, struct b
     return berth_error(err, errno ? errno : EIO, FIELD ": read the compiled filter");
   *prog = (struct sock_fprog){.len = (unsigned short)n, .filter = steal_pointer(&insns)};
   return 0;
+}
+
+/* runc's rule (patchbpf's isAllowAction): a default that lets a call through (allow, log,
+ * trace: a tracer handles new calls itself) needs no ENOSYS; neither does ERRNO(ENOSYS). */
+static bool default_denies(uint32_t action) {
+  uint32_t kind = action & SECCOMP_RET_ACTION_FULL;
+  return kind != SCMP_ACT_ALLOW && kind != SCMP_ACT_LOG && kind != SCMP_ACT_TRACE(0) &&
+         action != SCMP_ACT_ERRNO(ENOSYS);
+}
+
+/* System calls newer than the profile get ENOSYS rather than the default (core/
+ * seccomp_enosys.h), for every ABI of the filter: its architectures and every name in
+ * syscalls[], whatever its action (a rule equal to the default was not added, but its
+ * name still says the profile knows the call). */
+static int add_enosys_stub(struct profile *p, scmp_filter_ctx ctx, struct sock_fprog *prog,
+                           struct berth_error *err) {
+  if (!default_denies(p->default_action))
+    return 0;
+  uint32_t in_filter[COUNT(arches)];
+  size_t narches = 0;
+  for (size_t i = 0; i < COUNT(arches); i++)
+    if (seccomp_arch_exist(ctx, arches[i].value) == 0)
+      in_filter[narches++] = arches[i].value;
+  json_object *calls = json_get(p->seccomp, "syscalls");
+  size_t ncalls = calls != NULL ? json_object_array_length(calls) : 0, nnames = 0;
+  for (size_t i = 0; i < ncalls; i++)
+    nnames += json_object_array_length(json_get(json_object_array_get_idx(calls, i), "names"));
+  _cleanup_free_ const char **names = calloc(nnames + 1, sizeof(*names));
+  if (names == NULL)
+    return berth_error(err, ENOMEM, FIELD ": ENOSYS stub");
+  nnames = 0;
+  for (size_t i = 0; i < ncalls; i++) {
+    json_object *list = json_get(json_object_array_get_idx(calls, i), "names");
+    for (size_t k = 0; k < json_object_array_length(list); k++)
+      names[nnames++] = json_object_get_string(json_object_array_get_idx(list, k));
+  }
+  struct berth_enosys_abi abis[BERTH_ENOSYS_MAX_ABIS];
+  size_t n = berth_enosys_abis(in_filter, narches, names, nnames, abis);
+  int r = berth_enosys_prepend(prog, abis, n, err);
+  return r < 0 ? berth_error_prefix(err, FIELD) : 0;
 }
 
 static bool attr_is_set(scmp_filter_ctx ctx, enum scmp_filter_attr attr) {
@@ -436,6 +475,10 @@ int berth_seccomp_compile(json_object *seccomp, struct berth_seccomp_program *ou
                        json_get_str(seccomp, "defaultAction"));
   if ((r = build_filter(&p, ctx, err)) < 0 || (r = export_program(ctx, &out->prog, err)) < 0)
     return r;
+  if ((r = add_enosys_stub(&p, ctx, &out->prog, err)) < 0) {
+    berth_seccomp_program_free(out);
+    return r;
+  }
   out->flags = filter_flags_of(ctx, p.uses_notify);
   out->listener = p.uses_notify;
   /* seccomp(2) checks the flags before it reads the program: EFAULT for none means this
@@ -481,6 +524,48 @@ int berth_seccomp_load(json_object *seccomp, int *notify_fd, struct berth_error 
   else if (program.listener)
     close(fd);
   return 0;
+}
+
+static int compare_names(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The names of table[0..n) that keep accepts (all for NULL), sorted, as runc lists them. */
+static json_object *name_list(const struct named *table, size_t n,
+                              bool (*keep)(const struct named *)) {
+  json_object *list = json_object_new_array();
+  _cleanup_free_ const char **names = calloc(n + 1, sizeof(*names));
+  size_t k = 0;
+  for (size_t i = 0; names != NULL && i < n; i++)
+    if (keep == NULL || keep(&table[i]))
+      names[k++] = table[i].name;
+  if (k > 0)
+    qsort(names, k, sizeof(*names), compare_names);
+  for (size_t i = 0; i < k; i++)
+    json_object_array_add(list, json_object_new_string(names[i]));
+  return list;
+}
+
+/* libseccomp takes the flag and the kernel the flags it stands for: seccomp(2) checks them
+ * before it reads the program, so EFAULT for none means yes (as compile checks them). */
+static bool flag_supported(const struct named *flag) {
+  _cleanup_seccomp_ scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (ctx == NULL || set_flag(ctx, flag->value) < 0)
+    return false;
+  return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, filter_flags_of(ctx, false), NULL) < 0 &&
+         errno == EFAULT;
+}
+
+json_object *berth_seccomp_features(void) {
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "enabled", json_object_new_boolean(1));
+  json_object_object_add(o, "actions", name_list(actions, COUNT(actions), NULL));
+  json_object_object_add(o, "operators", name_list(operators, COUNT(operators), NULL));
+  json_object_object_add(o, "archs", name_list(arches, COUNT(arches), NULL));
+  json_object_object_add(o, "knownFlags", name_list(filter_flags, COUNT(filter_flags), NULL));
+  json_object_object_add(o, "supportedFlags",
+                         name_list(filter_flags, COUNT(filter_flags), flag_supported));
+  return o;
 }
 
 int berth_seccomp_send_listener_fd(int fd, int sync_fd, struct berth_error *err) {

@@ -3,12 +3,12 @@
  * whether each loads (with its ABI version, or the reason it does not). */
 #include <dirent.h>
 #include <errno.h>
-#include <seccomp.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "berth_seccomp.h"
 #include "cgroup.h"
 #include "cli.h"
 #include "json_util.h"
@@ -47,21 +47,10 @@ static json_object *cgroup_features(void) {
 static json_object *linux_features(void) {
   static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
                                            "time",   "user", "uts",   NULL};
-  static const char *const actions[] = {"SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",
-                                        "SCMP_ACT_KILL",        "SCMP_ACT_KILL_PROCESS",
-                                        "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",
-                                        "SCMP_ACT_NOTIFY",      "SCMP_ACT_TRACE",
-                                        "SCMP_ACT_TRAP",        NULL};
-  static const char *const operators[] = {"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-                                          "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ",
-                                          "SCMP_CMP_NE", NULL};
   json_object *l = json_object_new_object();
   json_object_object_add(l, "namespaces", strings(namespaces));
-  json_object *seccomp = json_object_new_object();
-  json_object_object_add(seccomp, "enabled", json_object_new_boolean(1));
-  json_object_object_add(seccomp, "actions", strings(actions));
-  json_object_object_add(seccomp, "operators", strings(operators));
-  json_object_object_add(l, "seccomp", seccomp);
+  /* From core/seccomp.c's own tables: what it lists is what it accepts. */
+  json_object_object_add(l, "seccomp", berth_seccomp_features());
   json_object_object_add(l, "cgroup", cgroup_features());
   json_object *apparmor = json_object_new_object();
   json_object_object_add(apparmor, "enabled",

@@ -53,3 +53,25 @@ setup() {
   [ "$status" -eq 0 ]
   jq -e '.linux.cgroup == {"v1": false, "v2": true, "systemd": false}' <<<"$output"
 }
+
+@test "features' seccomp section: runc's actions and operators, every architecture and flag berth takes" {
+  run berth features
+  [ "$status" -eq 0 ]
+  s=$(jq -c .linux.seccomp <<<"$output")
+  echo "$s"
+  jq -e '.enabled == true' <<<"$s"
+  jq -e '.actions == ["SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
+                      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
+                      "SCMP_ACT_TRAP"]' <<<"$s"
+  jq -e '.operators == ["SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
+                        "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE"]' <<<"$s"
+  # runc 1.1's list of architectures is in it (berth's may add libseccomp's newer ones).
+  jq -e '.archs as $a | ["SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM", "SCMP_ARCH_MIPS", "SCMP_ARCH_MIPS64",
+         "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL", "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32",
+         "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64", "SCMP_ARCH_PPC64LE", "SCMP_ARCH_S390", "SCMP_ARCH_S390X",
+         "SCMP_ARCH_X32", "SCMP_ARCH_X86", "SCMP_ARCH_X86_64"] | all(. as $x | $a | index($x))' <<<"$s"
+  jq -e '.archs == (.archs | sort)' <<<"$s"
+  jq -e '.knownFlags == ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC"]' <<<"$s"
+  # Every one of them since Linux 4.17; this host's kernel is newer.
+  jq -e '.supportedFlags == .knownFlags' <<<"$s"
+}

@@ -45,8 +45,10 @@ stage_payload() {
   mkdir -p "$payload/bin" "$payload/plugins" "$payload/src/tests" "$payload/src/scripts" \
     "$tmp/share/results"
   cp "$berth" "$payload/bin/berth"
-  # The suites' compiled helper (seccomp_last.bats: berth under a filter of the caller's).
+  # The suites' compiled helpers (seccomp_last.bats: berth under a filter of the caller's;
+  # seccomp_enosys.bats: a static probe copied into the container).
   cp "${DENY_SYSCALLS:?the deny_syscalls helper (DENY_SYSCALLS) is required}" "$payload/bin/"
+  cp "${SYSCALL_PROBE:?the syscall_probe helper (SYSCALL_PROBE) is required}" "$payload/bin/"
   cp "$plugins"/*.so "$payload/plugins/" 2>/dev/null || true
   # The fixture plugins beside berth, where the suites look for them (plugin_crash.bats).
   # The vendor cgroup-foo.so fixture (plugin_selection, check, features) goes in vendor/.

@@ -41,7 +41,7 @@ chmod -R go-w "$opt"
 # shellcheck source=/dev/null
 . "$opt/env" # BERTH_VM_DRIVERS, BERTH_VM_SUITES, BERTH_VM_SUITE_TIMEOUT
 export BERTH=$opt/bin/berth BERTH_PLUGIN_PATH=$opt/plugins BERTH_SOURCE_DIR=$opt/src
-export DENY_SYSCALLS=$opt/bin/deny_syscalls
+export DENY_SYSCALLS=$opt/bin/deny_syscalls SYSCALL_PROBE=$opt/bin/syscall_probe
 export BERTH_TEST_VENDOR_PLUGIN_DIR=$opt/tests/plugins/vendor
 export BERTH_VARIANT=default
 guest=$opt/src/tests/vm
