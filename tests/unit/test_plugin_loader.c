@@ -153,14 +153,15 @@ static void assert_refused(const struct fixture *fx, const char *name, uint32_t 
   assert_refused_naming(name, kind, path, cause);
 }
 
-/* Refused with exactly "plugin DIR/NAME.so: " + cause, one line naming the file. */
+/* Refused with exactly "plugin DIR/NAME.so: " + cause, one line naming the file, by the load
+ * of a scan (berth_plugin_load_probed, whose trial child meets a crash or a hang). */
 static void assert_refused_exactly(const struct fixture *fx, const char *name, uint32_t kind,
                                    const char *cause) {
   char want[8192];
   snprintf(want, sizeof(want), "plugin %s/%s.so: %s", fx->dir, name, cause);
   const struct berth_plugin *p = NULL;
   struct berth_error err = {0};
-  int r = berth_plugin_load(name, kind, &p, &err);
+  int r = berth_plugin_load_probed(name, kind, &p, &err);
   if (r == 0)
     fail_msg("plugin %s loaded; wanted \"%s\"", name, want);
   assert_true(r < 0);
