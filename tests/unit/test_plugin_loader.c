@@ -306,6 +306,14 @@ static void test_loader_reports_missing_plugin_and_its_package(void **state) {
   assert_contains(err.msg, fx->dir);
   assert_contains(err.msg, "(package berth-plugin-missing)"); /* driver missing's package */
   berth_error_clear(&err);
+  /* cgroup v1 and v2 ship in the runtime's own package (packaging/debian/control). */
+  assert_true(berth_plugin_load("cgroup-v1", BERTH_PLUGIN_KIND_CGROUP, &p, &err) < 0);
+  assert_contains(err.msg, "cgroup-v1.so not installed");
+  assert_contains(err.msg, "(package berth)");
+  berth_error_clear(&err);
+  assert_true(berth_plugin_load("cgroup-v2", BERTH_PLUGIN_KIND_CGROUP, &p, &err) < 0);
+  assert_contains(err.msg, "(package berth)");
+  berth_error_clear(&err);
 }
 
 static void test_loader_refuses_name_with_slash(void **state) {
