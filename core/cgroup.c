@@ -15,11 +15,28 @@
 #include "cleanup.h"
 #include "json_util.h"
 #include "log.h"
+#include "plugin_crash.h"
 #include "plugin_list.h"
 #include "plugin_loader.h"
 
 #define PLUGIN_PREFIX BERTH_CGROUP_PLUGIN_PREFIX
 #define NO_RANK UINT32_MAX
+
+/* Every call into the plugin goes through here, marked for core/plugin_crash.h: a crash inside
+ * is reported as the plugin's, naming the op. */
+#define PLUGIN_CALL(plugin, op, call)                                                              \
+  ({                                                                                               \
+    struct berth_plugin_call _prev = berth_plugin_call_enter((plugin), "op " #op);                 \
+    __auto_type _called = (call);                                                                  \
+    berth_plugin_call_leave(_prev);                                                                \
+    _called;                                                                                       \
+  })
+#define PLUGIN_CALL_VOID(plugin, op, call)                                                         \
+  do {                                                                                             \
+    struct berth_plugin_call _prev = berth_plugin_call_enter((plugin), "op " #op);                 \
+    (call);                                                                                        \
+    berth_plugin_call_leave(_prev);                                                                \
+  } while (0)
 
 bool berth_cgroup_unified_host(void) {
   struct statfs st;
@@ -61,7 +78,8 @@ static json_object *survey_one(const char *plugin) {
   json_object_object_add(o, "plugin", json_object_new_string(plugin));
   _cleanup_error_ struct berth_error err = {0};
   const struct berth_plugin *p = NULL;
-  bool applies = berth_plugin_load(plugin, BERTH_PLUGIN_KIND_CGROUP, &p, &err) == 0;
+  /* Probed: a plugin nobody named that crashes is one driver that does not apply. */
+  bool applies = berth_plugin_load_probed(plugin, BERTH_PLUGIN_KIND_CGROUP, &p, &err) == 0;
   json_object_object_add(o, "applies", json_object_new_boolean(applies));
   if (!applies) {
     json_object_object_add(o, "reason", json_object_new_string(err.msg ? err.msg : "?"));
@@ -165,7 +183,8 @@ int berth_cgroup_load(json_object *saved, struct berth_cgroup_backend *cg,
   if (r < 0 || cg->plugin == NULL)
     return r;
   const char *blob = json_get_str(saved, "state");
-  r = cg->plugin->cgroup->load(blob != NULL ? blob : "{}", &cg->handle, err);
+  r = PLUGIN_CALL(cg->plugin, load,
+                  cg->plugin->cgroup->load(blob != NULL ? blob : "{}", &cg->handle, err));
   return r < 0 ? berth_error_prefix(err, "cgroup driver \"%s\": load", driver) : 0;
 }
 
@@ -174,7 +193,7 @@ int berth_cgroup_save(struct berth_cgroup_backend *cg, json_object **out, struct
   json_object_object_add(o, "driver", json_object_new_string(cg->driver));
   if (cg->plugin != NULL && cg->handle != NULL) {
     _cleanup_free_ char *blob = NULL;
-    int r = cg->plugin->cgroup->save(cg->handle, &blob, err);
+    int r = PLUGIN_CALL(cg->plugin, save, cg->plugin->cgroup->save(cg->handle, &blob, err));
     if (r < 0) {
       json_object_put(o);
       return r;
@@ -237,7 +256,7 @@ int berth_cgroup_create(struct berth_cgroup_backend *cg, const char *id, json_ob
                               ? json_object_to_json_string_ext(annotations, JSON_C_TO_STRING_PLAIN)
                               : NULL,
   };
-  int r = cg->plugin->cgroup->create(&req, &cg->handle, err);
+  int r = PLUGIN_CALL(cg->plugin, create, cg->plugin->cgroup->create(&req, &cg->handle, err));
   return r < 0 ? berth_error_prefix(err, "cgroup driver \"%s\"", cg->driver) : 0;
 }
 
@@ -245,7 +264,7 @@ int berth_cgroup_create(struct berth_cgroup_backend *cg, const char *id, json_ob
   ({                                                                                               \
     int _r = 0;                                                                                    \
     if ((cg)->plugin != NULL && (cg)->handle != NULL && (cg)->plugin->cgroup->op != NULL) {        \
-      _r = (cg)->plugin->cgroup->op((cg)->handle, __VA_ARGS__);                                    \
+      _r = PLUGIN_CALL((cg)->plugin, op, (cg)->plugin->cgroup->op((cg)->handle, __VA_ARGS__));     \
       if (_r < 0)                                                                                  \
         berth_error_prefix(err, "cgroup driver \"%s\"", (cg)->driver);                             \
     }                                                                                              \
@@ -273,7 +292,9 @@ int berth_cgroup_enter_sub(struct berth_cgroup_backend *cg, pid_t pid, json_obje
   for (size_t i = 0; i < json_object_array_length(subs); i++) {
     json_object *sub = json_object_array_get_idx(subs, i);
     const char *controller = json_get_str(sub, "controller");
-    int r = ops->enter_sub(cg->handle, pid, controller, json_get_str(sub, "path"), err);
+    int r =
+        PLUGIN_CALL(cg->plugin, enter_sub,
+                    ops->enter_sub(cg->handle, pid, controller, json_get_str(sub, "path"), err));
     if (r < 0)
       return berth_error_prefix(err, "cgroup driver \"%s\": --cgroup %s%s%s", cg->driver,
                                 controller ? controller : "", controller ? ":" : "",
@@ -287,7 +308,7 @@ bool berth_cgroup_kill_all(struct berth_cgroup_backend *cg) {
   if (ops == NULL || cg->handle == NULL || !HAS_OP(ops, kill_all))
     return false;
   _cleanup_error_ struct berth_error why = {0};
-  if (ops->kill_all(cg->handle, &why) == 0)
+  if (PLUGIN_CALL(cg->plugin, kill_all, ops->kill_all(cg->handle, &why)) == 0)
     return true;
   berth_log(BERTH_LOG_DEBUG, "cgroup driver \"%s\": no cgroup.kill: %s", cg->driver, why.msg);
   return false;
@@ -311,9 +332,24 @@ bool berth_cgroup_is_frozen(struct berth_cgroup_backend *cg) {
   return CALL_OP(cg, is_frozen, &ignored, &frozen, &ignored) == 0 && frozen != 0;
 }
 
+struct pid_callback {
+  berth_pid_fn fn;
+  void *data;
+};
+
+/* The core's callback, run from inside the plugin's get_pids: its own code, not the plugin's. */
+static int32_t core_pid_fn(int32_t pid, void *data) {
+  struct pid_callback *cb = data;
+  struct berth_plugin_call prev = berth_plugin_call_host();
+  int32_t r = cb->fn(pid, cb->data);
+  berth_plugin_call_leave(prev);
+  return r;
+}
+
 int berth_cgroup_pids(struct berth_cgroup_backend *cg, berth_pid_fn fn, void *data,
                       struct berth_error *err) {
-  return CALL_OP(cg, get_pids, err, fn, data, err);
+  struct pid_callback cb = {.fn = fn, .data = data};
+  return CALL_OP(cg, get_pids, err, core_pid_fn, &cb, err);
 }
 
 int berth_cgroup_stats(struct berth_cgroup_backend *cg, char **json, struct berth_error *err) {
@@ -328,11 +364,11 @@ int berth_cgroup_destroy(struct berth_cgroup_backend *cg, struct berth_error *er
 int berth_cgroup_fd(struct berth_cgroup_backend *cg) {
   if (cg->plugin == NULL || cg->handle == NULL || cg->plugin->cgroup->cgroup_fd == NULL)
     return -1;
-  return cg->plugin->cgroup->cgroup_fd(cg->handle);
+  return PLUGIN_CALL(cg->plugin, cgroup_fd, cg->plugin->cgroup->cgroup_fd(cg->handle));
 }
 
 void berth_cgroup_release(struct berth_cgroup_backend *cg) {
   if (cg->plugin != NULL && cg->handle != NULL)
-    cg->plugin->cgroup->release(cg->handle);
+    PLUGIN_CALL_VOID(cg->plugin, release, cg->plugin->cgroup->release(cg->handle));
   cg->handle = NULL;
 }

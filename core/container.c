@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +18,8 @@
 #include "log.h"
 #include "namespaces.h"
 #include "pidfd.h"
+#include "plugin_list.h"
+#include "plugin_probe.h"
 #include "test_delay.h"
 #include "util.h"
 
@@ -170,9 +173,29 @@ static int kill_everything(struct berth_container *c, struct berth_error *err) {
   return 0;
 }
 
+struct recovery {
+  struct berth_container *c;
+  json_object *spec;
+  bool rootless;
+};
+
+/* The cgroup made again and removed at once; in a probe child when there is one to spare. */
+static int recreate_and_destroy(void *data, char **answer, struct berth_error *err) {
+  (void)answer;
+  struct recovery *rc = data;
+  int r = berth_cgroup_create(&rc->c->cg, rc->c->id, rc->spec, rc->rootless, err);
+  if (r == 0)
+    r = berth_cgroup_destroy(&rc->c->cg, err);
+  berth_cgroup_release(&rc->c->cg);
+  return r;
+}
+
 /* A create killed while its plugin made the cgroup left no saved handle: make the same
- * cgroup again (it exists in part or whole, and empty: no process was started yet), so that
- * destroy removes it. Best effort: a failure is warned about, delete goes on. */
+ * cgroup again (it exists in part or whole, and empty: no process was started yet), and
+ * destroy it. In a probe child: the create may have ended because the plugin's create op
+ * crashes, and then it crashes again here; delete must still remove the record, so that a
+ * plugin's bug leaves no container nobody can delete. Best effort: a failure is warned
+ * about, delete goes on. */
 static void recover_cgroup(struct berth_container *c) {
   if (!c->creating || c->cg.plugin == NULL || c->cg.handle != NULL || c->spec == NULL)
     return;
@@ -185,8 +208,19 @@ static void recover_cgroup(struct berth_container *c) {
   if (linux_section != NULL)
     json_object_object_del(linux_section, "resources");
   _cleanup_error_ struct berth_error why = {0};
-  bool rootless = json_get_bool(c->state, "rootless", false);
-  if (berth_cgroup_create(&c->cg, c->id, spec, rootless, &why) < 0)
+  struct recovery rc = {
+      .c = c, .spec = spec, .rootless = json_get_bool(c->state, "rootless", false)};
+  char path[4096], what[4200];
+  if (berth_plugin_file(c->cg.plugin->name, path, sizeof(path)) < 0)
+    snprintf(path, sizeof(path), "%s.so", c->cg.plugin->name);
+  snprintf(what, sizeof(what), "plugin %s", path);
+  int r =
+      berth_probe_run(what, BERTH_PLUGIN_PROBE_TIMEOUT_MS, recreate_and_destroy, &rc, NULL, &why);
+  if (r == -BERTH_PROBE_NO_CHILD) {
+    berth_error_clear(&why);
+    r = recreate_and_destroy(&rc, NULL, &why);
+  }
+  if (r < 0)
     berth_log(BERTH_LOG_WARN, "delete %s: the cgroup of its interrupted create: %s", c->id,
               why.msg);
 }

@@ -8,13 +8,18 @@
 
 #include "error.h"
 #include "log.h"
+#include "plugin_crash.h"
 #include "plugin_loader.h"
 
+/* Each service runs the core's code, called from a plugin's: a crash in it is not the plugin's
+ * (core/plugin_crash.h). */
 static int32_t host_error(struct berth_error *err, int32_t errnum, const char *fmt, ...) {
+  struct berth_plugin_call caller = berth_plugin_call_host();
   va_list ap;
   va_start(ap, fmt);
   int r = berth_error_v(err, errnum, fmt, ap);
   va_end(ap);
+  berth_plugin_call_leave(caller);
   return r;
 }
 
@@ -36,19 +41,24 @@ static bool hold(int32_t level, char *msg) {
   return true;
 }
 
-static void host_log(int32_t level, const char *fmt, ...) {
+static void log_message(int32_t level, const char *fmt, va_list ap) {
   char *msg = NULL;
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vasprintf(&msg, fmt, ap);
-  va_end(ap);
-  if (n < 0)
+  if (vasprintf(&msg, fmt, ap) < 0)
     return;
   /* Debug lines are --debug's business and pass straight through. */
   if (holding && level < BERTH_LOG_DEBUG && hold(level, msg))
     return;
   berth_log(level, "%s", msg);
   free(msg);
+}
+
+static void host_log(int32_t level, const char *fmt, ...) {
+  struct berth_plugin_call caller = berth_plugin_call_host();
+  va_list ap;
+  va_start(ap, fmt);
+  log_message(level, fmt, ap);
+  va_end(ap);
+  berth_plugin_call_leave(caller);
 }
 
 void berth_host_log_hold(void) {

@@ -33,6 +33,14 @@ void berth_state_unlock(int dir_fd) {
 
 void berth_crash_point(const char *name) {
   const char *at = getenv("BERTH_TEST_CRASH_AT");
-  if (at != NULL && strcmp(at, name) == 0)
-    raise(SIGKILL);
+  if (at == NULL || strcmp(at, name) != 0)
+    return;
+  const char *how = getenv("BERTH_TEST_CRASH_SIGNAL");
+  if (how != NULL && strcmp(how, "SEGV") == 0) {
+    /* A real fault in the core's own code (tests/integration/plugin_crash.bats: not blamed on
+     * a loaded plugin). Not NULL: UBSan would catch a NULL store and exit instead. */
+    volatile int *volatile nowhere = (volatile int *)16;
+    *nowhere = 1;
+  }
+  raise(SIGKILL);
 }

@@ -13,6 +13,8 @@
 #include "cleanup.h"
 #include "cgroup.h"
 #include "json_util.h"
+#include "plugin_crash.h"
+#include "plugin_describe.h"
 #include "plugin_list.h"
 #include "plugin_loader.h"
 
@@ -69,7 +71,8 @@ static bool labels_field(const struct berth_plugin *p, const char *field) {
 
 /* Calls fn for every installed LSM plugin (by name), with the plugin or, when it does not
  * load, NULL and why; fn returns non-zero to stop. Files named as cgroup plugins are of
- * another kind and are not loaded. */
+ * another kind and are not loaded. The config names a field, not a plugin: each is tried in a
+ * probe child first, so that one that crashes is one that does not load. */
 static void for_each_lsm(bool (*fn)(const char *name, const struct berth_plugin *p, const char *why,
                                     void *data),
                          void *data) {
@@ -80,7 +83,7 @@ static void for_each_lsm(bool (*fn)(const char *name, const struct berth_plugin 
       continue;
     _cleanup_error_ struct berth_error why = {0};
     const struct berth_plugin *p = NULL;
-    int r = berth_plugin_load(name, BERTH_PLUGIN_KIND_ANY, &p, &why);
+    int r = berth_plugin_load_probed(name, BERTH_PLUGIN_KIND_ANY, &p, &why);
     if (r == 0 && p->kind != BERTH_PLUGIN_KIND_LSM)
       continue;
     if (fn(name, r == 0 ? p : NULL, why.msg, data))
@@ -149,11 +152,17 @@ static int prepare_one(json_object *value, size_t i, json_object *out, struct be
   if (!labels[i].of_process)
     return berth_error(err, 0, "plugin %s.so: ABI %u.%u cannot label mounts", plugin->name,
                        BERTH_ABI_MAJOR, BERTH_ABI_MINOR);
-  if ((r = ops->validate(label, err)) < 0)
+  struct berth_plugin_call prev = berth_plugin_call_enter(plugin, "op validate");
+  r = ops->validate(label, err);
+  berth_plugin_call_leave(prev);
+  if (r < 0)
     return r;
   _cleanup_free_ char *attr = NULL;
   _cleanup_free_ char *text = NULL;
-  if ((r = ops->exec_attr(label, &attr, &text, err)) < 0)
+  prev = berth_plugin_call_enter(plugin, "op exec_attr");
+  r = ops->exec_attr(label, &attr, &text, err);
+  berth_plugin_call_leave(prev);
+  if (r < 0)
     return r;
   if (!attr_name_ok(attr) || text == NULL)
     return berth_error(err, 0, "plugin %s.so: bad attr \"%s\" to write", plugin->name,
@@ -240,42 +249,60 @@ bool berth_lsm_plugin_enabled(const struct berth_plugin *p) {
   const struct berth_lsm_ops *ops = ops_of(p);
   _cleanup_error_ struct berth_error err = {0};
   int32_t enabled = 0;
-  if (ops == NULL || ops->struct_size < MIN_LSM_OPS_SIZE || ops->enabled == NULL ||
-      ops->enabled(&enabled, &err) < 0)
+  if (ops == NULL || ops->struct_size < MIN_LSM_OPS_SIZE || ops->enabled == NULL)
     return false;
-  return enabled != 0;
+  struct berth_plugin_call prev = berth_plugin_call_enter(p, "op enabled");
+  int r = ops->enabled(&enabled, &err);
+  berth_plugin_call_leave(prev);
+  return r == 0 && enabled != 0;
 }
 
-bool berth_lsm_enabled(const char *field) {
-  _cleanup_error_ struct berth_error err = {0};
-  const struct berth_plugin *plugin = NULL;
-  const struct berth_lsm_ops *ops = NULL;
-  return lsm_ops(field, &plugin, &ops, &err) == 0 && berth_lsm_plugin_enabled(plugin);
-}
-
-static bool survey_one(const char *name, const struct berth_plugin *p, const char *why,
-                       void *data) {
-  json_object *o = json_object_new_object();
-  json_object_object_add(o, "plugin", json_object_new_string(name));
-  json_object_object_add(o, "loads", json_object_new_boolean(p != NULL));
-  if (p == NULL)
-    json_object_object_add(o, "reason", json_object_new_string(why ? why : "?"));
+json_object *berth_lsm_fields(const struct berth_plugin *p) {
   json_object *fields = json_object_new_array();
-  for (size_t i = 0; p != NULL && i < sizeof(labels) / sizeof(labels[0]); i++) {
+  for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++) {
     char field[64];
     snprintf(field, sizeof(field), "%s.%s", labels[i].object, labels[i].field);
     if (labels_field(p, field))
       json_object_array_add(fields, json_object_new_string(field));
   }
-  json_object_object_add(o, "fields", fields);
+  return fields;
+}
+
+/* One plugin described in its probe child, or NULL when it is of another kind. */
+static json_object *survey_one(const char *name) {
+  char path[4096], what[4200];
+  if (berth_plugin_file(name, path, sizeof(path)) < 0)
+    return NULL;
+  snprintf(what, sizeof(what), "plugin %s", path);
+  _cleanup_error_ struct berth_error why = {0};
+  _cleanup_json_ json_object *described = NULL;
+  bool loads = berth_plugin_describe(name, what, &described, &why) == 0;
+  const char *kind = json_get_str(described, "kind");
+  if (loads && (kind == NULL || strcmp(kind, "lsm") != 0))
+    return NULL;
+  json_object *o = json_object_new_object();
+  json_object_object_add(o, "plugin", json_object_new_string(name));
+  json_object_object_add(o, "loads", json_object_new_boolean(loads));
+  if (!loads)
+    json_object_object_add(o, "reason", json_object_new_string(why.msg ? why.msg : "?"));
+  json_object *fields = json_get_array(described, "fields");
+  json_object_object_add(o, "fields",
+                         fields != NULL ? json_object_get(fields) : json_object_new_array());
   json_object_object_add(o, "enabled",
-                         json_object_new_boolean(p != NULL && berth_lsm_plugin_enabled(p)));
-  json_object_array_add(data, o);
-  return false;
+                         json_object_new_boolean(json_get_bool(described, "enabled", false)));
+  return o;
 }
 
 json_object *berth_lsm_survey(void) {
   json_object *out = json_object_new_array();
-  for_each_lsm(survey_one, out);
+  _cleanup_json_ json_object *names = berth_plugin_names("");
+  for (size_t i = 0; i < json_object_array_length(names); i++) {
+    const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+    if (strncmp(name, BERTH_CGROUP_PLUGIN_PREFIX, strlen(BERTH_CGROUP_PLUGIN_PREFIX)) == 0)
+      continue;
+    json_object *o = survey_one(name);
+    if (o != NULL)
+      json_object_array_add(out, o);
+  }
   return out;
 }

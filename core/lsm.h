@@ -35,15 +35,15 @@ int berth_lsm_open_attr_dir(void);
  * label at the next execve. */
 int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_error *err);
 
-/* `berth features`: does the plugin that labels field ("process.apparmorProfile") load, have
- * LSM ops and find its module enabled on this host? */
 /* The plugin's module enforces labels on this host (its enabled op; false without one). */
 struct berth_plugin;
 bool berth_lsm_plugin_enabled(const struct berth_plugin *p);
-bool berth_lsm_enabled(const char *field);
+/* The spec fields the plugin labels ("process.apparmorProfile" ...), a JSON array. */
+json_object *berth_lsm_fields(const struct berth_plugin *p);
 
 /* `berth check`: every installed LSM plugin, [{"plugin", "loads", "reason", "fields" (the spec
- * fields it labels), "enabled"}]. Loads every plugin not named as a cgroup plugin. */
+ * fields it labels), "enabled"}]. Describes every plugin not named as a cgroup plugin, each in
+ * a probe child (core/plugin_describe.h): none of their code runs in this process. */
 json_object *berth_lsm_survey(void);
 
 #endif

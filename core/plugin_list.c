@@ -2,6 +2,9 @@
 #include "plugin_list.h"
 
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,4 +44,16 @@ json_object *berth_plugin_names(const char *prefix) {
   }
   json_object_array_sort(names, by_name);
   return names;
+}
+
+int berth_plugin_file(const char *name, char *path, size_t size) {
+  _cleanup_free_ char *dirs = strdup(berth_plugin_search_path());
+  char *save = NULL;
+  for (char *dir = dirs ? strtok_r(dirs, ":", &save) : NULL; dir != NULL;
+       dir = strtok_r(NULL, ":", &save)) {
+    snprintf(path, size, "%s/%s.so", dir, name);
+    if (faccessat(AT_FDCWD, path, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+      return 0;
+  }
+  return -ENOENT;
 }

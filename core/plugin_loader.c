@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "plugin_crash.h"
 #include "plugin_probe.h"
 
 /* The smallest tables a plugin may hand us: everything the ABI defined when each appeared (the
@@ -252,9 +253,11 @@ static const struct berth_plugin *keep(size_t slot, const char *name,
   return copy;
 }
 
-/* dlopen the file and run its entry point: the checked descriptor, or an error naming the file. */
+/* dlopen the file and run its entry point: the checked descriptor, or an error naming the file.
+ * *watch: the plugin's index for crash reports (core/plugin_crash.h), -1 in a probe's child,
+ * whose crash the probe reports. */
 static int run_entry(int *fd, const char *name, uint32_t kind, const char *path,
-                     const struct berth_plugin **out, struct berth_error *err) {
+                     const struct berth_plugin **out, int *watch, struct berth_error *err) {
   char fdpath[64];
   snprintf(fdpath, sizeof(fdpath), "/proc/self/fd/%d", *fd);
   /* Never dlclose()d: a plugin's code may be referenced until exit. */
@@ -267,8 +270,11 @@ static int run_entry(int *fd, const char *name, uint32_t kind, const char *path,
   berth_plugin_entry_fn entry = (berth_plugin_entry_fn)dlsym(handle, BERTH_PLUGIN_ENTRY_SYMBOL);
   if (entry == NULL)
     return berth_error(err, 0, "plugin %s: no %s symbol", path, BERTH_PLUGIN_ENTRY_SYMBOL);
+  *watch = berth_probe_in_child() ? -1 : berth_plugin_crash_watch(path, handle);
   berth_host_log_hold();
+  struct berth_plugin_call call = berth_plugin_call_enter_watch(*watch, "its entry point");
   const struct berth_plugin *p = entry(&berth_host);
+  berth_plugin_call_leave(call);
   /* In a probe, what an accepting plugin says is dropped: the load that follows logs it. */
   _cleanup_free_ char *reason = berth_host_log_release(p == NULL || berth_probe_in_child());
   if (p == NULL)
@@ -292,11 +298,44 @@ struct trial {
 static int trial_load(void *data, char **answer, struct berth_error *err) {
   struct trial *t = data;
   const struct berth_plugin *p = NULL;
-  return run_entry(&t->fd, t->name, t->kind, t->path, &p, err);
+  int watch = -1;
+  return run_entry(&t->fd, t->name, t->kind, t->path, &p, &watch, err);
 }
 
-int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin **out,
-                      struct berth_error *err) {
+/* The package that ships NAME.so, for the not-installed message: the runtime's own package for
+ * the plugins it carries (packaging/debian/control: cgroup v1 and v2 are in `berth`), else
+ * PREFIX + the plugin's name (a cgroup driver's without "cgroup-"). */
+static void package_of(const char *name, char *package, size_t size) {
+  char item[80];
+  snprintf(item, sizeof(item), ":%s:", name);
+  if (strstr(":" BERTH_CORE_PACKAGE_PLUGINS ":", item) != NULL)
+    snprintf(package, size, "%s", BERTH_CORE_PACKAGE);
+  else
+    snprintf(package, size, BERTH_PLUGIN_PACKAGE_PREFIX "%s",
+             strncmp(name, "cgroup-", 7) == 0 ? name + 7 : name);
+}
+
+/* Run the entry point in a child first (core/plugin_probe.h): a plugin that crashes or hangs
+ * there fails this load, with its file named, like any other refusal, and the command goes on.
+ * Only a plugin that passed runs in this process. */
+static int trial(int fd, const char *name, uint32_t kind, const char *path,
+                 struct berth_error *err) {
+  char what[4200];
+  snprintf(what, sizeof(what), "plugin %s", path);
+  struct trial t = {.fd = fd, .name = name, .kind = kind, .path = path};
+  int r = berth_probe_run(what, BERTH_PLUGIN_PROBE_TIMEOUT_MS, trial_load, &t, NULL, err);
+  if (r == -BERTH_PROBE_NO_CHILD) {
+    /* No process to spare for the trial (a pids limit on the caller's cgroup): the entry point
+     * runs here unprobed, as for a plugin the config names, rather than failing the command. */
+    berth_log(BERTH_LOG_DEBUG, "%s; loading it unprobed", err->msg);
+    berth_error_clear(err);
+    r = 0;
+  }
+  return r;
+}
+
+static int load(const char *name, uint32_t kind, bool probe, const struct berth_plugin **out,
+                struct berth_error *err) {
   size_t slot = 0;
   for (; slot < MAX_LOADED && loaded[slot].loaded != NULL; slot++)
     if (strcmp(loaded[slot].name, name) == 0) {
@@ -307,7 +346,7 @@ int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin
       *out = loaded[slot].loaded;
       return 0;
     }
-  char file[80], path[4096], what[4200];
+  char file[80], path[4096], package[128];
   if (strlen(name) >= sizeof(loaded[0].name) || strchr(name, '/') != NULL)
     return berth_error(err, 0, "invalid plugin name %s", name);
   if (slot == MAX_LOADED)
@@ -315,33 +354,32 @@ int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin
                        MAX_LOADED);
   snprintf(file, sizeof(file), "%s.so", name);
   int fd = find_plugin_file(file, path, sizeof(path), err);
-  if (fd == -ENOENT)
-    return berth_error(
-        err, 0, "plugin %s not installed in %s (package " BERTH_PLUGIN_PACKAGE_PREFIX "%s)", file,
-        berth_plugin_search_path(),
-        strncmp(name, "cgroup-", 7) == 0 ? name + 7 : name); /* driver NAME: PREFIX NAME */
+  if (fd == -ENOENT) {
+    package_of(name, package, sizeof(package));
+    return berth_error(err, 0, "plugin %s not installed in %s (package %s)", file,
+                       berth_plugin_search_path(), package);
+  }
   if (fd < 0)
     return fd;
   _cleanup_close_ int plugin_fd = fd;
-  /* The entry point runs in a child first (core/plugin_probe.h): a plugin that crashes or hangs
-   * there fails this load, with its file named, like any other refusal, and the command goes on
-   * or cleans up after itself. Only a plugin that passed runs in this process. */
-  snprintf(what, sizeof(what), "plugin %s", path);
-  struct trial t = {.fd = plugin_fd, .name = name, .kind = kind, .path = path};
-  int r = berth_probe_in_child()
-              ? 0
-              : berth_probe_run(what, BERTH_PLUGIN_PROBE_TIMEOUT_MS, trial_load, &t, NULL, err);
-  if (r == -BERTH_PROBE_NO_CHILD) {
-    /* No process to spare for the trial (a pids limit on the caller's cgroup): the entry point
-     * runs here unprobed, as it would without the probe, rather than failing the command. */
-    berth_log(BERTH_LOG_DEBUG, "%s; loading it unprobed", err->msg);
-    berth_error_clear(err);
-    r = 0;
-  }
+  int r = probe && !berth_probe_in_child() ? trial(plugin_fd, name, kind, path, err) : 0;
   const struct berth_plugin *p = NULL;
-  if (r < 0 || (r = run_entry(&plugin_fd, name, kind, path, &p, err)) < 0)
+  int watch = -1;
+  if (r < 0 || (r = run_entry(&plugin_fd, name, kind, path, &p, &watch, err)) < 0)
     return r;
   *out = keep(slot, name, p);
-  berth_log(BERTH_LOG_DEBUG, "loaded plugin %s %s from %s", name, p->version, path);
+  berth_plugin_crash_bind(watch, *out);
+  berth_log(BERTH_LOG_DEBUG, "loaded plugin %s %s from %s%s", name, p->version, path,
+            probe ? "" : " (no trial)");
   return 0;
+}
+
+int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin **out,
+                      struct berth_error *err) {
+  return load(name, kind, false, out, err);
+}
+
+int berth_plugin_load_probed(const char *name, uint32_t kind, const struct berth_plugin **out,
+                             struct berth_error *err) {
+  return load(name, kind, true, out, err);
 }

@@ -12,9 +12,8 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "json_util.h"
-#include "lsm.h"
+#include "plugin_describe.h"
 #include "plugin_loader.h"
-#include "plugin_probe.h"
 
 static json_object *strings(const char *const *list) {
   json_object *a = json_object_new_array();
@@ -44,7 +43,29 @@ static json_object *cgroup_features(void) {
   return cgroup;
 }
 
-static json_object *linux_features(void) {
+/* Whether the LSM plugin that labels field enforces here, from the plugins' own descriptions
+ * (each asked once, in its child): the first by name that loads and declares the field, as
+ * create chooses; the first directory of the path holds the one the loader uses. */
+static bool lsm_enabled(json_object *plugin_list, const char *field) {
+  const char *best = NULL;
+  bool enabled = false;
+  for (size_t i = 0; i < json_object_array_length(plugin_list); i++) {
+    json_object *p = json_object_array_get_idx(plugin_list, i);
+    const char *name = json_get_str(p, "name");
+    if (name == NULL || (best != NULL && strcmp(name, best) >= 0) ||
+        !json_get_bool(p, "loadable", false) || json_get_array(p, "fields") == NULL)
+      continue;
+    json_object *fields = json_get_array(p, "fields");
+    for (size_t j = 0; j < json_object_array_length(fields); j++)
+      if (strcmp(json_object_get_string(json_object_array_get_idx(fields, j)), field) == 0) {
+        best = name;
+        enabled = json_get_bool(p, "enabled", false);
+      }
+  }
+  return enabled;
+}
+
+static json_object *linux_features(json_object *plugin_list) {
   static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
                                            "time",   "user", "uts",   NULL};
   json_object *l = json_object_new_object();
@@ -53,8 +74,9 @@ static json_object *linux_features(void) {
   json_object_object_add(l, "seccomp", berth_seccomp_features());
   json_object_object_add(l, "cgroup", cgroup_features());
   json_object *apparmor = json_object_new_object();
-  json_object_object_add(apparmor, "enabled",
-                         json_object_new_boolean(berth_lsm_enabled("process.apparmorProfile")));
+  json_object_object_add(
+      apparmor, "enabled",
+      json_object_new_boolean(lsm_enabled(plugin_list, "process.apparmorProfile")));
   json_object_object_add(l, "apparmor", apparmor);
   /* features-linux.md: whether berth uses mounts[].uidMappings/gidMappings, "irrespective of
    * the availability of the features on the host" (a kernel without mount_setattr gets a
@@ -67,45 +89,11 @@ static json_object *linux_features(void) {
   return l;
 }
 
-/* A device plugin's classes (berth_device_ops.classes, optional): [] without them. */
-static json_object *device_classes(const struct berth_device_ops *ops) {
-  json_object *out = json_object_new_array();
-  const char *const *c =
-      ops->struct_size >= offsetof(struct berth_device_ops, classes) + sizeof(ops->classes)
-          ? ops->classes
-          : NULL;
-  /* Bounded: a list a plugin forgot to end with NULL is cut, not overrun for ever. */
-  for (size_t i = 0; c != NULL && i < 256 && c[i] != NULL; i++)
-    json_object_array_add(out, json_object_new_string(c[i]));
-  return out;
-}
-
-/* Runs in the probe's child: what the plugin is, as JSON text. */
-static int describe(void *data, char **answer, struct berth_error *err) {
-  const char *name = data;
-  const struct berth_plugin *p = NULL;
-  int r = berth_plugin_load(name, BERTH_PLUGIN_KIND_ANY, &p, err);
-  if (r < 0)
-    return r;
-  _cleanup_json_ json_object *o = json_object_new_object();
-  char abi[32];
-  snprintf(abi, sizeof(abi), "%u.%u", p->abi_major, p->abi_minor);
-  json_object_object_add(o, "kind", json_object_new_string(berth_plugin_kind_name(p->kind)));
-  json_object_object_add(o, "version", json_object_new_string(p->version));
-  json_object_object_add(o, "abi", json_object_new_string(abi));
-  if (p->kind == BERTH_PLUGIN_KIND_LSM)
-    json_object_object_add(o, "enabled", json_object_new_boolean(berth_lsm_plugin_enabled(p)));
-  if (p->kind == BERTH_PLUGIN_KIND_DEVICE)
-    json_object_object_add(o, "classes", device_classes(p->device));
-  *answer = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-  return *answer != NULL ? 0 : berth_error(err, ENOMEM, "plugin %s.so", name);
-}
-
-/* Each plugin's code runs in a child of its own (core/plugin_probe.h), never here: one that
+/* Each plugin's code runs in a child of its own (core/plugin_describe.h), never here: one that
  * crashes or hangs is listed with that as its error and the others are listed as usual.
  * Reading what the plugin is from its file instead (an ELF note) would not run its code at
  * all, but could not say what this listing is for: whether the plugin works on this host and
- * why not, which only its entry point knows; and `create` needs the same isolation anyway. */
+ * why not, which only its entry point knows. */
 static json_object *probe(const char *dir, const char *file) {
   char name[256], what[4400];
   snprintf(name, sizeof(name), "%.*s", (int)(strlen(file) - 3), file);
@@ -113,14 +101,8 @@ static json_object *probe(const char *dir, const char *file) {
   json_object *o = json_object_new_object();
   json_object_object_add(o, "name", json_object_new_string(name));
   _cleanup_error_ struct berth_error err = {0};
-  _cleanup_free_ char *answer = NULL;
-  bool ok =
-      berth_probe_run(what, BERTH_PLUGIN_PROBE_TIMEOUT_MS, describe, name, &answer, &err) == 0;
-  _cleanup_json_ json_object *described = ok ? json_tokener_parse(answer) : NULL;
-  if (ok && !json_object_is_type(described, json_type_object)) {
-    ok = false;
-    berth_error(&err, 0, "%s: unreadable description", what);
-  }
+  _cleanup_json_ json_object *described = NULL;
+  bool ok = berth_plugin_describe(name, what, &described, &err) == 0;
   json_object_object_add(o, "loadable", json_object_new_boolean(ok));
   if (!ok) {
     json_object_object_add(o, "error", json_object_new_string(err.msg ? err.msg : "?"));
@@ -224,7 +206,7 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   json_object_object_add(f, "hooks", strings(hooks));
   json_object_object_add(f, "mountOptions", strings(mount_options));
   json_object *plugin_list = plugins();
-  json_object_object_add(f, "linux", linux_features());
+  json_object_object_add(f, "linux", linux_features(plugin_list));
   json_object *berth = json_object_new_object();
   char abi[32];
   snprintf(abi, sizeof(abi), "%u.%u", BERTH_ABI_MAJOR, BERTH_ABI_MINOR);

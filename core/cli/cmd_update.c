@@ -28,6 +28,8 @@ static const struct update_flag {
     {"memory-swap", "memory", "swap", SIZE, 0, 0},
     {"kernel-memory", "memory", "kernel", SIZE, 0, 0},
     {"kernel-memory-tcp", "memory", "kernelTCP", SIZE, 0, 0},
+    /* runc's spelling; cpu-shares is berth's earlier one (and docker's), kept for callers. */
+    {"cpu-share", "cpu", "shares", INT, 0, INT64_MAX},
     {"cpu-shares", "cpu", "shares", INT, 0, INT64_MAX},
     {"cpu-quota", "cpu", "quota", INT, -1, INT64_MAX},
     {"cpu-period", "cpu", "period", INT, 0, INT64_MAX},

@@ -101,7 +101,8 @@ static const struct cli_option_doc update_docs[] = {
     {"cpu-period", "CPU CFS period to be used for hardcapping (in usecs). 0 to use system "
                    "default"},
     {"cpu-quota", "CPU CFS hardcap limit (in usecs). Allowed cpu time in a given period"},
-    {"cpu-shares", "CPU shares (relative weight vs. other containers)"},
+    {"cpu-share", "CPU shares (relative weight vs. other containers)"},
+    {"cpu-shares", "CPU shares, as --cpu-share"},
     {"cpu-rt-period", "CPU realtime period to be used for hardcapping (in usecs). 0 to use "
                       "system default"},
     {"cpu-rt-runtime", "CPU realtime hardcap limit (in usecs). Allowed cpu time in a given "

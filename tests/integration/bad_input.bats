@@ -80,11 +80,15 @@ expect_refusal() { # expect_refusal "message part" create args...
 
 @test "a missing plugin names the package that ships it" {
   mkdir "$TEST_TMP/plugins"
-  driver=$(test_driver) # the driver in effect, named
-  BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
-    "cgroup driver \"$driver\": plugin cgroup-$driver.so not installed in $TEST_TMP/plugins (package berth-plugin-$driver)" \
-    --cgroup-driver="$driver" create -b "$BUNDLE" "$ID"
-  assert_nothing_left "$ID"
+  # The driver in effect, named, and each shipped one: cgroup v1 and v2 are in the runtime's
+  # own package (packaging/debian/control), the others in berth-plugin-NAME.
+  for driver in $(test_driver) v1 v2 systemd; do
+    case $driver in v1 | v2) package=berth ;; *) package=berth-plugin-$driver ;; esac
+    BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
+      "cgroup driver \"$driver\": plugin cgroup-$driver.so not installed in $TEST_TMP/plugins (package $package)" \
+      --cgroup-driver="$driver" create -b "$BUNDLE" "$ID"
+    assert_nothing_left "$ID"
+  done
   # auto, with no cgroup plugin to ask, says where it looked.
   BERTH_PLUGIN_PATH=$TEST_TMP/plugins expect_refusal \
     "cgroup driver auto: no cgroup plugin in $TEST_TMP/plugins applies to this host" \

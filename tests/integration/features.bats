@@ -75,3 +75,36 @@ setup() {
   # Every one of them since Linux 4.17; this host's kernel is newer.
   jq -e '.supportedFlags == .knownFlags' <<<"$s"
 }
+
+# calls_of BERTH_PID: the plugin's recorded calls (tests/plugins/test_lsm_plugin.c), each
+# checked to have run in a child of that berth, never in berth itself; prints "entry enabled".
+calls_of() {
+  local what pid ppid seen=()
+  while read -r what pid ppid; do
+    [ "$ppid" = "$1" ] || { echo "$what ran in pid $pid, child of $ppid, not of berth $1" >&2; return 1; }
+    seen+=("$what")
+  done <"$TEST_TMP/calls"
+  echo "${seen[*]}"
+}
+
+@test "features and check run an LSM plugin's code only in a child, once: entry point and enabled op" {
+  mkdir -m 755 "$TEST_TMP/plugins"
+  # The ABI 1.2 apparmor.so of tests/plugins: labels process.apparmorProfile, enabled.
+  install -m 755 "$BERTH_TEST_VENDOR_PLUGIN_DIR/../lsm/apparmor.so" "$TEST_TMP/plugins/"
+  export BERTH_PLUGIN_PATH=$TEST_TMP/plugins BERTH_TEST_PLUGIN_CALLS=$TEST_TMP/calls
+  "$BERTH" features >"$TEST_TMP/out" &
+  pid=$!
+  wait "$pid"
+  [ "$(calls_of "$pid")" = "entry enabled" ]
+  # What the child said is what features says, for the plugin and for the OCI key.
+  jq -e '.linux.apparmor.enabled == true' "$TEST_TMP/out"
+  jq -e '."org.berth".plugins[] | select(.name == "apparmor") | .enabled and .fields == ["process.apparmorProfile"]' "$TEST_TMP/out"
+  rm "$TEST_TMP/calls"
+  status=0
+  "$BERTH" check --format json >"$TEST_TMP/out" &
+  pid=$!
+  wait "$pid" || status=$? # no cgroup plugin here: the configured driver cannot work
+  [ "$status" -eq 1 ]
+  [ "$(calls_of "$pid")" = "entry enabled" ]
+  jq -e '.lsm == [{"plugin": "apparmor", "loads": true, "fields": ["process.apparmorProfile"], "enabled": true}]' "$TEST_TMP/out"
+}

@@ -24,6 +24,21 @@ start() {
     "$ROOT/$ID/state.json"
 }
 
+@test "update takes runc's --cpu-share, and berth's --cpu-shares too" {
+  start
+  # runc 1.1 lists --cpu-share (singular) in `runc update --help`; so does berth's usage.
+  berth update --help | grep -qE '^ +--cpu-share value +CPU shares'
+  berth update --cpu-share 512 "$ID"
+  assert_cgroup "$PID" cpu.shares 512
+  berth update --cpu-shares 384 "$ID"
+  assert_cgroup "$PID" cpu.shares 384
+  jq -e '.config.linux.resources.cpu.shares == 384' "$ROOT/$ID/state.json"
+  # A bad value is refused naming the flag as it was given.
+  run berth update --cpu-share lots "$ID"
+  [ "$status" -eq 1 ] && [[ "$output" == *"update: --cpu-share: "* ]] || { echo "$output"; return 1; }
+  assert_cgroup "$PID" cpu.shares 384
+}
+
 @test "update --resources takes a LinuxResources file or stdin and keeps what it does not name" {
   start
   berth update --pids-limit 30 "$ID"

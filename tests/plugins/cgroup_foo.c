@@ -6,6 +6,10 @@
  * (berth-foo-ID at the root of the host's cgroup2 mount: /sys/fs/cgroup on a unified host,
  * /sys/fs/cgroup/unified on a hybrid one), moves the container's processes into it, lists,
  * freezes and removes it. It applies no resources (it has no controllers to write to).
+ *
+ * Built a second time as cgroup-crashfoo.so (FOO_CRASH_IN_CREATE), a vendor's bug for
+ * tests/integration/plugin_crash.bats: its create op crashes, in its own code (a store to a
+ * bad address) or, with CRASHFOO_IN=libc in the environment, in libc called with NULL.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -64,8 +68,25 @@ static int32_t read_file(const struct berth_cgroup *cg, const char *file, char *
   return 0;
 }
 
+#ifndef FOO_NAME
+#define FOO_NAME "cgroup-foo"
+#endif
+
 static int32_t foo_create(const struct berth_cgroup_request *req, struct berth_cgroup **out,
                           struct berth_error *err) {
+#ifdef FOO_CRASH_IN_CREATE
+  const char *in = getenv("CRASHFOO_IN");
+  /* Through volatile pointers: the compiler must not see the bug and drop it. Not NULL for the
+   * store: UBSan (the asan variant) would catch a NULL store and exit instead. */
+  const char *volatile nothing = NULL;
+  volatile int *volatile nowhere = (volatile int *)16;
+  /* Called through a pointer, which drops strlen's nonnull attribute: UBSan would stop at the
+   * call instead of letting libc fault. */
+  size_t (*volatile length)(const char *) = strlen;
+  if (in != NULL && strcmp(in, "libc") == 0)
+    return (int32_t)length(nothing);
+  *nowhere = 1;
+#endif
   const char *root = cgroup2_root();
   if (root == NULL)
     return host->error(err, ENOENT, "cgroup-foo: no cgroup2 mount");
@@ -170,7 +191,7 @@ static const struct berth_plugin foo_plugin = {
     .abi_minor = BERTH_ABI_MINOR,
     .struct_size = sizeof(struct berth_plugin),
     .kind = BERTH_PLUGIN_KIND_CGROUP,
-    .name = "cgroup-foo",
+    .name = FOO_NAME,
     .version = "1.0.0-vendor",
     .capabilities = BERTH_CGROUP_CAP_FREEZE | BERTH_CGROUP_CAP_UNIFIED,
     .requires = BERTH_HOST_FEATURES_1_0,

@@ -5,19 +5,31 @@
  * descriptor that ends before the 1.2 lsm member, as one built against the 1.1 header
  * would; the 1.2 build (apparmor.so) answers by label: "refused" is refused, "bad-attr"
  * names an attr outside /proc/thread-self/attr, anything else is "exec LABEL" to
- * "apparmor/exec".
+ * "apparmor/exec". With BERTH_TEST_PLUGIN_CALLS naming a file, the entry point and the
+ * enabled op append "entry|enabled PID PPID" to it: which process ran the plugin's code.
  */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <berth/plugin.h>
 
 static const struct berth_host_api *host;
 
+static void record_call(const char *what) {
+  const char *path = getenv("BERTH_TEST_PLUGIN_CALLS");
+  FILE *f = path != NULL ? fopen(path, "ae") : NULL;
+  if (f == NULL)
+    return;
+  fprintf(f, "%s %d %d\n", what, (int)getpid(), (int)getppid());
+  fclose(f);
+}
+
 static int32_t op_enabled(int32_t *enabled, struct berth_error *err) {
+  record_call("enabled");
   *enabled = 1;
   return 0;
 }
@@ -71,5 +83,6 @@ BERTH_PLUGIN_EXPORT const struct berth_plugin *berth_plugin_entry(const struct b
     return NULL;
   host = h;
   (void)ops;
+  record_call("entry");
   return &plugin;
 }

@@ -6,10 +6,14 @@
  * different major, a short struct ... Built like a shipped plugin (hidden visibility,
  * plugins/plugin.map, -z defs) unless the case is about breaking exactly that.
  * TEST_PLUGIN_NULL_OP (TEST_PLUGIN_NULL_LSM_OP) names a mandatory op the case leaves NULL;
- * TEST_PLUGIN_LSM makes it an LSM plugin, TEST_PLUGIN_DEVICE a device plugin.
+ * TEST_PLUGIN_LSM makes it an LSM plugin, TEST_PLUGIN_DEVICE a device plugin. With
+ * BERTH_TEST_PLUGIN_CALLS naming a file, the entry point appends "entry PID" to it: which
+ * process ran it, how often.
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include <berth/plugin.h>
@@ -227,7 +231,17 @@ BERTH_PLUGIN_EXPORT void berth_test_extra_export(void) {}
 extern int berth_test_symbol_nobody_defines(void);
 #endif
 
+static void record_entry(void) {
+  const char *path = getenv("BERTH_TEST_PLUGIN_CALLS");
+  FILE *f = path != NULL ? fopen(path, "ae") : NULL;
+  if (f == NULL)
+    return;
+  fprintf(f, "entry %d\n", (int)getpid());
+  fclose(f);
+}
+
 static const struct berth_plugin *entry(const struct berth_host_api *h) {
+  record_entry();
   if (h == NULL || h->abi_major != BERTH_ABI_MAJOR ||
       h->struct_size < offsetof(struct berth_host_api, log) + sizeof(h->log))
     return NULL;

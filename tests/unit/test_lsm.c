@@ -194,10 +194,27 @@ static void test_plugin_labels_the_fields_it_declares_whatever_its_name(void **s
   expect_message("labels process.apparmorProfile");
 }
 
-static void test_features_ask_the_plugin(void **state) {
-  assert_true(berth_lsm_enabled("process.apparmorProfile"));
-  assert_false(berth_lsm_enabled("process.selinuxLabel")); /* ABI 1.1: no ops to ask */
-  assert_false(berth_lsm_enabled("linux.noSuchLabel"));
+/* `check` asks each plugin (in its probe child) which fields it labels and whether its module
+ * is enabled. */
+static json_object *surveyed(json_object *survey, const char *plugin) {
+  for (size_t i = 0; i < json_object_array_length(survey); i++)
+    if (strcmp(json_get_str(json_object_array_get_idx(survey, i), "plugin"), plugin) == 0)
+      return json_object_array_get_idx(survey, i);
+  fail_msg("%s not in the survey", plugin);
+  return NULL;
+}
+
+static void test_survey_asks_the_plugin(void **state) {
+  _cleanup_json_ json_object *survey = berth_lsm_survey();
+  assert_int_equal(json_object_array_length(survey), 2);
+  json_object *apparmor = surveyed(survey, "apparmor");
+  assert_true(json_get_bool(apparmor, "loads", false));
+  assert_true(json_get_bool(apparmor, "enabled", false));
+  assert_string_equal(json_object_to_json_string(json_get(apparmor, "fields")),
+                      "[ \"process.apparmorProfile\" ]");
+  json_object *selinux = surveyed(survey, "selinux");
+  assert_true(json_get_bool(selinux, "loads", false));
+  assert_false(json_get_bool(selinux, "enabled", true)); /* ABI 1.1: no ops to ask */
 }
 
 static void test_exec_inherits_the_containers_label_unless_it_has_one(void **state) {
@@ -317,7 +334,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_label_with_a_nul_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_plugin_of_abi_1_1_has_no_lsm_operations, setup,
                                       teardown),
-      cmocka_unit_test_setup_teardown(test_features_ask_the_plugin, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_survey_asks_the_plugin, setup, teardown),
       cmocka_unit_test_setup_teardown(test_exec_inherits_the_containers_label_unless_it_has_one,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(test_init_writes_the_value_to_the_attr_in_one_write, setup,

@@ -153,14 +153,15 @@ static void assert_refused(const struct fixture *fx, const char *name, uint32_t 
   assert_refused_naming(name, kind, path, cause);
 }
 
-/* Refused with exactly "plugin DIR/NAME.so: " + cause, one line naming the file. */
+/* Refused with exactly "plugin DIR/NAME.so: " + cause, one line naming the file, by the load
+ * of a scan (berth_plugin_load_probed, whose trial child meets a crash or a hang). */
 static void assert_refused_exactly(const struct fixture *fx, const char *name, uint32_t kind,
                                    const char *cause) {
   char want[8192];
   snprintf(want, sizeof(want), "plugin %s/%s.so: %s", fx->dir, name, cause);
   const struct berth_plugin *p = NULL;
   struct berth_error err = {0};
-  int r = berth_plugin_load(name, kind, &p, &err);
+  int r = berth_plugin_load_probed(name, kind, &p, &err);
   if (r == 0)
     fail_msg("plugin %s loaded; wanted \"%s\"", name, want);
   assert_true(r < 0);
@@ -304,6 +305,14 @@ static void test_loader_reports_missing_plugin_and_its_package(void **state) {
   assert_contains(err.msg, "cgroup-missing.so not installed");
   assert_contains(err.msg, fx->dir);
   assert_contains(err.msg, "(package berth-plugin-missing)"); /* driver missing's package */
+  berth_error_clear(&err);
+  /* cgroup v1 and v2 ship in the runtime's own package (packaging/debian/control). */
+  assert_true(berth_plugin_load("cgroup-v1", BERTH_PLUGIN_KIND_CGROUP, &p, &err) < 0);
+  assert_contains(err.msg, "cgroup-v1.so not installed");
+  assert_contains(err.msg, "(package berth)");
+  berth_error_clear(&err);
+  assert_true(berth_plugin_load("cgroup-v2", BERTH_PLUGIN_KIND_CGROUP, &p, &err) < 0);
+  assert_contains(err.msg, "(package berth)");
   berth_error_clear(&err);
 }
 
@@ -680,6 +689,44 @@ static void test_loader_never_hands_out_members_past_struct_size(void **state) {
   assert_null(p->cgroup->kill_all);
 }
 
+/* The entry point's calls as the fixture recorded them ("entry PID" lines), then none. */
+static void read_calls(const char *path, char *buf, size_t size) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  ssize_t n = fd >= 0 ? read(fd, buf, size - 1) : -1;
+  buf[n > 0 ? n : 0] = '\0';
+  if (fd >= 0)
+    close(fd);
+  unlink(path);
+}
+
+/* A plugin the container selects runs its entry point once, in this process: the start path
+ * forks no trial child. A scan's load tries the plugin in a child first, then here. */
+static void test_loader_runs_named_plugin_here_and_scanned_one_in_a_child_first(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "named_once");
+  install(fx->dir, "probed_twice");
+  char calls[128], got[256], want[256];
+  snprintf(calls, sizeof(calls), "%.64s/calls", fx->dir);
+  setenv("BERTH_TEST_PLUGIN_CALLS", calls, 1);
+  load_or_fail("named_once", BERTH_PLUGIN_KIND_CGROUP);
+  read_calls(calls, got, sizeof(got));
+  snprintf(want, sizeof(want), "entry %d\n", (int)getpid());
+  assert_string_equal(got, want);
+  const struct berth_plugin *p = NULL;
+  struct berth_error err = {0};
+  int r = berth_plugin_load_probed("probed_twice", BERTH_PLUGIN_KIND_CGROUP, &p, &err);
+  unsetenv("BERTH_TEST_PLUGIN_CALLS");
+  if (r != 0)
+    fail_msg("load probed_twice: %s", err.msg);
+  read_calls(calls, got, sizeof(got));
+  int child = 0, here = 0;
+  if (sscanf(got, "entry %d\nentry %d\n", &child, &here) != 2)
+    fail_msg("entry point calls: \"%s\"", got);
+  assert_int_not_equal(child, getpid());
+  assert_int_equal(here, getpid());
+}
+
 /* A plugin whose entry point crashes or hangs fails its load in one line naming the file, and
  * this process (the command) lives on; the plugin's code never ran in it. */
 static void test_loader_survives_entry_point_that_crashes(void **state) {
@@ -807,6 +854,7 @@ int main(void) {
       LOADER_TEST(test_loader_refuses_null_mandatory_device_op),
       LOADER_TEST(test_loader_refuses_cgroup_plugin_with_device_ops),
       LOADER_TEST(test_loader_never_hands_out_members_past_struct_size),
+      LOADER_TEST(test_loader_runs_named_plugin_here_and_scanned_one_in_a_child_first),
       LOADER_TEST(test_loader_survives_entry_point_that_crashes),
       LOADER_TEST(test_loader_kills_entry_point_that_hangs),
       cmocka_unit_test(test_shipped_plugins_export_only_entry_and_have_no_runpath),
