@@ -14,6 +14,7 @@
 #include "lsm.h"
 #include "plugin_loader.h"
 #include "plugin_probe.h"
+#include "rdt.h"
 
 static json_object *strings(const char *const *list) {
   json_object *a = json_object_new_array();
@@ -66,6 +67,11 @@ static json_object *linux_features(void) {
   json_object_object_add(apparmor, "enabled",
                          json_object_new_boolean(berth_lsm_enabled("process.apparmorProfile")));
   json_object_object_add(l, "apparmor", apparmor);
+  /* runtime-spec's features: linux.intelRdt is applied when the RDT plugin is installed and
+   * finds resctrl on this host. */
+  json_object *intel_rdt = json_object_new_object();
+  json_object_object_add(intel_rdt, "enabled", json_object_new_boolean(berth_rdt_enabled()));
+  json_object_object_add(l, "intelRdt", intel_rdt);
   return l;
 }
 
@@ -84,6 +90,8 @@ static int describe(void *data, char **answer, struct berth_error *err) {
   json_object_object_add(o, "abi", json_object_new_string(abi));
   if (p->kind == BERTH_PLUGIN_KIND_LSM)
     json_object_object_add(o, "enabled", json_object_new_boolean(berth_lsm_plugin_enabled(p)));
+  if (p->kind == BERTH_PLUGIN_KIND_RDT)
+    json_object_object_add(o, "enabled", json_object_new_boolean(berth_rdt_enabled()));
   *answer = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
   return *answer != NULL ? 0 : berth_error(err, ENOMEM, "plugin %s.so", name);
 }
