@@ -78,6 +78,19 @@ int berth_rdt_stats(struct berth_rdt_backend *rdt, char **json, struct berth_err
   return r < 0 ? berth_error_prefix(err, "intel_rdt stats") : 0;
 }
 
+int berth_rdt_update(struct berth_rdt_backend *rdt, json_object *intel_rdt,
+                     struct berth_error *err) {
+  const struct berth_rdt_ops *ops = rdt->plugin != NULL ? rdt->plugin->rdt : NULL;
+  if (ops == NULL || rdt->handle == NULL)
+    return berth_error(err, 0, "the container has no linux.intelRdt");
+  if (ops->struct_size < offsetof(struct berth_rdt_ops, update) + sizeof(ops->update) ||
+      ops->update == NULL)
+    return berth_error(err, 0, "plugin %s cannot update linux.intelRdt", rdt->plugin->name);
+  int r = ops->update(rdt->handle,
+                      json_object_to_json_string_ext(intel_rdt, JSON_C_TO_STRING_PLAIN), err);
+  return r < 0 ? berth_error_prefix(err, "linux.intelRdt") : 0;
+}
+
 int berth_rdt_destroy(struct berth_rdt_backend *rdt, struct berth_error *err) {
   if (rdt->plugin == NULL || rdt->handle == NULL)
     return 0;

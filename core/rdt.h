@@ -34,6 +34,9 @@ int berth_rdt_load(json_object *saved, struct berth_rdt_backend *rdt, struct ber
 int berth_rdt_add(struct berth_rdt_backend *rdt, pid_t pid, struct berth_error *err);
 /* malloc()ed JSON text for events --stats "intel_rdt", or NULL (*json) without a group. */
 int berth_rdt_stats(struct berth_rdt_backend *rdt, char **json, struct berth_error *err);
+/* update: rewrite the group's schemata from the container's updated linux.intelRdt. */
+int berth_rdt_update(struct berth_rdt_backend *rdt, json_object *intel_rdt,
+                     struct berth_error *err);
 int berth_rdt_destroy(struct berth_rdt_backend *rdt, struct berth_error *err);
 void berth_rdt_release(struct berth_rdt_backend *rdt);
 /* `berth features`: whether the installed RDT plugin loads and finds resctrl on this host. */

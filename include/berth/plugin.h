@@ -274,6 +274,7 @@ struct berth_rdt;
  *            (state.json);
  *   load     every later command on the container, before any other op;
  *   stats    events and events --stats;
+ *   update   update --l3-cache-schema / --mem-bw-schema;
  *   destroy  delete, and create undoing itself after a failure;
  *   release  at the end of every command that made or loaded a handle, exactly once. */
 struct berth_rdt_ops {
@@ -302,6 +303,10 @@ struct berth_rdt_ops {
   int32_t (*destroy)(struct berth_rdt *rdt, struct berth_error *err);
   /* Mandatory. Free the handle (no effect on the kernel). */
   void (*release)(struct berth_rdt *rdt);
+  /* Optional (absent: update refuses RDT flags). Validate the container's whole
+   * linux.intelRdt (JSON text, as updated) like create() does, then rewrite the group's
+   * schemata. */
+  int32_t (*update)(struct berth_rdt *rdt, const char *intel_rdt_json, struct berth_error *err);
 };
 
 /* What the entry point returns: static const, read by the host until the process exits. */

@@ -258,6 +258,31 @@ int rdt_group_create(const struct berth_rdt_request *req, struct berth_rdt **out
   return 0;
 }
 
+int rdt_group_update(struct berth_rdt *g, const char *intel_rdt_json, struct berth_error *err) {
+  _cleanup_json_ json_object *spec = json_tokener_parse(intel_rdt_json ? intel_rdt_json : "");
+  if (!json_object_is_type(spec, json_type_object))
+    return rdt_error(err, EINVAL, "linux.intelRdt: not a JSON object");
+  char mount[PATH_MAX];
+  bool mba_mbps = false;
+  int r = rdt_find_mount(mount, &mba_mbps, err);
+  if (r < 0)
+    return r;
+  _cleanup_close_ int root_fd = rdt_open_root(g, err);
+  if (root_fd < 0)
+    return root_fd;
+  struct rdt_info info;
+  char schemata[8192];
+  if ((r = rdt_read_info(root_fd, mba_mbps, &info, err)) < 0 ||
+      (r = schemata_of(spec, &info, schemata, sizeof(schemata), err)) < 0)
+    return r;
+  _cleanup_close_ int group_fd = open_dir(root_fd, g->group);
+  if (group_fd < 0)
+    return rdt_error(err, errno, "open resctrl group %s", g->group);
+  return schemata[0] != '\0'
+             ? write_file(root_fd, group_fd, g->group, "schemata", schemata, O_TRUNC, err)
+             : 0;
+}
+
 int rdt_group_add(struct berth_rdt *g, int32_t pid, struct berth_error *err) {
   _cleanup_close_ int root_fd = rdt_open_root(g, err);
   if (root_fd < 0)

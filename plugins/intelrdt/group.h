@@ -17,6 +17,7 @@ int rdt_open_root(const struct berth_rdt *g, struct berth_error *err);
 int rdt_remove_tree(int dirfd, const char *name, struct berth_error *err);
 int rdt_group_create(const struct berth_rdt_request *req, struct berth_rdt **out,
                      struct berth_error *err);
+int rdt_group_update(struct berth_rdt *g, const char *intel_rdt_json, struct berth_error *err);
 int rdt_group_add(struct berth_rdt *g, int32_t pid, struct berth_error *err);
 int rdt_group_destroy(struct berth_rdt *g, struct berth_error *err);
 int rdt_group_save(struct berth_rdt *g, char **state_json, struct berth_error *err);

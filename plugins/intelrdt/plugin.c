@@ -27,6 +27,7 @@ static const struct berth_rdt_ops intelrdt_ops = {
     .stats = rdt_group_stats,
     .destroy = rdt_group_destroy,
     .release = rdt_release,
+    .update = rdt_group_update,
 };
 
 static const struct berth_plugin intelrdt_plugin = {

@@ -58,10 +58,11 @@ ABI_MEMBER(berth_rdt_ops, add, 40, 8);
 ABI_MEMBER(berth_rdt_ops, stats, 48, 8);
 ABI_MEMBER(berth_rdt_ops, destroy, 56, 8);
 ABI_MEMBER(berth_rdt_ops, release, 64, 8);
+ABI_MEMBER(berth_rdt_ops, update, 72, 8);
 #define ABI_SIZE_1_5_HOST_API 40
 #define ABI_SIZE_1_5_PLUGIN 80
 #define ABI_SIZE_1_5_RDT_REQUEST 24
-#define ABI_SIZE_1_5_RDT_OPS 72
+#define ABI_SIZE_1_5_RDT_OPS 80
 
 /* Today's sizes are the last minor's: nothing was added that this file does not list. */
 _Static_assert(sizeof(struct berth_host_api) == ABI_SIZE_1_5_HOST_API, "host api size");

@@ -199,6 +199,27 @@ rdt() { config --argjson r "$1" '.linux.intelRdt = $r'; }
   [ "$(cat "$RESCTRL/$ID/schemata")" = 'MB:0=4096;1=2048' ]
 }
 
+@test "update --l3-cache-schema and --mem-bw-schema rewrite the group's schemata, checked as at create" {
+  fake_resctrl
+  rdt '{"l3CacheSchema": "L3:0=7ff;1=7ff", "memBwSchema": "MB:0=100;1=100"}'
+  berth run -d -b "$BUNDLE" "$ID"
+  berth update --l3-cache-schema 'L3:0=f;1=f0' --mem-bw-schema 'MB:0=30;1=40' "$ID"
+  [ "$(cat "$RESCTRL/$ID/schemata")" = $'L3:0=f;1=f0\nMB:0=30;1=40' ]
+  [ "$(jq -r '.config.linux.intelRdt.l3CacheSchema' "$ROOT/$ID/state.json")" = 'L3:0=f;1=f0' ]
+  run berth update --mem-bw-schema 'MB:0=35' "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'linux.intelRdt.memBwSchema: schemata line "MB:0=35": domain 0: 35% is not a multiple of bandwidth_gran 10'* ]]
+  [ "$(cat "$RESCTRL/$ID/schemata")" = $'L3:0=f;1=f0\nMB:0=30;1=40' ]
+  [ "$(jq -r '.config.linux.intelRdt.memBwSchema' "$ROOT/$ID/state.json")" = 'MB:0=30;1=40' ]
+}
+
+@test "update --l3-cache-schema on a container without linux.intelRdt is refused" {
+  berth run -d -b "$BUNDLE" "$ID"
+  run berth update --l3-cache-schema 'L3:0=f' "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"update $ID: the container has no linux.intelRdt"* ]]
+}
+
 @test "features reports linux.intelRdt from the plugin and the host" {
   run berth features
   [ "$(jq -r '.linux.intelRdt.enabled' <<<"$output")" = false ] # no resctrl here
