@@ -168,9 +168,10 @@ static int make_group(struct berth_rdt *g, int root_fd, const struct rdt_info *i
     return rdt_error(err, ENOSPC,
                      "resctrl group %s: %u groups in use and num_closids is %u: no CLOSID is free",
                      g->group, used, max);
-  if (mkdirat(root_fd, g->group, 0755) < 0 && errno != EEXIST)
+  if (mkdirat(root_fd, g->group, 0755) == 0)
+    g->made = true;
+  else if (errno != EEXIST)
     return rdt_error(err, errno, "create resctrl group %s", g->group);
-  g->made = true;
   return 0;
 }
 
@@ -190,7 +191,8 @@ static int make_monitoring(struct berth_rdt *g, int root_fd, const char *id,
   return 0;
 }
 
-/* Whatever this create made, for a create that fails (its error is the one reported). */
+/* Whatever this create made, for a create that fails (its error is the one reported): a
+ * closID group too when this create made it, as nobody has joined it yet. */
 static void undo(struct berth_rdt *g, int root_fd) {
   if (g->monitor[0] != '\0') {
     char path[PATH_MAX];
@@ -199,7 +201,7 @@ static void undo(struct berth_rdt *g, int root_fd) {
     if (mon_fd >= 0)
       rdt_remove_tree(mon_fd, g->monitor, NULL);
   }
-  if (g->made && !g->shared)
+  if (g->made)
     rdt_remove_tree(root_fd, g->group, NULL);
 }
 
