@@ -241,6 +241,9 @@ static int remove_everything(int root_fd, struct berth_container *c, struct bert
   if (r < 0)
     return berth_error_prefix(err, "remove its cgroup");
   berth_crash_point("delete-cgroup-destroyed");
+  r = berth_rdt_destroy(&c->rdt, err);
+  if (r < 0)
+    return r;
   if (c->spec != NULL)
     berth_container_hooks_warn(c, "poststop", BERTH_STOPPED);
   berth_crash_point("delete-before-rmdir");

@@ -143,6 +143,7 @@ int berth_exec(struct berth_container *c, json_object *process, const struct ber
                                   .console_fd = console_fd,
                                   .root_fd = root_fd,
                                   .cg = &c->cg,
+                                  .rdt = &c->rdt,
                                   .sub_cgroups = o->sub_cgroups,
                                   .exec_attrs = exec_attrs};
   r = berth_spawn_init(&sc, pid, err);

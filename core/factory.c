@@ -22,6 +22,7 @@
 #include "log.h"
 #include "lock.h"
 #include "lsm.h"
+#include "rdt.h"
 #include "spawn.h"
 #include "spec.h"
 #include "state.h"
@@ -38,6 +39,8 @@ struct creation {
   char rootfs[PATH_MAX];
   struct berth_cgroup_backend cg;
   bool cgroup_made;
+  struct berth_rdt_backend rdt; /* linux.intelRdt's plugin, or none */
+  bool rdt_made;
   bool spawned; /* hooks may have run */
   /* The LSM labels the init applies (berth_lsm_prepare), or NULL. */
   json_object *exec_attrs;
@@ -117,6 +120,15 @@ static json_object *state_object(struct creation *c, pid_t pid, json_object *cgr
   return s;
 }
 
+/* The resctrl group as the RDT plugin saved it, beside the cgroup, in a record. */
+static int add_rdt(struct creation *c, json_object *record, struct berth_error *err) {
+  json_object *rdt = NULL;
+  int r = berth_rdt_save(&c->rdt, &rdt, err);
+  if (r == 0 && rdt != NULL)
+    json_object_object_add(record, "intel_rdt", rdt);
+  return r;
+}
+
 /* The records, each one atomic write, so that the state dir always names what exists:
  * state.json "creating" (the driver, the spec) before the cgroup is made; cleanup.json (the
  * cgroup as its plugin saved it, then the init's pid) as each is made; the final state.json
@@ -143,6 +155,8 @@ static int record_made(struct creation *c, pid_t pid, struct berth_error *err) {
     return r;
   _cleanup_json_ json_object *record = json_object_new_object();
   json_object_object_add(record, "cgroup", cgroup);
+  if ((r = add_rdt(c, record, err)) < 0)
+    return r;
   json_object_object_add(record, "init_process_pid", json_object_new_int(pid));
   json_object_object_add(record, "init_process_start",
                          json_object_new_int64((int64_t)process_start_time(pid)));
@@ -202,7 +216,8 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   if (c->root_fd < 0)
     return c->root_fd;
   r = berth_cgroup_select(c->o->cgroup_driver, c->o->systemd_cgroup, c->spec, &c->cg, err);
-  if (r < 0 || (r = make_state_dir(c, err)) < 0 || (r = record_creating(c, err)) < 0)
+  if (r < 0 || (r = berth_rdt_select(c->spec, &c->rdt, err)) < 0 ||
+      (r = make_state_dir(c, err)) < 0 || (r = record_creating(c, err)) < 0)
     return r;
   berth_crash_point("create-record");
   r = berth_cgroup_create(&c->cg, c->o->id, c->spec, c->o->rootless, err);
@@ -210,6 +225,13 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
     return r;
   c->cgroup_made = true;
   berth_crash_point("create-cgroup");
+  if ((r = record_made(c, 0, err)) < 0)
+    return r;
+  /* The plugin validates linux.intelRdt before it makes the group, and removes what it made
+   * when it fails; the group made is recorded at once, like the cgroup. */
+  if ((r = berth_rdt_create(&c->rdt, c->o->id, c->spec, err)) < 0)
+    return r;
+  c->rdt_made = true;
   if ((r = record_made(c, 0, err)) < 0)
     return r;
   _cleanup_close_ int console_fd = -1;
@@ -230,6 +252,7 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
                                   .console_fd = console_fd,
                                   .root_fd = -1,
                                   .cg = &c->cg,
+                                  .rdt = &c->rdt,
                                   .exec_attrs = c->exec_attrs,
                                   .on_init = record_init,
                                   .on_init_data = c};
@@ -242,6 +265,8 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   if (r < 0)
     return r;
   _cleanup_json_ json_object *state = state_object(c, *pid, cgroup);
+  if ((r = add_rdt(c, state, err)) < 0)
+    return r;
   berth_crash_point("create-final");
   r = berth_state_write(c->dir_fd, state, err);
   berth_crash_point("create-done");
@@ -261,6 +286,9 @@ static void undo(struct creation *c, pid_t pid) {
   _cleanup_error_ struct berth_error cgroup = {0};
   if (c->cgroup_made && berth_cgroup_destroy(&c->cg, &cgroup) < 0)
     berth_log(BERTH_LOG_WARN, "create %s: undo: %s", c->o->id, cgroup.msg);
+  _cleanup_error_ struct berth_error rdt = {0};
+  if (c->rdt_made && berth_rdt_destroy(&c->rdt, &rdt) < 0)
+    berth_log(BERTH_LOG_WARN, "create %s: undo: %s", c->o->id, rdt.msg);
   /* The runtime spec (and runc) go on to delete after a failed create: poststop hooks may
    * undo what earlier hooks set up (a createRuntime hook's network, say). */
   if (c->spawned) {
@@ -270,7 +298,8 @@ static void undo(struct creation *c, pid_t pid) {
   }
   _cleanup_error_ struct berth_error dir = {0};
   /* The record stays if the cgroup could not be removed, for delete -f to try again. */
-  if (c->dir_made && cgroup.msg == NULL && berth_state_dir_remove(c->root_fd, c->o->id, &dir) < 0)
+  if (c->dir_made && cgroup.msg == NULL && rdt.msg == NULL &&
+      berth_state_dir_remove(c->root_fd, c->o->id, &dir) < 0)
     berth_log(BERTH_LOG_WARN, "create %s: undo: %s", c->o->id, dir.msg);
 }
 
@@ -283,6 +312,7 @@ int berth_create(const struct berth_create_options *o, pid_t *pid, struct berth_
     berth_error_prefix(err, "create %s", o->id);
   }
   berth_cgroup_release(&c.cg);
+  berth_rdt_release(&c.rdt);
   if (c.spec != NULL)
     json_object_put(c.spec);
   json_putp(&c.exec_attrs);

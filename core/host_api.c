@@ -92,10 +92,18 @@ char *berth_host_log_release(bool refused) {
   return reason;
 }
 
+/* Test-only: BERTH_TEST_MOUNTINFO names a mount table whose resctrl mount is a directory laid
+ * out as resctrl, on hosts without the hardware (tests/integration/intelrdt.bats). */
+static const char *host_mountinfo(void) {
+  const char *test = getenv("BERTH_TEST_MOUNTINFO");
+  return test != NULL && *test != '\0' ? test : "/proc/self/mountinfo";
+}
+
 const struct berth_host_api berth_host = {
     .struct_size = sizeof(struct berth_host_api),
     .abi_major = BERTH_ABI_MAJOR,
     .abi_minor = BERTH_ABI_MINOR,
     .error = host_error,
     .log = host_log,
+    .mountinfo = host_mountinfo,
 };

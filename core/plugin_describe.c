@@ -12,6 +12,7 @@
 #include "lsm.h"
 #include "plugin_loader.h"
 #include "plugin_probe.h"
+#include "rdt.h"
 
 /* A device plugin's classes (berth_device_ops.classes, optional): [] without them. */
 static json_object *device_classes(const struct berth_device_ops *ops) {
@@ -43,6 +44,8 @@ static int describe(void *data, char **answer, struct berth_error *err) {
     json_object_object_add(o, "fields", berth_lsm_fields(p));
     json_object_object_add(o, "enabled", json_object_new_boolean(berth_lsm_plugin_enabled(p)));
   }
+  if (p->kind == BERTH_PLUGIN_KIND_RDT)
+    json_object_object_add(o, "enabled", json_object_new_boolean(berth_rdt_plugin_enabled(p)));
   if (p->kind == BERTH_PLUGIN_KIND_DEVICE)
     json_object_object_add(o, "classes", device_classes(p->device));
   *answer = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));

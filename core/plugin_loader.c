@@ -16,11 +16,12 @@
 #include "plugin_probe.h"
 
 /* The smallest tables a plugin may hand us: everything the ABI defined when each appeared (the
- * descriptor and the cgroup ops in 1.0, the LSM ops in 1.2). */
+ * descriptor and the cgroup ops in 1.0, the LSM ops in 1.2, the RDT ops in 1.5). */
 #define MIN_PLUGIN_SIZE (offsetof(struct berth_plugin, cgroup) + sizeof(void *))
 #define MIN_CGROUP_OPS_SIZE (offsetof(struct berth_cgroup_ops, cgroup_fd) + sizeof(void *))
 #define MIN_LSM_OPS_SIZE (offsetof(struct berth_lsm_ops, exec_attr) + sizeof(void *))
 #define MIN_DEVICE_OPS_SIZE (offsetof(struct berth_device_ops, resolve) + sizeof(void *))
+#define MIN_RDT_OPS_SIZE (offsetof(struct berth_rdt_ops, release) + sizeof(void *))
 /* Whether a struct of `size` bytes, as its plugin declared it, holds `member`. */
 #define COVERS(size, type, member) ((size) >= offsetof(type, member) + sizeof(((type *)0)->member))
 #define KNOWN_HOST_FEATURES BERTH_HOST_FEATURES_1_0
@@ -37,6 +38,7 @@ static struct {
   struct berth_cgroup_ops cgroup;
   struct berth_lsm_ops lsm;
   struct berth_device_ops device;
+  struct berth_rdt_ops rdt;
 } loaded[MAX_LOADED];
 
 const char *berth_plugin_kind_name(uint32_t kind) {
@@ -156,22 +158,63 @@ static int check_device_ops(const struct berth_device_ops *device, const char *p
   return 0;
 }
 
-/* Each kind has its own ops table and no other's. The lsm member exists since 1.2 only, the
- * device member since 1.5. */
+static const char *missing_rdt_op(const struct berth_rdt_ops *ops) {
+  if (ops->create == NULL)
+    return "create";
+  if (ops->load == NULL)
+    return "load";
+  if (ops->save == NULL)
+    return "save";
+  if (ops->add == NULL)
+    return "add";
+  if (ops->destroy == NULL)
+    return "destroy";
+  if (ops->release == NULL)
+    return "release";
+  return NULL;
+}
+
+/* An RDT plugin has its ops since 1.5; one built before could apply nothing, so it is refused
+ * here rather than failing each container that asks for linux.intelRdt later. */
+static int check_rdt_ops(const struct berth_plugin *p, const struct berth_rdt_ops *rdt,
+                         const char *path, struct berth_error *err) {
+  if (!COVERS(p->struct_size, struct berth_plugin, rdt))
+    return berth_error(err, 0,
+                       "plugin %s: kind rdt of ABI %u.%u has no rdt ops (ABI 1.5 added them)", path,
+                       p->abi_major, p->abi_minor);
+  if (rdt == NULL)
+    return berth_error(err, 0, "plugin %s: kind rdt without rdt ops", path);
+  if (rdt->struct_size < MIN_RDT_OPS_SIZE)
+    return berth_error(err, 0, "plugin %s: rdt ops too short (%u bytes, ABI 1.5 needs %zu)", path,
+                       rdt->struct_size, MIN_RDT_OPS_SIZE);
+  const char *missing = missing_rdt_op(rdt);
+  if (missing != NULL)
+    return berth_error(err, 0, "plugin %s: rdt op %s is NULL but mandatory", path, missing);
+  return 0;
+}
+
+/* Each kind has its own ops table and no other's. The lsm member exists since 1.2 only, rdt
+ * and device since 1.5. */
 static int check_ops(const struct berth_plugin *p, const char *path, struct berth_error *err) {
   const char *kind = berth_plugin_kind_name(p->kind);
   const struct berth_lsm_ops *lsm =
       COVERS(p->struct_size, struct berth_plugin, lsm) ? p->lsm : NULL;
   const struct berth_device_ops *device =
       COVERS(p->struct_size, struct berth_plugin, device) ? p->device : NULL;
+  const struct berth_rdt_ops *rdt =
+      COVERS(p->struct_size, struct berth_plugin, rdt) ? p->rdt : NULL;
   if (p->kind != BERTH_PLUGIN_KIND_CGROUP && p->cgroup != NULL)
     return berth_error(err, 0, "plugin %s: kind %s with cgroup ops", path, kind);
   if (p->kind != BERTH_PLUGIN_KIND_LSM && lsm != NULL)
     return berth_error(err, 0, "plugin %s: kind %s with lsm ops", path, kind);
   if (p->kind != BERTH_PLUGIN_KIND_DEVICE && device != NULL)
     return berth_error(err, 0, "plugin %s: kind %s with device ops", path, kind);
+  if (p->kind != BERTH_PLUGIN_KIND_RDT && rdt != NULL)
+    return berth_error(err, 0, "plugin %s: kind %s with rdt ops", path, kind);
   if (p->kind == BERTH_PLUGIN_KIND_DEVICE)
     return check_device_ops(device, path, err);
+  if (p->kind == BERTH_PLUGIN_KIND_RDT)
+    return check_rdt_ops(p, rdt, path, err);
   const char *missing = NULL;
   if (p->kind == BERTH_PLUGIN_KIND_CGROUP) {
     if (p->cgroup == NULL)
@@ -248,6 +291,12 @@ static const struct berth_plugin *keep(size_t slot, const char *name,
     memcpy(&loaded[slot].device, p->device,
            n < sizeof(loaded[slot].device) ? n : sizeof(loaded[slot].device));
     copy->device = &loaded[slot].device;
+  }
+  copy->rdt = NULL;
+  if (COVERS(p->struct_size, struct berth_plugin, rdt) && p->rdt != NULL) {
+    size_t n = p->rdt->struct_size;
+    memcpy(&loaded[slot].rdt, p->rdt, n < sizeof(loaded[slot].rdt) ? n : sizeof(loaded[slot].rdt));
+    copy->rdt = &loaded[slot].rdt;
   }
   loaded[slot].loaded = copy;
   return copy;

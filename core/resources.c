@@ -47,6 +47,28 @@ static void pair_memory(json_object *apply, json_object *spec) {
   }
 }
 
+int berth_container_update_rdt(struct berth_container *c, json_object *delta,
+                               struct berth_error *err) {
+  if (berth_container_status(c) == BERTH_STOPPED)
+    return berth_error(err, 0, "update %s: the container is stopped", c->id);
+  json_object *spec = NULL;
+  if (json_object_deep_copy(c->spec, &spec, NULL) < 0)
+    return berth_error(err, ENOMEM, "update %s", c->id);
+  _cleanup_json_ json_object *owned = spec;
+  json_object *intel_rdt = json_path(spec, "linux", "intelRdt", NULL);
+  if (intel_rdt == NULL || c->rdt.plugin == NULL)
+    return berth_error(err, 0, "update %s: the container has no linux.intelRdt", c->id);
+  json_object_object_foreach(delta, key, value) {
+    json_object_object_add(intel_rdt, key, json_object_get(value));
+  }
+  int r = berth_rdt_update(&c->rdt, intel_rdt, err);
+  if (r < 0)
+    return berth_error_prefix(err, "update %s", c->id);
+  json_object_object_add(c->state, "config", json_object_get(spec));
+  c->spec = spec;
+  return berth_state_write(c->dir_fd, c->state, err);
+}
+
 int berth_container_update(struct berth_container *c, json_object *delta, struct berth_error *err) {
   if (c->cg.plugin == NULL)
     return berth_error(err, 0, "update %s: the container has no cgroup (cgroup driver \"%s\")",

@@ -343,6 +343,9 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
    * caller's memory, devices and freezer cgroups, outside the container's limits. */
   if (r == 0 && cfg->sub_cgroups != NULL)
     r = berth_cgroup_enter_sub(cfg->cg, *init_pid, cfg->sub_cgroups, err);
+  /* Where runc's intelrdt manager applies: right after the cgroup, before the process runs. */
+  if (r == 0)
+    r = berth_rdt_add(cfg->rdt, *init_pid, err);
   if (r < 0)
     return r;
   _cleanup_json_ json_object *boot = bootstrap_message(cfg);

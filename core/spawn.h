@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "rdt.h"
 #include "error.h"
 #include "namespaces.h"
 
@@ -29,7 +30,8 @@ struct berth_spawn_config {
   int console_fd; /* where init sends the pty master when process.terminal, else -1 */
   int root_fd;    /* exec into a container without a mount namespace: its root, else -1 */
   struct berth_cgroup_backend *cg;
-  json_object *sub_cgroups; /* exec --cgroup: [{"controller"?, "path"}], or NULL */
+  struct berth_rdt_backend *rdt; /* linux.intelRdt's group, or NULL */
+  json_object *sub_cgroups;      /* exec --cgroup: [{"controller"?, "path"}], or NULL */
   /* exec: the container's init, for the state sent to a seccomp agent. */
   pid_t container_pid;
   json_object *exec_attrs; /* LSM labels to apply (berth_lsm_prepare), or NULL */

@@ -111,6 +111,7 @@ void berth_container_free(struct berth_container *c) {
   if (c == NULL)
     return;
   berth_cgroup_release(&c->cg);
+  berth_rdt_release(&c->rdt);
   if (c->dir_fd >= 0)
     close(c->dir_fd);
   if (c->pidfd >= 0)
@@ -241,8 +242,9 @@ static int load(int root_fd, const char *id, bool lock, struct berth_container *
                                           "init_process_start", &c->pid, &c->start_time, err)) < 0)
     return r;
   berth_container_pin(c);
-  r = load_cgroup(json_get(record != NULL ? record : c->state, "cgroup"), c->spec, &c->cg, err);
-  if (r < 0)
+  json_object *made = record != NULL ? record : c->state;
+  r = load_cgroup(json_get(made, "cgroup"), c->spec, &c->cg, err);
+  if (r < 0 || (r = berth_rdt_load(json_get(made, "intel_rdt"), &c->rdt, err)) < 0)
     return r;
   *out = steal_pointer(&c);
   return 0;
@@ -276,7 +278,7 @@ int berth_container_load_record(int root_fd, const char *id, struct berth_contai
     return 0;
   }
   r = load_cgroup(json_get(record, "cgroup"), NULL, &c->cg, err);
-  if (r < 0)
+  if (r < 0 || (r = berth_rdt_load(json_get(record, "intel_rdt"), &c->rdt, err)) < 0)
     return berth_error_prefix(err, "%s", BERTH_RECORD_FILE);
   r = read_process(record, BERTH_RECORD_FILE, "init_process_pid", "init_process_start", &c->pid,
                    &c->start_time, err);

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "cgroup.h"
+#include "rdt.h"
 #include "error.h"
 
 #define BERTH_STATE_FILE "state.json"
@@ -28,6 +29,7 @@ struct berth_container {
   unsigned long long start_time;
   int pidfd; /* the init pinned at Load (pidfd.h) */
   struct berth_cgroup_backend cg;
+  struct berth_rdt_backend rdt; /* the resctrl group of linux.intelRdt, if any */
   /* state.json written by a create that had not finished (status "creating"), and by whom. */
   bool creating;
   pid_t creator;

@@ -16,6 +16,7 @@
 #include "json_util.h"
 #include "log.h"
 #include "oom_watch.h"
+#include "rdt.h"
 
 /* Go-style duration: "5s", "250ms", "1m", "2" (seconds). -1 when invalid, or not a finite
  * number of milliseconds that poll(2) can wait (at most INT_MAX). */
@@ -56,7 +57,20 @@ static int read_stats(struct berth_container *c, json_object **out, struct berth
   if (r < 0)
     return r;
   *out = json_tokener_parse(text != NULL ? text : "{}");
-  return *out != NULL ? 0 : berth_error(err, 0, "events: the cgroup plugin's stats are not JSON");
+  if (*out == NULL)
+    return berth_error(err, 0, "events: the cgroup plugin's stats are not JSON");
+  /* runc puts the resctrl group's numbers beside the cgroup's, as "intel_rdt". */
+  _cleanup_free_ char *rdt_text = NULL;
+  if ((r = berth_rdt_stats(&c->rdt, &rdt_text, err)) < 0)
+    return r;
+  json_object *rdt = rdt_text != NULL ? json_tokener_parse(rdt_text) : NULL;
+  if (rdt_text != NULL && !json_object_is_type(rdt, json_type_object)) {
+    json_object_put(rdt);
+    return berth_error(err, 0, "events: the RDT plugin's stats are not a JSON object");
+  }
+  if (rdt != NULL)
+    json_object_object_add(*out, "intel_rdt", rdt);
+  return 0;
 }
 
 /* The OOM-kill counter wherever the plugin reports it (v2: memory.events). */

@@ -14,6 +14,7 @@
 #include "json_util.h"
 #include "plugin_describe.h"
 #include "plugin_loader.h"
+#include "rdt.h"
 
 static json_object *strings(const char *const *list) {
   json_object *a = json_object_new_array();
@@ -65,6 +66,17 @@ static bool lsm_enabled(json_object *plugin_list, const char *field) {
   return enabled;
 }
 
+/* Whether the plugin called name loads and says it is enabled here (its description). */
+static bool plugin_enabled(json_object *plugin_list, const char *name) {
+  for (size_t i = 0; i < json_object_array_length(plugin_list); i++) {
+    json_object *p = json_object_array_get_idx(plugin_list, i);
+    const char *n = json_get_str(p, "name");
+    if (n != NULL && strcmp(n, name) == 0)
+      return json_get_bool(p, "loadable", false) && json_get_bool(p, "enabled", false);
+  }
+  return false;
+}
+
 static json_object *linux_features(json_object *plugin_list) {
   static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network", "pid",
                                            "time",   "user", "uts",   NULL};
@@ -86,6 +98,12 @@ static json_object *linux_features(json_object *plugin_list) {
   json_object *extensions = json_object_new_object();
   json_object_object_add(extensions, "idmap", idmap);
   json_object_object_add(l, "mountExtensions", extensions);
+  /* runtime-spec's features: linux.intelRdt is applied when the RDT plugin is installed and
+   * finds resctrl on this host (as its own description, from its child, says). */
+  json_object *intel_rdt = json_object_new_object();
+  json_object_object_add(intel_rdt, "enabled",
+                         json_object_new_boolean(plugin_enabled(plugin_list, BERTH_RDT_PLUGIN)));
+  json_object_object_add(l, "intelRdt", intel_rdt);
   return l;
 }
 

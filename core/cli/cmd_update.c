@@ -54,10 +54,13 @@ static json_object *group(json_object *delta, const char *name) {
   return g;
 }
 
-static int add_flag(json_object *delta, const struct update_flag *f, const char *arg) {
-  if (f->group == NULL)
-    return cli_usage("update: --%s: Intel RDT needs the intelrdt plugin, which is not installed",
-                     f->name);
+/* group NULL: a member of linux.intelRdt (rdt), not of linux.resources (delta). */
+static int add_flag(json_object *delta, json_object *rdt, const struct update_flag *f,
+                    const char *arg) {
+  if (f->group == NULL) {
+    json_object_object_add(rdt, f->key, json_object_new_string(arg));
+    return 0;
+  }
   json_object *v;
   int64_t n;
   if (f->kind == STR) {
@@ -119,13 +122,14 @@ const struct option *cli_update_options(void) {
 int cmd_update(struct berth_globals *g, int argc, char **argv) {
   _cleanup_error_ struct berth_error err = {0};
   _cleanup_json_ json_object *delta = json_object_new_object();
+  _cleanup_json_ json_object *rdt = json_object_new_object();
   const char *resources = NULL;
   int c;
   while ((c = getopt_long(argc, argv, CLI_UPDATE_SHORTOPTS, cli_update_options(), NULL)) != -1) {
     if (c == 'r')
       resources = optarg;
     else if (c >= 256 && c < 256 + (int)NFLAGS) {
-      if (add_flag(delta, &flags[c - 256], optarg) != 0)
+      if (add_flag(delta, rdt, &flags[c - 256], optarg) != 0)
         return 1;
     } else
       return cli_usage("update: invalid option");
@@ -143,6 +147,8 @@ int cmd_update(struct berth_globals *g, int argc, char **argv) {
   _cleanup_close_ int root_fd = -1;
   _cleanup_container_ struct berth_container *container = NULL;
   if (cli_load_locked(g, id, &root_fd, &container, &err) < 0 ||
+      (json_object_object_length(rdt) > 0 &&
+       berth_container_update_rdt(container, rdt, &err) < 0) ||
       berth_container_update(container, delta, &err) < 0)
     return cli_fail(&err);
   return 0;

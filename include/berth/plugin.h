@@ -78,7 +78,8 @@ extern "C" {
  * 1.3: berth_cgroup_ops.kill_all;
  * 1.4: berth_cgroup_ops.auto_rank, BERTH_CGROUP_CAP_AUTO and _SYSTEMD_PATH,
  *      berth_lsm_ops.fields;
- * 1.5: berth_plugin.rdt (struct berth_rdt_ops), berth_plugin.device (struct berth_device_ops,
+ * 1.5: berth_plugin.rdt (struct berth_rdt_ops, struct berth_rdt_request),
+ *      berth_host_api.mountinfo, berth_plugin.device (struct berth_device_ops,
  *      BERTH_PLUGIN_KIND_DEVICE). */
 #define BERTH_ABI_MINOR 5u
 
@@ -121,6 +122,12 @@ struct berth_host_api {
   /* printf-style, at BERTH_LOG_*: into berth's log (stderr or --log, as --log-format says).
    * During the entry point the host holds messages back (see berth_plugin_entry_fn). */
   void (*log)(int32_t level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+  /* Since 1.5 (read it only when struct_size covers it; before, use /proc/self/mountinfo):
+   * the path of the mount table, in /proc/PID/mountinfo's format, where a plugin looks for a
+   * kernel filesystem it drives (intelrdt.so: resctrl). "/proc/self/mountinfo", except in
+   * berth's own tests (BERTH_TEST_MOUNTINFO), which name a file whose mount points are
+   * directories laid out as that filesystem lays itself out. Static; any process, any op. */
+  const char *(*mountinfo)(void);
 };
 
 /* What a cgroup backend is asked to create. Since 1.0 unless marked. The host's, valid during
@@ -243,8 +250,67 @@ struct berth_lsm_ops {
   const char *const *fields;
 };
 
-/* Since 1.5: the ops of a BERTH_PLUGIN_KIND_RDT plugin, defined with it. */
-struct berth_rdt_ops;
+/* Since 1.5: what an RDT plugin is asked to create, at create and run (all members since 1.5).
+ * The host's, valid during create() only, its strings included: copy what the handle keeps. */
+struct berth_rdt_request {
+  uint32_t struct_size;       /* sizeof as the host knows it */
+  uint32_t reserved0;         /* 0; keeps the pointers aligned */
+  const char *container_id;   /* validated ID: names the group (without closID) and the
+                                 container's monitoring group */
+  const char *intel_rdt_json; /* linux.intelRdt as JSON text, never NULL */
+};
+
+/* An RDT plugin's handle on one container's resctrl group(s). Opaque to the host. */
+struct berth_rdt;
+
+/* Since 1.5: the ops of a BERTH_PLUGIN_KIND_RDT plugin (intelrdt.so), which serves
+ * linux.intelRdt: the container's resctrl group (CLOS) with its schemata, and its monitoring
+ * group. All members since 1.5; the loader refuses a table shorter than 1.5's or a NULL
+ * mandatory op. Always in the runtime process, never in the container's init; the same
+ * ownership rules as the cgroup ops (the handle is the plugin's until release(); char **
+ * results are malloc()ed by the plugin and free()d by the host). Which berth command calls what:
+ *   enabled  features and check;
+ *   create   create and run, after the cgroup is made and before the init is cloned;
+ *   add      create and run for the init, right after it joined its cgroup; exec for each new
+ *            process, likewise;
+ *   save     create and run, once the group is made (cleanup.json) and once the init runs
+ *            (state.json);
+ *   load     every later command on the container, before any other op;
+ *   stats    events and events --stats;
+ *   update   update --l3-cache-schema / --mem-bw-schema;
+ *   destroy  delete, and create undoing itself after a failure;
+ *   release  at the end of every command that made or loaded a handle, exactly once. */
+struct berth_rdt_ops {
+  uint32_t struct_size; /* sizeof(struct berth_rdt_ops) as the plugin knows it */
+  uint32_t reserved0;   /* 0; keeps the pointers aligned */
+  /* Optional (absent: reported as not enabled). *enabled = 1 when this host has the resource
+   * control filesystem the plugin drives (resctrl mounted), else 0. */
+  int32_t (*enabled)(int32_t *enabled, struct berth_error *err);
+  /* Mandatory. Validate req->intel_rdt_json against the host (a resource it lacks, a value
+   * out of its range: one line naming the schemata line and why) before making anything, then
+   * make (or, for a shared group, join) the group and write its schemata. On failure nothing
+   * the call made is left. */
+  int32_t (*create)(const struct berth_rdt_request *req, struct berth_rdt **out,
+                    struct berth_error *err);
+  /* Mandatory. Rebuild a handle from the blob that save() produced. */
+  int32_t (*load)(const char *state_json, struct berth_rdt **out, struct berth_error *err);
+  /* Mandatory. malloc()ed JSON text describing the handle ({"format": N, ...}), stored in
+   * state.json and cleanup.json. */
+  int32_t (*save)(struct berth_rdt *rdt, char **state_json, struct berth_error *err);
+  /* Mandatory. Put pid in the container's group (its monitoring group when there is one). */
+  int32_t (*add)(struct berth_rdt *rdt, int32_t pid, struct berth_error *err);
+  /* Optional. malloc()ed JSON object text in runc's events --stats "intel_rdt" shape. */
+  int32_t (*stats)(struct berth_rdt *rdt, char **stats_json, struct berth_error *err);
+  /* Mandatory. Remove what belongs to this container alone (a group named by closID is shared
+   * and stays); its processes are gone by then. A group already gone is no error. */
+  int32_t (*destroy)(struct berth_rdt *rdt, struct berth_error *err);
+  /* Mandatory. Free the handle (no effect on the kernel). */
+  void (*release)(struct berth_rdt *rdt);
+  /* Optional (absent: update refuses RDT flags). Validate the container's whole
+   * linux.intelRdt (JSON text, as updated) like create() does, then rewrite the group's
+   * schemata. */
+  int32_t (*update)(struct berth_rdt *rdt, const char *intel_rdt_json, struct berth_error *err);
+};
 
 /* Since 1.5: called by berth_device_ops.resolve for each host device of the class; host_path is
  * the plugin's, valid during the call only. Non-zero stops the walk (a negative value is then
@@ -295,8 +361,8 @@ struct berth_plugin {
   /* Since 1.2: BERTH_PLUGIN_KIND_LSM's ops. A host reads it only when struct_size covers it;
    * an LSM plugin of ABI 1.0 or 1.1 has none and cannot be asked to apply a label. */
   const struct berth_lsm_ops *lsm;
-  /* Since 1.5: BERTH_PLUGIN_KIND_RDT's ops (linux.intelRdt and other vendors' cache and
-   * memory-bandwidth partitioning). */
+  /* Since 1.5: BERTH_PLUGIN_KIND_RDT's ops. A host reads it only when struct_size covers it;
+   * an RDT plugin before 1.5 has none and is refused (nothing could apply linux.intelRdt). */
   const struct berth_rdt_ops *rdt;
   /* Since 1.5: BERTH_PLUGIN_KIND_DEVICE's ops. A host reads it only when struct_size covers
    * it. */

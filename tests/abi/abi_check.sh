@@ -47,7 +47,7 @@ awk '
     if ($0 !~ /: 0 Removed, 0 Changed, 0 Added/) bad = bad "\n  " $0
     next
   }
-  /^\x27struct berth_(plugin|host_api|cgroup_request|cgroup_ops|lsm_ops|device_ops)\x27 changed:$/ {
+  /^\x27struct berth_(plugin|host_api|cgroup_request|cgroup_ops|lsm_ops|device_ops|rdt_request|rdt_ops)\x27 changed:$/ {
     old = -1; next
   }
   /^  type size changed from [0-9]+ to [0-9]+ \(in bits\)$/ { old = $5; next }

@@ -4,7 +4,9 @@
  * function takes a pointer to every type of the SDK. abidw and abidiff see only the types
  * reachable from exported symbols, and a plugin exports nothing but its entry point, so this
  * is what the committed baseline (plugin-abi.xml) describes and what abi_check compares.
- * A new SDK type must be reachable from here, or the gate cannot see it change.
+ * A new SDK type must be reachable from here, or the gate cannot see it change: struct
+ * berth_rdt_ops, struct berth_rdt_request and struct berth_rdt (1.5) are, through
+ * berth_plugin.rdt and the ops' parameters, so the signature below stays as released.
  */
 #include <stddef.h>
 

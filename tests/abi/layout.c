@@ -40,8 +40,28 @@ ABI_MEMBER(berth_lsm_ops, fields, ABI_SIZE_1_2_LSM_OPS, 8);
 #define ABI_SIZE_1_4_CGROUP_OPS 128
 #define ABI_SIZE_1_4_LSM_OPS 40
 
-/* 1.5: berth_plugin.rdt and .device, struct berth_device_ops. */
+/* 1.5: berth_host_api.mountinfo, berth_plugin.rdt and .device, struct berth_device_ops, struct
+ * berth_rdt_request and struct berth_rdt_ops. */
+ABI_MEMBER(berth_host_api, mountinfo, ABI_SIZE_1_0_HOST_API, 8);
 ABI_MEMBER(berth_plugin, rdt, ABI_SIZE_1_2_PLUGIN, 8);
+ABI_MEMBER(berth_rdt_request, struct_size, 0, 4);
+ABI_MEMBER(berth_rdt_request, reserved0, 4, 4);
+ABI_MEMBER(berth_rdt_request, container_id, 8, 8);
+ABI_MEMBER(berth_rdt_request, intel_rdt_json, 16, 8);
+ABI_MEMBER(berth_rdt_ops, struct_size, 0, 4);
+ABI_MEMBER(berth_rdt_ops, reserved0, 4, 4);
+ABI_MEMBER(berth_rdt_ops, enabled, 8, 8);
+ABI_MEMBER(berth_rdt_ops, create, 16, 8);
+ABI_MEMBER(berth_rdt_ops, load, 24, 8);
+ABI_MEMBER(berth_rdt_ops, save, 32, 8);
+ABI_MEMBER(berth_rdt_ops, add, 40, 8);
+ABI_MEMBER(berth_rdt_ops, stats, 48, 8);
+ABI_MEMBER(berth_rdt_ops, destroy, 56, 8);
+ABI_MEMBER(berth_rdt_ops, release, 64, 8);
+ABI_MEMBER(berth_rdt_ops, update, 72, 8);
+#define ABI_SIZE_1_5_HOST_API 40
+#define ABI_SIZE_1_5_RDT_REQUEST 24
+#define ABI_SIZE_1_5_RDT_OPS 80
 ABI_MEMBER(berth_plugin, device, ABI_SIZE_1_2_PLUGIN + 8, 8);
 ABI_MEMBER(berth_device_ops, struct_size, 0, 4);
 ABI_MEMBER(berth_device_ops, reserved0, 4, 4);
@@ -51,9 +71,11 @@ ABI_MEMBER(berth_device_ops, classes, 16, 8);
 #define ABI_SIZE_1_5_DEVICE_OPS 24
 
 /* Today's sizes are the last minor's: nothing was added that this file does not list. */
-_Static_assert(sizeof(struct berth_host_api) == ABI_SIZE_1_0_HOST_API, "host api size");
+_Static_assert(sizeof(struct berth_host_api) == ABI_SIZE_1_5_HOST_API, "host api size");
 _Static_assert(sizeof(struct berth_cgroup_request) == ABI_SIZE_1_1_CGROUP_REQUEST, "request size");
 _Static_assert(sizeof(struct berth_cgroup_ops) == ABI_SIZE_1_4_CGROUP_OPS, "cgroup ops size");
 _Static_assert(sizeof(struct berth_lsm_ops) == ABI_SIZE_1_4_LSM_OPS, "lsm ops size");
 _Static_assert(sizeof(struct berth_device_ops) == ABI_SIZE_1_5_DEVICE_OPS, "device ops size");
 _Static_assert(sizeof(struct berth_plugin) == ABI_SIZE_1_5_PLUGIN, "plugin size");
+_Static_assert(sizeof(struct berth_rdt_request) == ABI_SIZE_1_5_RDT_REQUEST, "rdt request size");
+_Static_assert(sizeof(struct berth_rdt_ops) == ABI_SIZE_1_5_RDT_OPS, "rdt ops size");

@@ -66,6 +66,7 @@ create_with_systemd_driver() {
   [ "$(files berth)" = "./usr/lib/$MULTIARCH/berth/plugins/1/cgroup-v1.so ./usr/lib/$MULTIARCH/berth/plugins/1/cgroup-v2.so ./usr/sbin/berth" ]
   [ "$(files berth-plugin-systemd)" = ".$PLUGINDIR/cgroup-systemd.so" ]
   [ "$(files berth-plugin-apparmor)" = ".$PLUGINDIR/apparmor.so" ]
+  [ "$(files berth-plugin-intelrdt)" = ".$PLUGINDIR/intelrdt.so" ]
   [ "$(files berth-plugin-dev)" = "./usr/include/berth/plugin.h ./usr/lib/$MULTIARCH/pkgconfig/berth-plugin.pc" ]
   [[ "$(dpkg-deb -f "$WORK"/debs/berth_*.deb Depends)" == *libseccomp2* ]]
   [[ "$(dpkg-deb -f "$WORK"/debs/berth-plugin-systemd_*.deb Depends)" == *libsystemd0* ]]
@@ -98,6 +99,21 @@ create_with_systemd_driver() {
   [ "$(installed_plugins)" = "apparmor cgroup-systemd cgroup-v1 cgroup-v2" ]
   in_root dpkg -r berth-plugin-apparmor
   [ "$(installed_plugins)" = "cgroup-systemd cgroup-v1 cgroup-v2" ]
+}
+
+@test "linux.intelRdt without berth-plugin-intelrdt fails naming it; with it, resctrl is looked for" {
+  cp "$ROOT/bundle/config.json" "$WORK/config.saved"
+  jq '.linux.intelRdt = {"closID": "pkgtest"}' "$WORK/config.saved" >"$ROOT/bundle/config.json"
+  run in_root berth --root "$ROOT_STATE" --cgroup-driver=none create -b /bundle pkgrdt
+  [ "$status" -eq 1 ]
+  [ "$output" = "berth: create pkgrdt: linux.intelRdt: plugin intelrdt.so not installed in $PLUGINDIR (package berth-plugin-intelrdt)" ]
+  in_root dpkg -i /debs/berth-plugin-intelrdt_0.1.0_amd64.deb
+  [[ " $(installed_plugins) " == *" intelrdt "* ]]
+  run in_root berth --root "$ROOT_STATE" --cgroup-driver=none create -b /bundle pkgrdt
+  in_root dpkg -r berth-plugin-intelrdt
+  cp "$WORK/config.saved" "$ROOT/bundle/config.json"
+  [ "$status" -eq 1 ]
+  [[ "$output" == "berth: create pkgrdt: linux.intelRdt: resctrl is not mounted"* ]]
 }
 
 @test "removing a plugin package leaves nothing of it behind" {

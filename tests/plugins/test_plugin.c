@@ -6,7 +6,8 @@
  * different major, a short struct ... Built like a shipped plugin (hidden visibility,
  * plugins/plugin.map, -z defs) unless the case is about breaking exactly that.
  * TEST_PLUGIN_NULL_OP (TEST_PLUGIN_NULL_LSM_OP) names a mandatory op the case leaves NULL;
- * TEST_PLUGIN_LSM makes it an LSM plugin, TEST_PLUGIN_DEVICE a device plugin. With
+ * TEST_PLUGIN_LSM makes it an LSM plugin, TEST_PLUGIN_DEVICE a device plugin, TEST_PLUGIN_RDT
+ * an RDT plugin (TEST_PLUGIN_NULL_RDT_OP names its mandatory op left NULL). With
  * BERTH_TEST_PLUGIN_CALLS naming a file, the entry point appends "entry PID" to it: which
  * process ran it, how often.
  */
@@ -140,6 +141,42 @@ static const struct berth_device_ops device_ops = {
 #endif
 };
 
+static int32_t op_rdt_create(const struct berth_rdt_request *req, struct berth_rdt **out,
+                             struct berth_error *err) {
+  return unsupported("rdt create", err);
+}
+static int32_t op_rdt_load(const char *state_json, struct berth_rdt **out,
+                           struct berth_error *err) {
+  return unsupported("rdt load", err);
+}
+static int32_t op_rdt_save(struct berth_rdt *rdt, char **state_json, struct berth_error *err) {
+  return unsupported("rdt save", err);
+}
+static int32_t op_rdt_add(struct berth_rdt *rdt, int32_t pid, struct berth_error *err) {
+  return unsupported("rdt add", err);
+}
+static int32_t op_rdt_destroy(struct berth_rdt *rdt, struct berth_error *err) {
+  return unsupported("rdt destroy", err);
+}
+static void op_rdt_release(struct berth_rdt *rdt) {}
+
+static const struct berth_rdt_ops rdt_ops = {
+#ifdef TEST_PLUGIN_RDT_SHORT_OPS
+    .struct_size = offsetof(struct berth_rdt_ops, release),
+#else
+    .struct_size = sizeof(struct berth_rdt_ops),
+#endif
+    .create = op_rdt_create,
+    .load = op_rdt_load,
+    .save = op_rdt_save,
+    .add = op_rdt_add,
+    .destroy = op_rdt_destroy,
+    .release = op_rdt_release,
+#ifdef TEST_PLUGIN_NULL_RDT_OP
+    .TEST_PLUGIN_NULL_RDT_OP = NULL,
+#endif
+};
+
 /* A plugin from a future ABI 1.7: members appended after the 1.0 ones, which a 1.0 host
  * must ignore. */
 struct future_plugin {
@@ -166,6 +203,10 @@ static const struct future_plugin plugin = {
 #elif defined(TEST_PLUGIN_ABI_1_2_OPS)
             .abi_minor = 2,
             .struct_size = sizeof(struct berth_plugin),
+#elif defined(TEST_PLUGIN_RDT_ABI_1_4)
+            /* An RDT plugin built before 1.5: its descriptor ends before rdt (set below). */
+            .abi_minor = 4,
+            .struct_size = offsetof(struct berth_plugin, rdt),
 #elif defined(TEST_PLUGIN_ABI_1_0)
             /* Ends before lsm (1.2), which is set below all the same. */
             .abi_minor = 0,
@@ -182,6 +223,8 @@ static const struct future_plugin plugin = {
             .kind = BERTH_PLUGIN_KIND_LSM,
 #elif defined(TEST_PLUGIN_DEVICE)
             .kind = BERTH_PLUGIN_KIND_DEVICE,
+#elif defined(TEST_PLUGIN_RDT)
+            .kind = BERTH_PLUGIN_KIND_RDT,
 #elif defined(TEST_PLUGIN_UNKNOWN_KIND)
             .kind = 9,
 #else
@@ -204,7 +247,7 @@ static const struct future_plugin plugin = {
             .requires = BERTH_HOST_FEATURES_1_0,
 #endif
 #if (defined(TEST_PLUGIN_LSM) && !defined(TEST_PLUGIN_LSM_WITH_CGROUP_OPS)) ||                     \
-    defined(TEST_PLUGIN_NO_OPS) || defined(TEST_PLUGIN_DEVICE)
+    defined(TEST_PLUGIN_RDT) || defined(TEST_PLUGIN_NO_OPS) || defined(TEST_PLUGIN_DEVICE)
             .cgroup = NULL,
 #else
             .cgroup = &ops,
@@ -212,6 +255,10 @@ static const struct future_plugin plugin = {
 #if (defined(TEST_PLUGIN_LSM) && !defined(TEST_PLUGIN_LSM_WITHOUT_OPS)) ||                         \
     defined(TEST_PLUGIN_CGROUP_WITH_LSM_OPS) || defined(TEST_PLUGIN_ABI_1_0)
             .lsm = &lsm_ops,
+#endif
+#if (defined(TEST_PLUGIN_RDT) && !defined(TEST_PLUGIN_RDT_WITHOUT_OPS)) ||                         \
+    defined(TEST_PLUGIN_CGROUP_WITH_RDT_OPS)
+            .rdt = &rdt_ops,
 #endif
 #if (defined(TEST_PLUGIN_DEVICE) && !defined(TEST_PLUGIN_DEVICE_WITHOUT_OPS)) ||                   \
     defined(TEST_PLUGIN_CGROUP_WITH_DEVICE_OPS) || defined(TEST_PLUGIN_ABI_1_0)
@@ -250,6 +297,7 @@ static const struct berth_plugin *entry(const struct berth_host_api *h) {
   (void)lsm_ops;
   (void)device_ops;
   (void)op_resolve;
+  (void)rdt_ops;
 #ifdef TEST_PLUGIN_CRASH_ENTRY
   /* A real fault (not raise()): what a plugin's bug does. */
   /* Not NULL: UBSan (the asan variant) would catch a NULL store and exit instead. */

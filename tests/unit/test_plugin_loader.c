@@ -674,6 +674,69 @@ static void test_loader_refuses_cgroup_plugin_with_device_ops(void **state) {
 /* An ABI 1.0 plugin's tables end before enter_sub, kill_all (ops), lsm and device
  * (descriptor); the fixture has all four set past its struct_size. What the core gets reads
  * them as NULL. */
+static void test_loader_loads_rdt_plugin(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "rdt_good");
+  const struct berth_plugin *p = load_or_fail("rdt_good", BERTH_PLUGIN_KIND_RDT);
+  assert_null(p->cgroup);
+  assert_null(p->lsm);
+  assert_non_null(p->rdt);
+  assert_non_null(p->rdt->create);
+  assert_null(p->rdt->stats);   /* optional */
+  assert_null(p->rdt->enabled); /* optional */
+}
+
+static void test_loader_refuses_rdt_plugin_without_rdt_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "rdt_without_ops");
+  assert_refused_exactly(fx, "rdt_without_ops", BERTH_PLUGIN_KIND_RDT, "kind rdt without rdt ops");
+}
+
+/* Before 1.5 an RDT plugin had no ops at all: whatever lies past its descriptor is not its. */
+static void test_loader_refuses_rdt_plugin_before_abi_1_5(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "rdt_abi_1_4");
+  assert_refused_exactly(fx, "rdt_abi_1_4", BERTH_PLUGIN_KIND_RDT,
+                         "kind rdt of ABI 1.4 has no rdt ops (ABI 1.5 added them)");
+}
+
+static void test_loader_refuses_short_rdt_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "rdt_short_ops");
+  char cause[128];
+  snprintf(cause, sizeof(cause), "rdt ops too short (%zu bytes, ABI 1.5 needs %zu)",
+           offsetof(struct berth_rdt_ops, release),
+           offsetof(struct berth_rdt_ops, release) + sizeof(void *));
+  assert_refused_exactly(fx, "rdt_short_ops", BERTH_PLUGIN_KIND_RDT, cause);
+}
+
+static void test_loader_refuses_null_mandatory_rdt_op(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  static const char *const ops[] = {"create", "load", "save", "add", "destroy", "release"};
+  for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+    char name[64], cause[128];
+    snprintf(name, sizeof(name), "rdt_nullop_%s", ops[i]);
+    snprintf(cause, sizeof(cause), "rdt op %s is NULL but mandatory", ops[i]);
+    install(fx->dir, name);
+    assert_refused_exactly(fx, name, BERTH_PLUGIN_KIND_RDT, cause);
+  }
+}
+
+static void test_loader_refuses_cgroup_plugin_with_rdt_ops(void **state) {
+  struct fixture *fx = *state;
+  require_root();
+  install(fx->dir, "cgroup_with_rdt_ops");
+  assert_refused_exactly(fx, "cgroup_with_rdt_ops", BERTH_PLUGIN_KIND_CGROUP,
+                         "kind cgroup with rdt ops");
+}
+
+/* An ABI 1.0 plugin's tables end before enter_sub, kill_all (ops) and lsm (descriptor); the
+ * fixture has all three set past its struct_size. What the core gets reads them as NULL. */
 static void test_loader_never_hands_out_members_past_struct_size(void **state) {
   struct fixture *fx = *state;
   require_root();
@@ -844,6 +907,12 @@ int main(void) {
       LOADER_TEST(test_loader_refuses_null_mandatory_cgroup_op),
       LOADER_TEST(test_loader_refuses_freeze_without_is_frozen),
       LOADER_TEST(test_loader_loads_lsm_plugin),
+      LOADER_TEST(test_loader_loads_rdt_plugin),
+      LOADER_TEST(test_loader_refuses_rdt_plugin_without_rdt_ops),
+      LOADER_TEST(test_loader_refuses_rdt_plugin_before_abi_1_5),
+      LOADER_TEST(test_loader_refuses_short_rdt_ops),
+      LOADER_TEST(test_loader_refuses_null_mandatory_rdt_op),
+      LOADER_TEST(test_loader_refuses_cgroup_plugin_with_rdt_ops),
       LOADER_TEST(test_loader_refuses_lsm_plugin_without_lsm_ops),
       LOADER_TEST(test_loader_refuses_lsm_plugin_with_cgroup_ops),
       LOADER_TEST(test_loader_refuses_short_lsm_ops),
