@@ -77,8 +77,9 @@ extern "C" {
  * 1.2: berth_plugin.lsm (struct berth_lsm_ops);
  * 1.3: berth_cgroup_ops.kill_all;
  * 1.4: berth_cgroup_ops.auto_rank, BERTH_CGROUP_CAP_AUTO and _SYSTEMD_PATH,
- *      berth_lsm_ops.fields. */
-#define BERTH_ABI_MINOR 4u
+ *      berth_lsm_ops.fields;
+ * 1.5: berth_lsm_ops.keyring_attr and .mount_option (linux.mountLabel). */
+#define BERTH_ABI_MINOR 5u
 
 /* The one symbol a plugin exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
@@ -237,6 +238,19 @@ struct berth_lsm_ops {
    * set in the spec. A 1.2 or 1.3 plugin has none and labels the field of its module's name
    * (apparmor: process.apparmorProfile; selinux: process.selinuxLabel, linux.mountLabel). */
   const char *const *fields;
+  /* Since 1.5, optional: for a process label that validate() accepted, what the init writes
+   * right before it creates the container's session keyring, so that the keyring carries the
+   * process's label (*attr "keycreate", *value the context; malloc()ed, as exec_attr's). Not
+   * used with --no-new-keyring, nor by exec, which joins no keyring; the init writes an empty
+   * value once the keyring is made. Absent: the keyring gets the runtime's label. */
+  int32_t (*keyring_attr)(const char *label, char **attr, char **value, struct berth_error *err);
+  /* Since 1.5, mandatory for a plugin that declares linux.mountLabel (without it that field is
+   * refused): for a label that validate() accepted, *option (malloc()ed) is the mount option
+   * that labels a new filesystem ("context=\"LABEL\""). The core appends it to the data of
+   * every mount that makes a filesystem able to take it: the config's tmpfs, devpts, mqueue
+   * (with its own IPC namespace) and others, and the tmpfs over masked paths; never to bind
+   * mounts, proc, sysfs or cgroup mounts (runc's label.FormatMountLabel rules). */
+  int32_t (*mount_option)(const char *label, char **option, struct berth_error *err);
 };
 
 /* What the entry point returns: static const, read by the host until the process exits. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A context the host's policy knows, and what the init writes for it. */
 #include <errno.h>
+#include <stdio.h>
 #include <selinux/selinux.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,15 +52,34 @@ int32_t se_validate(const char *label, struct berth_error *err) {
   return 0;
 }
 
-/* The shared attr/exec: SELinux has no attr directory of its own (AppArmor and Smack do). */
-int32_t se_exec_attr(const char *label, char **attr, char **value, struct berth_error *err) {
-  *attr = strdup("exec");
+static int32_t attr_of(const char *name, const char *label, char **attr, char **value,
+                       struct berth_error *err) {
+  *attr = strdup(name);
   *value = strdup(label);
   if (*attr == NULL || *value == NULL) {
     free(*attr);
     free(*value);
     *attr = *value = NULL;
-    return se_error(err, ENOMEM, "SELinux exec attr");
+    return se_error(err, ENOMEM, "SELinux %s attr", name);
+  }
+  return 0;
+}
+
+/* The shared attr/exec and attr/keycreate: SELinux has no attr directory of its own
+ * (AppArmor and Smack do). */
+int32_t se_exec_attr(const char *label, char **attr, char **value, struct berth_error *err) {
+  return attr_of("exec", label, attr, value, err);
+}
+
+int32_t se_keyring_attr(const char *label, char **attr, char **value, struct berth_error *err) {
+  return attr_of("keycreate", label, attr, value, err);
+}
+
+/* Quoted: an MCS range has commas ("s0:c1,c2"), which would end the option. */
+int32_t se_mount_option(const char *label, char **option, struct berth_error *err) {
+  if (asprintf(option, "context=\"%s\"", label) < 0) {
+    *option = NULL;
+    return se_error(err, ENOMEM, "SELinux mount option");
   }
   return 0;
 }

@@ -14,6 +14,8 @@ static const struct berth_lsm_ops selinux_ops = {
     .validate = se_validate,
     .exec_attr = se_exec_attr,
     .fields = selinux_fields,
+    .keyring_attr = se_keyring_attr,
+    .mount_option = se_mount_option,
 };
 
 static const struct berth_plugin selinux_plugin = {

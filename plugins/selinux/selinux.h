@@ -28,5 +28,8 @@ extern struct se_library se_lib;
 int32_t se_enabled(int32_t *enabled, struct berth_error *err);
 int32_t se_validate(const char *label, struct berth_error *err);
 int32_t se_exec_attr(const char *label, char **attr, char **value, struct berth_error *err);
+/* Since ABI 1.5. */
+int32_t se_keyring_attr(const char *label, char **attr, char **value, struct berth_error *err);
+int32_t se_mount_option(const char *label, char **option, struct berth_error *err);
 
 #endif

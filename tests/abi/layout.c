@@ -9,7 +9,7 @@
 
 #include "layout.h"
 
-_Static_assert(BERTH_ABI_MINOR == 4u, "a new ABI minor: add its members to tests/abi/layout.c");
+_Static_assert(BERTH_ABI_MINOR == 5u, "a new ABI minor: add its members to tests/abi/layout.c");
 
 ABI_ASSERT_1_0_LAYOUT();
 
@@ -40,9 +40,14 @@ ABI_MEMBER(berth_lsm_ops, fields, ABI_SIZE_1_2_LSM_OPS, 8);
 #define ABI_SIZE_1_4_CGROUP_OPS 128
 #define ABI_SIZE_1_4_LSM_OPS 40
 
+/* 1.5: berth_lsm_ops.keyring_attr and mount_option. */
+ABI_MEMBER(berth_lsm_ops, keyring_attr, ABI_SIZE_1_4_LSM_OPS, 8);
+ABI_MEMBER(berth_lsm_ops, mount_option, ABI_SIZE_1_4_LSM_OPS + 8, 8);
+#define ABI_SIZE_1_5_LSM_OPS 56
+
 /* Today's sizes are the last minor's: nothing was added that this file does not list. */
 _Static_assert(sizeof(struct berth_host_api) == ABI_SIZE_1_0_HOST_API, "host api size");
 _Static_assert(sizeof(struct berth_cgroup_request) == ABI_SIZE_1_1_CGROUP_REQUEST, "request size");
 _Static_assert(sizeof(struct berth_cgroup_ops) == ABI_SIZE_1_4_CGROUP_OPS, "cgroup ops size");
-_Static_assert(sizeof(struct berth_lsm_ops) == ABI_SIZE_1_4_LSM_OPS, "lsm ops size");
+_Static_assert(sizeof(struct berth_lsm_ops) == ABI_SIZE_1_5_LSM_OPS, "lsm ops size");
 _Static_assert(sizeof(struct berth_plugin) == ABI_SIZE_1_2_PLUGIN, "plugin size");

@@ -101,6 +101,25 @@ static void test_exec_attr_is_the_context_in_attr_exec(void **state) {
   free(value);
 }
 
+static void test_keyring_attr_is_the_context_in_attr_keycreate(void **state) {
+  (void)state;
+  char *attr = NULL, *value = NULL;
+  assert_int_equal(se_keyring_attr(KNOWN, &attr, &value, &err), 0);
+  assert_string_equal(attr, "keycreate");
+  assert_string_equal(value, KNOWN);
+  free(attr);
+  free(value);
+}
+
+/* The MCS categories' comma stays inside the quotes, as the kernel's option parser wants. */
+static void test_mount_option_quotes_the_context(void **state) {
+  (void)state;
+  char *option = NULL;
+  assert_int_equal(se_mount_option(KNOWN, &option, &err), 0);
+  assert_string_equal(option, "context=\"system_u:system_r:container_t:s0:c1,c2\"");
+  free(option);
+}
+
 /* A host whose log() keeps what the entry point says, as the core does for a refusal. */
 static char logged[1024];
 static void keep_log(int32_t level, const char *fmt, ...) {
@@ -143,6 +162,9 @@ static void test_plugin_is_an_lsm_plugin_for_both_selinux_fields(void **state) {
   assert_string_equal(p->lsm->fields[0], "process.selinuxLabel");
   assert_string_equal(p->lsm->fields[1], "linux.mountLabel");
   assert_null(p->lsm->fields[2]);
+  assert_int_equal(p->lsm->struct_size, sizeof(struct berth_lsm_ops));
+  assert_non_null(p->lsm->keyring_attr);
+  assert_non_null(p->lsm->mount_option);
 }
 
 int main(void) {
@@ -157,6 +179,9 @@ int main(void) {
           test_validate_refuses_text_the_kernel_or_a_mount_option_would_misread, setup, teardown),
       cmocka_unit_test_setup_teardown(test_enabled_follows_is_selinux_enabled, setup, teardown),
       cmocka_unit_test_setup_teardown(test_exec_attr_is_the_context_in_attr_exec, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_keyring_attr_is_the_context_in_attr_keycreate, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_mount_option_quotes_the_context, setup, teardown),
       cmocka_unit_test_setup_teardown(test_plugin_refuses_a_host_without_selinux_saying_why, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_plugin_is_an_lsm_plugin_for_both_selinux_fields, setup,
