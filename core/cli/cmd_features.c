@@ -66,6 +66,12 @@ static json_object *linux_features(void) {
   json_object_object_add(apparmor, "enabled",
                          json_object_new_boolean(berth_lsm_enabled("process.apparmorProfile")));
   json_object_object_add(l, "apparmor", apparmor);
+  /* From the plugin that labels process.selinuxLabel: selinux.so refuses a host without
+   * SELinux, so true means installed, loaded and the host enforces or logs (permissive). */
+  json_object *selinux = json_object_new_object();
+  json_object_object_add(selinux, "enabled",
+                         json_object_new_boolean(berth_lsm_enabled("process.selinuxLabel")));
+  json_object_object_add(l, "selinux", selinux);
   return l;
 }
 
