@@ -25,6 +25,7 @@ files() {
   [ "$(files berth)" = "$plugindir/cgroup-v1.so $plugindir/cgroup-v2.so $(rpm --eval '%{_sbindir}')/berth" ]
   [ "$(files berth-plugin-systemd)" = "$plugindir/cgroup-systemd.so" ]
   [ "$(files berth-plugin-apparmor)" = "$plugindir/apparmor.so" ]
+  [ "$(files berth-plugin-selinux)" = "$plugindir/selinux.so" ]
   [[ "$(files berth-plugin-dev)" == *"/usr/include/berth/plugin.h"* ]]
   [[ "$(files berth-plugin-dev)" == *"/pkgconfig/berth-plugin.pc"* ]]
 }
@@ -34,5 +35,7 @@ files() {
   requires berth-plugin-systemd | grep -q '^libsystemd\.so\.0'
   requires berth-plugin-systemd | grep -qx 'berth(.*) = 0.1.0-1'
   requires berth-plugin-apparmor | grep -qx 'berth(.*) = 0.1.0-1'
+  requires berth-plugin-selinux | grep -q '^libselinux\.so\.1'
+  requires berth-plugin-selinux | grep -qx 'berth(.*) = 0.1.0-1'
   ! requires berth | grep -q libsystemd
 }
