@@ -5,14 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool berth_mount_takes_label(const char *fstype, bool bind, bool own_ipc_namespace) {
-  static const char *const never[] = {"bind", "proc", "sysfs", "cgroup", "cgroup2"};
+bool berth_mount_takes_label(const char *fstype, bool bind) {
+  static const char *const never[] = {"bind", "proc", "sysfs", "cgroup", "cgroup2", "mqueue"};
   if (bind || fstype == NULL || *fstype == '\0')
     return false;
   for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
     if (strcmp(fstype, never[i]) == 0)
       return false;
-  return strcmp(fstype, "mqueue") != 0 || own_ipc_namespace;
+  return true;
 }
 
 char *berth_mount_label_data(const char *data, const char *option) {

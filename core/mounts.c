@@ -156,7 +156,7 @@ static int labelled_data(const struct berth_mount_context *ctx, const struct ber
                          struct berth_error *err) {
   *data = m->opts.data;
   *owned = NULL;
-  if (ctx->label_option == NULL || !berth_mount_takes_label(fstype, false, ctx->ipcns))
+  if (ctx->label_option == NULL || !berth_mount_takes_label(fstype, false))
     return 0;
   if ((*owned = berth_mount_label_data(m->opts.data, ctx->label_option)) == NULL)
     return berth_error(err, ENOMEM, "mount %s on %s (mounts[%zu]): linux.mountLabel", fstype,

@@ -247,9 +247,9 @@ struct berth_lsm_ops {
   /* Since 1.5, mandatory for a plugin that declares linux.mountLabel (without it that field is
    * refused): for a label that validate() accepted, *option (malloc()ed) is the mount option
    * that labels a new filesystem ("context=\"LABEL\""). The core appends it to the data of
-   * every mount that makes a filesystem able to take it: the config's tmpfs, devpts, mqueue
-   * (with its own IPC namespace) and others, and the tmpfs over masked paths; never to bind
-   * mounts, proc, sysfs or cgroup mounts (runc's label.FormatMountLabel rules). */
+   * every mount that makes a filesystem able to take it: the config's tmpfs, devpts and others,
+   * and the tmpfs over masked paths; never to bind mounts, proc, sysfs, cgroup or mqueue
+   * mounts (runc's label.FormatMountLabel rules; mqueue's superblock exists before the mount). */
   int32_t (*mount_option)(const char *label, char **option, struct berth_error *err);
 };
 
