@@ -8,9 +8,12 @@
 
 load ../../../integration/helpers
 
-PROCESS_LABEL=system_u:system_r:container_t:s0:c1,c2
-OTHER_LABEL=system_u:system_r:container_t:s0:c3,c4
-MOUNT_LABEL=system_u:object_r:container_file_t:s0:c1,c2
+# Debian bookworm's reference policy (2.20221101) has no container module (no container_t,
+# container_file_t): its sVirt types play that part, svirt_t the MCS-confined guest domain
+# (role system_r) and svirt_image_t its files' type.
+PROCESS_LABEL=system_u:system_r:svirt_t:s0:c1,c2
+OTHER_LABEL=system_u:system_r:svirt_t:s0:c3,c4
+MOUNT_LABEL=system_u:object_r:svirt_image_t:s0:c1,c2
 
 setup() {
   setup_bundle '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
