@@ -102,15 +102,21 @@ static int write_sysctls(json_object *spec, struct berth_error *err) {
   return 0;
 }
 
-/* A session keyring of its own, so containers do not share the host's keys. */
-static int join_keyring(const char *id, bool no_new_keyring, struct berth_error *err) {
-  if (no_new_keyring)
+/* A session keyring of its own, so containers do not share the host's keys; made with the
+ * process's label when its LSM plugin says how (keycreate), which is reset afterwards, as
+ * runc's SetKeyLabel. */
+static int join_keyring(json_object *boot, int attr_dir, struct berth_error *err) {
+  if (json_get_bool(boot, "no_new_keyring", false))
     return 0;
+  json_object *lsm = json_get(boot, "lsm");
+  int r = berth_lsm_apply_keyring(attr_dir, lsm, true, err);
+  if (r < 0)
+    return r;
   char name[1100];
-  snprintf(name, sizeof(name), "_ses.%s", id);
+  snprintf(name, sizeof(name), "_ses.%s", json_get_str(boot, "id"));
   if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS)
     return berth_error(err, errno, "join a session keyring");
-  return 0;
+  return berth_lsm_apply_keyring(attr_dir, lsm, false, err);
 }
 
 /* The init's own /proc/PID directory on the host's procfs, opened before anything of the
@@ -196,7 +202,7 @@ static int give_stdio_to_user(json_object *process, struct berth_error *err) {
 
 /* *hook_state: the state for createContainer and startContainer (the parent's, with the
  * init's host pid), when the spec has hooks. */
-static int build_container(json_object *boot, const struct init_channels *ch,
+static int build_container(json_object *boot, const struct init_channels *ch, int attr_dir,
                            json_object **hook_state, struct berth_error *err) {
   int sync_fd = ch->sync_fd;
   json_object *spec = json_get(boot, "spec");
@@ -210,7 +216,8 @@ static int build_container(json_object *boot, const struct init_channels *ch,
   bool scratch = berth_rootfs_shares_host_mount_namespace(spec);
   if (r == 0 && scratch)
     r = berth_rootfs_scratch_enter(&host_mntns, err);
-  if (r < 0 || (r = berth_rootfs_mount(spec, rootfs, &sources, err)) < 0)
+  const char *label_option = berth_lsm_mount_option(json_get(boot, "lsm"));
+  if (r < 0 || (r = berth_rootfs_mount(spec, rootfs, &sources, label_option, err)) < 0)
     return r;
   berth_mount_sources_close(&sources);
   if (json_get(spec, "hooks") != NULL) {
@@ -231,10 +238,10 @@ static int build_container(json_object *boot, const struct init_channels *ch,
       (r = make_cwd(process, err)) < 0 ||
       (r = setup_terminal(process, ch->console_fd, true, err)) < 0 ||
       (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0 ||
-      (r = berth_loopback_up(spec, err)) < 0 || (r = berth_rootfs_finish(spec, err)) < 0 ||
+      (r = berth_loopback_up(spec, err)) < 0 ||
+      (r = berth_rootfs_finish(spec, label_option, err)) < 0 ||
       (scratch && (r = berth_rootfs_scratch_leave(host_mntns, err)) < 0) ||
-      (r = join_keyring(json_get_str(boot, "id"), json_get_bool(boot, "no_new_keyring", false),
-                        err)) < 0 ||
+      (r = join_keyring(boot, attr_dir, err)) < 0 ||
       (r = berth_process_oom_score_adj(process, err)) < 0 ||
       (r = berth_process_rlimits(process, err)) < 0)
     return r;
@@ -372,7 +379,8 @@ static int run(struct init_channels *ch, struct berth_error *err) {
     return r == -ECONNRESET ? berth_error(err, 0, "no bootstrap from the parent") : r;
   _cleanup_json_ json_object *hook_state = NULL;
   bool exec_mode = json_get_bool(boot, "exec", false);
-  r = exec_mode ? prepare_exec(boot, ch, err) : build_container(boot, ch, &hook_state, err);
+  r = exec_mode ? prepare_exec(boot, ch, err)
+                : build_container(boot, ch, attr_dir, &hook_state, err);
   /* The LSM label before seccomp, the user, capabilities and no_new_privs, as runc: the
    * kernel applies it at the next execve, so the startContainer hooks (children of ours) run
    * under it as well, as they do under runc. */

@@ -137,6 +137,63 @@ static bool attr_name_ok(const char *attr) {
   return strspn(attr, "abcdefghijklmnopqrstuvwxyz0123456789_-/") == strlen(attr);
 }
 
+typedef int32_t (*attr_op)(const char *label, char **attr, char **value, struct berth_error *err);
+
+/* One entry for the init: write value to attr (at "exec" or "keyring"), or append value to
+ * the data of mounts (at "mount"). */
+static void add_entry(json_object *out, const char *at, const char *field, const char *label,
+                      const char *attr, const char *value) {
+  json_object *entry = json_object_new_object();
+  json_object_object_add(entry, "at", json_object_new_string(at));
+  json_object_object_add(entry, "field", json_object_new_string(field));
+  json_object_object_add(entry, "label", json_object_new_string(label));
+  if (attr != NULL)
+    json_object_object_add(entry, "attr", json_object_new_string(attr));
+  json_object_object_add(entry, "value", json_object_new_string(value));
+  json_object_array_add(out, entry);
+}
+
+/* op_name: a string literal ("op exec_attr"), read by the crash handler (plugin_crash.h). */
+static int prepare_attr(const struct berth_plugin *plugin, attr_op op, const char *op_name,
+                        const char *at, const char *field, const char *label, json_object *out,
+                        struct berth_error *err) {
+  _cleanup_free_ char *attr = NULL;
+  _cleanup_free_ char *text = NULL;
+  struct berth_plugin_call prev = berth_plugin_call_enter(plugin, op_name);
+  int r = op(label, &attr, &text, err);
+  berth_plugin_call_leave(prev);
+  if (r < 0)
+    return r;
+  if (!attr_name_ok(attr) || text == NULL)
+    return berth_error(err, 0, "plugin %s.so: bad attr \"%s\" to write", plugin->name,
+                       attr ? attr : "(null)");
+  add_entry(out, at, field, label, attr, text);
+  return 0;
+}
+
+/* linux.mountLabel: the option the init appends to the mounts that take one (mount_label.h). */
+static int prepare_mount(const struct berth_plugin *plugin, const struct berth_lsm_ops *ops,
+                         const char *field, const char *label, json_object *out,
+                         struct berth_error *err) {
+  /* A plugin before 1.5 cannot say how: refused rather than mounts silently unlabelled. */
+  if (ops->struct_size < offsetof(struct berth_lsm_ops, mount_option) + sizeof(void *) ||
+      ops->mount_option == NULL)
+    return berth_error(err, 0,
+                       "plugin %s.so: ABI %u.%u cannot label mounts (no mount_option, "
+                       "since 1.5)",
+                       plugin->name, plugin->abi_major, plugin->abi_minor);
+  _cleanup_free_ char *option = NULL;
+  struct berth_plugin_call prev = berth_plugin_call_enter(plugin, "op mount_option");
+  int r = ops->mount_option(label, &option, err);
+  berth_plugin_call_leave(prev);
+  if (r < 0)
+    return r;
+  if (option == NULL || *option == '\0' || strpbrk(option, "\n") != NULL)
+    return berth_error(err, 0, "plugin %s.so: bad mount option", plugin->name);
+  add_entry(out, "mount", field, label, NULL, option);
+  return 0;
+}
+
 static int prepare_one(json_object *value, size_t i, json_object *out, struct berth_error *err) {
   const char *label = json_object_get_string(value);
   if ((size_t)json_object_get_string_len(value) != strlen(label))
@@ -148,31 +205,20 @@ static int prepare_one(json_object *value, size_t i, json_object *out, struct be
   int r = lsm_ops(field, &plugin, &ops, err);
   if (r < 0)
     return r;
-  /* The ABI has no op that labels mounts: refused rather than silently not applied. */
-  if (!labels[i].of_process)
-    return berth_error(err, 0, "plugin %s.so: ABI %u.%u cannot label mounts", plugin->name,
-                       BERTH_ABI_MAJOR, BERTH_ABI_MINOR);
   struct berth_plugin_call prev = berth_plugin_call_enter(plugin, "op validate");
   r = ops->validate(label, err);
   berth_plugin_call_leave(prev);
   if (r < 0)
     return r;
-  _cleanup_free_ char *attr = NULL;
-  _cleanup_free_ char *text = NULL;
-  prev = berth_plugin_call_enter(plugin, "op exec_attr");
-  r = ops->exec_attr(label, &attr, &text, err);
-  berth_plugin_call_leave(prev);
-  if (r < 0)
+  if (!labels[i].of_process)
+    return prepare_mount(plugin, ops, field, label, out, err);
+  if ((r = prepare_attr(plugin, ops->exec_attr, "op exec_attr", "exec", field, label, out, err)) <
+      0)
     return r;
-  if (!attr_name_ok(attr) || text == NULL)
-    return berth_error(err, 0, "plugin %s.so: bad attr \"%s\" to write", plugin->name,
-                       attr ? attr : "(null)");
-  json_object *entry = json_object_new_object();
-  json_object_object_add(entry, "field", json_object_new_string(field));
-  json_object_object_add(entry, "label", json_object_new_string(label));
-  json_object_object_add(entry, "attr", json_object_new_string(attr));
-  json_object_object_add(entry, "value", json_object_new_string(text));
-  json_object_array_add(out, entry);
+  if (ops->struct_size >= offsetof(struct berth_lsm_ops, keyring_attr) + sizeof(void *) &&
+      ops->keyring_attr != NULL)
+    return prepare_attr(plugin, ops->keyring_attr, "op keyring_attr", "keyring", field, label, out,
+                        err);
   return 0;
 }
 
@@ -222,11 +268,21 @@ int berth_lsm_open_attr_dir(void) {
   return fd;
 }
 
-int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_error *err) {
+/* Entries without "at" come from a runtime before keyring and mount labels: all exec. */
+static bool entry_at(json_object *entry, const char *at) {
+  const char *own = json_get_str(entry, "at");
+  return strcmp(own != NULL ? own : "exec", at) == 0;
+}
+
+static int write_attrs(int attr_dir, json_object *exec_attrs, const char *at, bool clear,
+                       struct berth_error *err) {
   for (size_t i = 0; exec_attrs != NULL && i < json_object_array_length(exec_attrs); i++) {
     json_object *entry = json_object_array_get_idx(exec_attrs, i);
+    if (!entry_at(entry, at))
+      continue;
     const char *field = json_get_str(entry, "field"), *label = json_get_str(entry, "label");
-    const char *attr = json_get_str(entry, "attr"), *value = json_get_str(entry, "value");
+    const char *attr = json_get_str(entry, "attr");
+    const char *value = clear ? "" : json_get_str(entry, "value");
     if (attr_dir == -EXDEV)
       return berth_error(err, 0, "%s \"%s\": the host's /proc is not procfs", field, label);
     if (attr_dir < 0)
@@ -243,6 +299,24 @@ int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_err
                          value, attr);
   }
   return 0;
+}
+
+int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_error *err) {
+  return write_attrs(attr_dir, exec_attrs, "exec", false, err);
+}
+
+int berth_lsm_apply_keyring(int attr_dir, json_object *exec_attrs, bool set,
+                            struct berth_error *err) {
+  return write_attrs(attr_dir, exec_attrs, "keyring", !set, err);
+}
+
+const char *berth_lsm_mount_option(json_object *exec_attrs) {
+  for (size_t i = 0; exec_attrs != NULL && i < json_object_array_length(exec_attrs); i++) {
+    json_object *entry = json_object_array_get_idx(exec_attrs, i);
+    if (entry_at(entry, "mount"))
+      return json_get_str(entry, "value");
+  }
+  return NULL;
 }
 
 bool berth_lsm_plugin_enabled(const struct berth_plugin *p) {

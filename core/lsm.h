@@ -14,8 +14,10 @@
  * process.apparmorProfile, process.selinuxLabel and linux.mountLabel that is set must be
  * accepted by its plugin (a container must never run unconfined, or with unlabelled mounts,
  * because a plugin is missing, too old or the host lacks the module). *exec_attrs is NULL
- * when no label is set, else what the init writes just before execve (berth_lsm_apply_exec):
- * [{"field", "label", "attr", "value"}], sent to it in the bootstrap. */
+ * when no label is set, else what the init applies, sent to it in the bootstrap:
+ * [{"at", "field", "label", "attr", "value"}], "at" saying when: "exec" (written to attr just
+ * before execve, berth_lsm_apply_exec), "keyring" (berth_lsm_apply_keyring) or "mount" (value
+ * is the mount option of linux.mountLabel, no attr: berth_lsm_mount_option). */
 int berth_lsm_prepare(json_object *spec, json_object **exec_attrs, struct berth_error *err);
 
 /* exec: a process with no label of its own (absent or "") gets the container's, as runc's
@@ -34,6 +36,15 @@ int berth_lsm_open_attr_dir(void);
  * attr_dir (from berth_lsm_open_attr_dir, or a directory in tests). The kernel applies the
  * label at the next execve. */
 int berth_lsm_apply_exec(int attr_dir, json_object *exec_attrs, struct berth_error *err);
+
+/* In the init, around joining the session keyring (runc's SetKeyLabel): set (the process
+ * label's keycreate entries, when its plugin gives them) before, cleared after, so the keyring
+ * is made with the container's label and nothing later is. */
+int berth_lsm_apply_keyring(int attr_dir, json_object *exec_attrs, bool set,
+                            struct berth_error *err);
+
+/* The mount option of linux.mountLabel in exec_attrs ("context=\"LABEL\""), or NULL. */
+const char *berth_lsm_mount_option(json_object *exec_attrs);
 
 /* The plugin's module enforces labels on this host (its enabled op; false without one). */
 struct berth_plugin;

@@ -18,6 +18,7 @@
 #include "json_util.h"
 #include "log.h"
 #include "mount_idmap.h"
+#include "mount_label.h"
 #include "mount_sources.h"
 #include "safe_path.h"
 #include "util.h"
@@ -177,6 +178,22 @@ static int mount_bind(const struct berth_mount_context *ctx, const struct berth_
   return take_fd(&fd);
 }
 
+/* *data: the entry's data with linux.mountLabel's option when this filesystem takes it
+ * (*owned is then the string to free), else the data as it is. */
+static int labelled_data(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
+                         const char *fstype, const char **data, char **owned,
+                         struct berth_error *err) {
+  *data = m->opts.data;
+  *owned = NULL;
+  if (ctx->label_option == NULL || !berth_mount_takes_label(fstype, false))
+    return 0;
+  if ((*owned = berth_mount_label_data(m->opts.data, ctx->label_option)) == NULL)
+    return berth_error(err, ENOMEM, "mount %s on %s (mounts[%zu]): linux.mountLabel", fstype,
+                       m->destination, m->index);
+  *data = *owned;
+  return 0;
+}
+
 /* A fresh filesystem (proc, sysfs, devpts, mqueue, anything else) with its data string. */
 static int mount_filesystem(const struct berth_mount_context *ctx,
                             const struct berth_mount_entry *m, int safe_flags,
@@ -185,7 +202,11 @@ static int mount_filesystem(const struct berth_mount_context *ctx,
   if (dst < 0)
     return dst;
   const char *source = m->source != NULL && *m->source ? m->source : m->type;
-  if (berth_mount_on_fd(source, dst, m->type, m->opts.flags, m->opts.data) < 0)
+  _cleanup_free_ char *labelled = NULL;
+  const char *data;
+  if (labelled_data(ctx, m, m->type, &data, &labelled, err) < 0)
+    return -ENOMEM;
+  if (berth_mount_on_fd(source, dst, m->type, m->opts.flags, data) < 0)
     return fail_mount(m, m->type, err);
   /* A remount changes the mount that is already there: no new mount to find. */
   if (m->opts.flags & MS_REMOUNT)
@@ -245,7 +266,11 @@ static int mount_tmpfs(const struct berth_mount_context *ctx, const struct berth
   if (m->opts.tmpcopyup && existed && S_ISDIR(before.st_mode))
     old_dir = openat(dst, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   const char *source = m->source != NULL && *m->source ? m->source : "tmpfs";
-  if (berth_mount_on_fd(source, dst, "tmpfs", m->opts.flags & ~MS_RDONLY, m->opts.data) < 0)
+  _cleanup_free_ char *labelled = NULL;
+  const char *data;
+  if (labelled_data(ctx, m, "tmpfs", &data, &labelled, err) < 0)
+    return -ENOMEM;
+  if (berth_mount_on_fd(source, dst, "tmpfs", m->opts.flags & ~MS_RDONLY, data) < 0)
     return fail_mount(m, "tmpfs", err);
   _cleanup_close_ int fd = reopen(ctx, m, dst, err);
   if (fd < 0)

@@ -48,6 +48,9 @@ struct berth_mount_context {
   bool userns; /* mknod and some remounts are refused */
   /* Bind sources the runtime opened for us (mount_sources.h), or NULL. */
   const struct berth_mount_sources *sources;
+  /* linux.mountLabel's mount option (berth_lsm_mount_option), or NULL: appended to the data
+   * of each new filesystem that takes it (mount_label.h). */
+  const char *label_option;
 };
 
 /* One spec "mounts" entry, as berth_mount_one sees it. */

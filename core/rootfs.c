@@ -115,7 +115,8 @@ static int reopen_rootfs(const char *rootfs, int old_fd, struct berth_error *err
 }
 
 int berth_rootfs_mount(json_object *spec, const char *rootfs,
-                       const struct berth_mount_sources *sources, struct berth_error *err) {
+                       const struct berth_mount_sources *sources, const char *label_option,
+                       struct berth_error *err) {
   _cleanup_close_ int root_fd = prepare_root(spec, rootfs, err);
   if (root_fd < 0)
     return root_fd;
@@ -127,6 +128,7 @@ int berth_rootfs_mount(json_object *spec, const char *rootfs,
       .ipcns = has_namespace(spec, "ipc"),
       .userns = has_namespace(spec, "user"),
       .sources = sources,
+      .label_option = label_option,
   };
   json_object *mounts = json_get_array(spec, "mounts");
   size_t n = mounts != NULL ? json_object_array_length(mounts) : 0;
@@ -344,7 +346,7 @@ static int open_dev_null(int root_fd, struct berth_error *err) {
 }
 
 static int masked_path(int root_fd, int *dev_null, size_t i, const char *path,
-                       struct berth_error *err) {
+                       const char *label_option, struct berth_error *err) {
   _cleanup_close_ int fd = -1;
   struct stat st;
   int r = open_listed_path(root_fd, "maskedPaths", i, path, &fd, err);
@@ -353,7 +355,8 @@ static int masked_path(int root_fd, int *dev_null, size_t i, const char *path,
   if (fstat(fd, &st) < 0)
     return berth_error(err, errno, "linux.maskedPaths[%zu] (%s): stat", i, path);
   if (S_ISDIR(st.st_mode)) {
-    if (berth_mount_on_fd("tmpfs", fd, "tmpfs", MS_RDONLY, NULL) < 0)
+    /* Labelled as the container's other tmpfs mounts, as runc's maskPath. */
+    if (berth_mount_on_fd("tmpfs", fd, "tmpfs", MS_RDONLY, label_option) < 0)
       return berth_error(err, errno, "linux.maskedPaths[%zu] (%s): mount tmpfs", i, path);
     return 0;
   }
@@ -369,7 +372,8 @@ static const char *path_at(json_object *paths, size_t i) {
   return p != NULL ? p : "";
 }
 
-static int protect_paths(json_object *spec, int root_fd, struct berth_error *err) {
+static int protect_paths(json_object *spec, int root_fd, const char *label_option,
+                         struct berth_error *err) {
   json_object *linux_obj = json_get(spec, "linux");
   json_object *readonly = json_get_array(linux_obj, "readonlyPaths");
   json_object *masked = json_get_array(linux_obj, "maskedPaths");
@@ -380,12 +384,12 @@ static int protect_paths(json_object *spec, int root_fd, struct berth_error *err
       return -err->code;
   _cleanup_close_ int dev_null = -1;
   for (size_t i = 0; i < n_masked; i++)
-    if (masked_path(root_fd, &dev_null, i, path_at(masked, i), err) < 0)
+    if (masked_path(root_fd, &dev_null, i, path_at(masked, i), label_option, err) < 0)
       return -err->code;
   return 0;
 }
 
-int berth_rootfs_finish(json_object *spec, struct berth_error *err) {
+int berth_rootfs_finish(json_object *spec, const char *label_option, struct berth_error *err) {
   unsigned long propagation;
   char buf[64];
   _cleanup_close_ int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -396,7 +400,7 @@ int berth_rootfs_finish(json_object *spec, struct berth_error *err) {
   if (json_get_bool(json_get(spec, "root"), "readonly", false) &&
       remount_read_only(root_fd, err) < 0)
     return berth_error_prefix(err, "root.readonly");
-  if (dev_read_only(spec, root_fd, err) < 0 || protect_paths(spec, root_fd, err) < 0)
+  if (dev_read_only(spec, root_fd, err) < 0 || protect_paths(spec, root_fd, label_option, err) < 0)
     return -err->code;
   /* Shared and unbindable only now: a shared root would have made pivot_root fail, an
    * unbindable one the rootfs's self bind. */

@@ -15,18 +15,21 @@
  * the default devices (null zero full random urandom tty; mknod, or a bind mount of the host node
  * when mknod is not permitted i.e. in a user namespace) and the symlinks /dev/fd /dev/stdin
  * /dev/stdout /dev/stderr /dev/ptmx->pts/ptmx (and /dev/core->/proc/kcore when it exists).
- * rootfs is an absolute host path; sources (or NULL) the bind sources the runtime opened. */
+ * rootfs is an absolute host path; sources (or NULL) the bind sources the runtime opened;
+ * label_option (or NULL) linux.mountLabel's mount option, for the filesystems that take it. */
 struct berth_mount_sources;
 int berth_rootfs_mount(json_object *spec, const char *rootfs,
-                       const struct berth_mount_sources *sources, struct berth_error *err);
+                       const struct berth_mount_sources *sources, const char *label_option,
+                       struct berth_error *err);
 /* After the createRuntime hooks: pivot_root into rootfs (runc's fd dance: pivot_root(".", "."),
  * then make the old root rslave and MNT_DETACH it), or with no_pivot MS_MOVE + chroot; chdir "/".
  */
 int berth_rootfs_pivot(const char *rootfs, bool no_pivot, struct berth_error *err);
 /* After pivot: linux.readonlyPaths (bind + remount ro, keeping locked flags), linux.maskedPaths
  * (/dev/null bind over files, read-only empty tmpfs over directories; missing paths are
- * ignored), root.readonly (remount / ro), and the final rootfsPropagation when it is shared. */
-int berth_rootfs_finish(json_object *spec, struct berth_error *err);
+ * ignored; label_option, or NULL, on those tmpfs), root.readonly (remount / ro), and the final
+ * rootfsPropagation when it is shared. */
+int berth_rootfs_finish(json_object *spec, const char *label_option, struct berth_error *err);
 
 /* A spec without a mount namespace: the container inherits the runtime's, as the runtime spec
  * says, yet its mounts must not land in the host's (runc does that, rslaves the host's / and

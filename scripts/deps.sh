@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what berth needs on Debian 12: `deps.sh build` or `deps.sh test`.
 set -euo pipefail
-build_pkgs=(cmake gcc make pkg-config libjson-c-dev libseccomp-dev libsystemd-dev busybox-static)
+build_pkgs=(cmake gcc make pkg-config libjson-c-dev libseccomp-dev libsystemd-dev libselinux1-dev busybox-static)
 test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3 uidmap dbus-daemon podman conmon containerd runc clang libclang-rt-14-dev)
 # The plugin ABI gate (tests/abi): abidw and abidiff.
 test_pkgs+=(abigail-tools)

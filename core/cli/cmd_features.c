@@ -104,6 +104,12 @@ static json_object *linux_features(json_object *plugin_list) {
   json_object_object_add(intel_rdt, "enabled",
                          json_object_new_boolean(plugin_enabled(plugin_list, BERTH_RDT_PLUGIN)));
   json_object_object_add(l, "intelRdt", intel_rdt);
+  /* From the plugin that labels process.selinuxLabel: selinux.so refuses a host without
+   * SELinux, so true means installed, loaded and the host enforces or logs (permissive). */
+  json_object *selinux = json_object_new_object();
+  json_object_object_add(selinux, "enabled",
+                         json_object_new_boolean(lsm_enabled(plugin_list, "process.selinuxLabel")));
+  json_object_object_add(l, "selinux", selinux);
   return l;
 }
 

@@ -80,7 +80,8 @@ extern "C" {
  *      berth_lsm_ops.fields;
  * 1.5: berth_plugin.rdt (struct berth_rdt_ops, struct berth_rdt_request),
  *      berth_host_api.mountinfo, berth_plugin.device (struct berth_device_ops,
- *      BERTH_PLUGIN_KIND_DEVICE). */
+ *      BERTH_PLUGIN_KIND_DEVICE), berth_lsm_ops.keyring_attr and .mount_option
+ *      (linux.mountLabel). */
 #define BERTH_ABI_MINOR 5u
 
 /* The one symbol a plugin exports. */
@@ -248,6 +249,19 @@ struct berth_lsm_ops {
    * set in the spec. A 1.2 or 1.3 plugin has none and labels the field of its module's name
    * (apparmor: process.apparmorProfile; selinux: process.selinuxLabel, linux.mountLabel). */
   const char *const *fields;
+  /* Since 1.5, optional: for a process label that validate() accepted, what the init writes
+   * right before it creates the container's session keyring, so that the keyring carries the
+   * process's label (*attr "keycreate", *value the context; malloc()ed, as exec_attr's). Not
+   * used with --no-new-keyring, nor by exec, which joins no keyring; the init writes an empty
+   * value once the keyring is made. Absent: the keyring gets the runtime's label. */
+  int32_t (*keyring_attr)(const char *label, char **attr, char **value, struct berth_error *err);
+  /* Since 1.5, mandatory for a plugin that declares linux.mountLabel (without it that field is
+   * refused): for a label that validate() accepted, *option (malloc()ed) is the mount option
+   * that labels a new filesystem ("context=\"LABEL\""). The core appends it to the data of
+   * every mount that makes a filesystem able to take it: the config's tmpfs, devpts and others,
+   * and the tmpfs over masked paths; never to bind mounts, proc, sysfs, cgroup or mqueue
+   * mounts (runc's label.FormatMountLabel rules; mqueue's superblock exists before the mount). */
+  int32_t (*mount_option)(const char *label, char **option, struct berth_error *err);
 };
 
 /* Since 1.5: what an RDT plugin is asked to create, at create and run (all members since 1.5).

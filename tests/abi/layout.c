@@ -69,12 +69,16 @@ ABI_MEMBER(berth_device_ops, resolve, 8, 8);
 ABI_MEMBER(berth_device_ops, classes, 16, 8);
 #define ABI_SIZE_1_5_PLUGIN 88
 #define ABI_SIZE_1_5_DEVICE_OPS 24
+/* 1.5: berth_lsm_ops.keyring_attr and mount_option. */
+ABI_MEMBER(berth_lsm_ops, keyring_attr, ABI_SIZE_1_4_LSM_OPS, 8);
+ABI_MEMBER(berth_lsm_ops, mount_option, ABI_SIZE_1_4_LSM_OPS + 8, 8);
+#define ABI_SIZE_1_5_LSM_OPS 56
 
 /* Today's sizes are the last minor's: nothing was added that this file does not list. */
 _Static_assert(sizeof(struct berth_host_api) == ABI_SIZE_1_5_HOST_API, "host api size");
 _Static_assert(sizeof(struct berth_cgroup_request) == ABI_SIZE_1_1_CGROUP_REQUEST, "request size");
 _Static_assert(sizeof(struct berth_cgroup_ops) == ABI_SIZE_1_4_CGROUP_OPS, "cgroup ops size");
-_Static_assert(sizeof(struct berth_lsm_ops) == ABI_SIZE_1_4_LSM_OPS, "lsm ops size");
+_Static_assert(sizeof(struct berth_lsm_ops) == ABI_SIZE_1_5_LSM_OPS, "lsm ops size");
 _Static_assert(sizeof(struct berth_device_ops) == ABI_SIZE_1_5_DEVICE_OPS, "device ops size");
 _Static_assert(sizeof(struct berth_plugin) == ABI_SIZE_1_5_PLUGIN, "plugin size");
 _Static_assert(sizeof(struct berth_rdt_request) == ABI_SIZE_1_5_RDT_REQUEST, "rdt request size");

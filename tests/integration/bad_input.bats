@@ -118,6 +118,29 @@ expect_refusal() { # expect_refusal "message part" create args...
   [ "$status" -eq 255 ] && [[ "$output" == *'process.apparmorProfile "berth-test": no LSM plugin in '*' labels process.apparmorProfile'* ]]
 }
 
+# This host, and the VM's default boot, run no SELinux: selinux.so refuses them, and a label
+# is then refused with that reason (the VM's SELinux boot runs tests/vm/suites/selinux).
+@test "an SELinux label on a host without SELinux is refused with selinux.so's reason, by create and exec" {
+  [ ! -e /sys/fs/selinux/enforce ] # this suite's hosts; else the label would be applied
+  local label=system_u:system_r:container_t:s0:c1,c2 plugins=$BERTH_PLUGIN_PATH
+  local why="selinux: plugin $plugins/selinux.so: refused to run on this host: selinux: SELinux is not enabled on this host"
+  config ".process.selinuxLabel = \"$label\""
+  expect_refusal "process.selinuxLabel \"$label\": no LSM plugin in $plugins labels process.selinuxLabel; $why" \
+    create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+  config 'del(.process.selinuxLabel) | .linux.mountLabel = "system_u:object_r:container_file_t:s0:c1,c2"'
+  expect_refusal "linux.mountLabel \"system_u:object_r:container_file_t:s0:c1,c2\": no LSM plugin in $plugins labels linux.mountLabel; $why" \
+    create -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+  config 'del(.linux.mountLabel)'
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID"
+  run berth exec --process-label "$label" "$ID" true
+  [ "$status" -eq 255 ] && [[ "$output" == *"process.selinuxLabel \"$label\": no LSM plugin in $plugins labels process.selinuxLabel; $why"* ]]
+  run berth features
+  jq -e '.linux.selinux.enabled == false' <<<"$output"
+}
+
 @test "a plugin of the wrong ABI is refused with the file named" {
   mkdir -m 755 "$TEST_TMP/plugins"
   # The driver's plugin as some other shared object: no entry symbol.

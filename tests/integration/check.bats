@@ -96,6 +96,10 @@ v1_mounted() { awk '$(NF-2) == "cgroup" {found = 1} END {exit !found}' /proc/sel
   jq -e --argjson aa "$aa" '.host.lsm.apparmor.enabled == $aa' <<<"$output"
   if [ -e /sys/fs/selinux/enforce ]; then se=true; else se=false; fi
   jq -e --argjson se "$se" '.host.lsm.selinux.enabled == $se' <<<"$output"
+  # selinux.so loads only where SELinux is on, and labels both SELinux fields.
+  jq -e --argjson se "$se" '.lsm[] | select(.plugin == "selinux") | .loads == $se
+         and (if $se then .fields == ["process.selinuxLabel", "linux.mountLabel"] and .enabled
+              else (.reason | contains("SELinux is not enabled on this host")) end)' <<<"$output"
 }
 
 @test "check reports the host's cgroup layout, user namespaces, id-map helpers, seccomp and filesystems" {

@@ -67,9 +67,12 @@ create_with_systemd_driver() {
   [ "$(files berth-plugin-systemd)" = ".$PLUGINDIR/cgroup-systemd.so" ]
   [ "$(files berth-plugin-apparmor)" = ".$PLUGINDIR/apparmor.so" ]
   [ "$(files berth-plugin-intelrdt)" = ".$PLUGINDIR/intelrdt.so" ]
+  [ "$(files berth-plugin-selinux)" = ".$PLUGINDIR/selinux.so" ]
   [ "$(files berth-plugin-dev)" = "./usr/include/berth/plugin.h ./usr/lib/$MULTIARCH/pkgconfig/berth-plugin.pc" ]
   [[ "$(dpkg-deb -f "$WORK"/debs/berth_*.deb Depends)" == *libseccomp2* ]]
   [[ "$(dpkg-deb -f "$WORK"/debs/berth-plugin-systemd_*.deb Depends)" == *libsystemd0* ]]
+  [[ "$(dpkg-deb -f "$WORK"/debs/berth-plugin-selinux_*.deb Depends)" == *libselinux1* ]]
+  [[ "$(dpkg-deb -f "$WORK"/debs/berth_*.deb Depends)" != *libselinux1* ]]
 }
 
 @test "with only berth installed, the systemd driver fails naming berth-plugin-systemd" {

@@ -26,6 +26,7 @@ files() {
   [ "$(files berth-plugin-systemd)" = "$plugindir/cgroup-systemd.so" ]
   [ "$(files berth-plugin-apparmor)" = "$plugindir/apparmor.so" ]
   [ "$(files berth-plugin-intelrdt)" = "$plugindir/intelrdt.so" ]
+  [ "$(files berth-plugin-selinux)" = "$plugindir/selinux.so" ]
   [[ "$(files berth-plugin-dev)" == *"/usr/include/berth/plugin.h"* ]]
   [[ "$(files berth-plugin-dev)" == *"/pkgconfig/berth-plugin.pc"* ]]
 }
@@ -36,5 +37,7 @@ files() {
   requires berth-plugin-systemd | grep -qx 'berth(.*) = 0.1.0-1'
   requires berth-plugin-apparmor | grep -qx 'berth(.*) = 0.1.0-1'
   requires berth-plugin-intelrdt | grep -qx 'berth(.*) = 0.1.0-1'
+  requires berth-plugin-selinux | grep -q '^libselinux\.so\.1'
+  requires berth-plugin-selinux | grep -qx 'berth(.*) = 0.1.0-1'
   ! requires berth | grep -q libsystemd
 }

@@ -32,6 +32,9 @@
 #ifndef BERTH_TEST_LSM_PLUGIN_DIR
 #error "tests/plugins/CMakeLists.txt defines BERTH_TEST_LSM_PLUGIN_DIR"
 #endif
+#ifndef BERTH_TEST_LSM_1_5_PLUGIN_DIR
+#error "tests/plugins/CMakeLists.txt defines BERTH_TEST_LSM_1_5_PLUGIN_DIR"
+#endif
 #ifndef BERTH_TEST_LSM_VENDOR_PLUGIN_DIR
 #error "tests/plugins/CMakeLists.txt defines BERTH_TEST_LSM_VENDOR_PLUGIN_DIR"
 #endif
@@ -194,6 +197,76 @@ static void test_plugin_labels_the_fields_it_declares_whatever_its_name(void **s
   expect_message("labels process.apparmorProfile");
 }
 
+/* prepare with BERTH_PLUGIN_PATH a copy of dir/name.so in the test's directory. */
+static int prepare_with(const char *dir, const char *name, const char *spec_text,
+                        json_object **attrs) {
+  char own[128], from[4096], to[256];
+  snprintf(own, sizeof(own), "%s/plugins", attr_dir_path);
+  assert_int_equal(mkdir(own, 0755), 0);
+  snprintf(from, sizeof(from), "%s/%s.so", dir, name);
+  snprintf(to, sizeof(to), "%s/%s.so", own, name);
+  assert_int_equal(copy_file(from, to), 0);
+  setenv("BERTH_PLUGIN_PATH", own, 1);
+  _cleanup_json_ json_object *spec = parse(spec_text);
+  berth_error_clear(&err);
+  int r = berth_lsm_prepare(spec, attrs, &err);
+  setenv("BERTH_PLUGIN_PATH", plugin_dir, 1);
+  return r;
+}
+
+static json_object *entry_at(json_object *attrs, const char *at) {
+  for (size_t i = 0; i < json_object_array_length(attrs); i++)
+    if (strcmp(json_get_str(json_object_array_get_idx(attrs, i), "at"), at) == 0)
+      return json_object_array_get_idx(attrs, i);
+  return NULL;
+}
+
+/* ABI 1.5: the process label also labels the session keyring, and linux.mountLabel becomes
+ * the mount option the plugin formats. */
+static void test_plugin_of_abi_1_5_labels_the_keyring_and_the_mounts(void **state) {
+  _cleanup_json_ json_object *attrs = NULL;
+  if (prepare_with(BERTH_TEST_LSM_1_5_PLUGIN_DIR, "mac15",
+                   "{\"process\": {\"selinuxLabel\": \"u:r:t:s0:c1,c2\"}, "
+                   "\"linux\": {\"mountLabel\": \"u:object_r:f:s0:c1,c2\"}}",
+                   &attrs) != 0)
+    fail_msg("%s", err.msg);
+  assert_int_equal(json_object_array_length(attrs), 3);
+  json_object *exec = entry_at(attrs, "exec"), *keyring = entry_at(attrs, "keyring");
+  json_object *mount = entry_at(attrs, "mount");
+  assert_non_null(exec);
+  assert_string_equal(json_get_str(exec, "value"), "exec u:r:t:s0:c1,c2");
+  assert_non_null(keyring);
+  assert_string_equal(json_get_str(keyring, "field"), "process.selinuxLabel");
+  assert_string_equal(json_get_str(keyring, "attr"), "keycreate");
+  assert_string_equal(json_get_str(keyring, "value"), "u:r:t:s0:c1,c2");
+  assert_non_null(mount);
+  assert_string_equal(json_get_str(mount, "field"), "linux.mountLabel");
+  assert_string_equal(berth_lsm_mount_option(attrs), "context=\"u:object_r:f:s0:c1,c2\"");
+}
+
+/* The loader's older-minor rule: a 1.4 table ends before keyring_attr and mount_option (this
+ * one has them past its struct_size), so no keyring label, and linux.mountLabel is refused
+ * rather than left off the mounts. */
+static void test_plugin_of_abi_1_4_labels_neither_keyring_nor_mounts(void **state) {
+  _cleanup_json_ json_object *attrs = NULL;
+  if (prepare_with(BERTH_TEST_LSM_1_4_PLUGIN_DIR, "mac14",
+                   "{\"process\": {\"selinuxLabel\": \"u:r:t:s0\"}}", &attrs) != 0)
+    fail_msg("%s", err.msg);
+  assert_int_equal(json_object_array_length(attrs), 1);
+  assert_non_null(entry_at(attrs, "exec"));
+  assert_null(berth_lsm_mount_option(attrs));
+  json_object_put(attrs);
+  attrs = NULL;
+  berth_error_clear(&err);
+  char dir[128];
+  snprintf(dir, sizeof(dir), "%s/plugins", attr_dir_path);
+  setenv("BERTH_PLUGIN_PATH", dir, 1);
+  expect_refused("{\"linux\": {\"mountLabel\": \"u:object_r:f:s0\"}}",
+                 "linux.mountLabel \"u:object_r:f:s0\": plugin mac14.so: ABI 1.4 cannot label "
+                 "mounts (no mount_option, since 1.5)");
+  setenv("BERTH_PLUGIN_PATH", plugin_dir, 1);
+}
+
 /* `check` asks each plugin (in its probe child) which fields it labels and whether its module
  * is enabled. */
 static json_object *surveyed(json_object *survey, const char *plugin) {
@@ -277,6 +350,35 @@ static void test_init_writes_the_value_to_the_attr_in_one_write(void **state) {
   assert_int_equal(berth_lsm_apply_exec(-ENOENT, NULL, &err), 0);
 }
 
+/* Each write at its moment: the exec label before execve, the keyring's around the join. */
+static void test_init_writes_exec_and_keyring_labels_apart(void **state) {
+  char path[4096], text[256];
+  snprintf(path, sizeof(path), "%s/exec", attr_dir_path);
+  close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+  _cleanup_json_ json_object *attrs =
+      parse("[{\"at\": \"exec\", \"field\": \"process.selinuxLabel\", \"label\": \"l\", "
+            "\"attr\": \"exec\", \"value\": \"l\"}, {\"at\": \"keyring\", \"field\": "
+            "\"process.selinuxLabel\", \"label\": \"l\", \"attr\": \"keycreate\", \"value\": "
+            "\"l\"}, {\"at\": \"mount\", \"field\": \"linux.mountLabel\", \"label\": \"m\", "
+            "\"value\": \"context=\\\"m\\\"\"}]");
+  _cleanup_close_ int dir = open_dir();
+  /* No keycreate file here: the exec write must not touch it. */
+  if (berth_lsm_apply_exec(dir, attrs, &err) != 0)
+    fail_msg("%s", err.msg);
+  read_back("exec", text, sizeof(text));
+  assert_string_equal(text, "l");
+  assert_true(berth_lsm_apply_keyring(dir, attrs, true, &err) < 0);
+  expect_message("process.selinuxLabel \"l\": open /proc/thread-self/attr/keycreate");
+  berth_error_clear(&err);
+  snprintf(path, sizeof(path), "%s/keycreate", attr_dir_path);
+  close(open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644));
+  if (berth_lsm_apply_keyring(dir, attrs, true, &err) != 0)
+    fail_msg("%s", err.msg);
+  read_back("keycreate", text, sizeof(text));
+  assert_string_equal(text, "l");
+  assert_string_equal(berth_lsm_mount_option(attrs), "context=\"m\"");
+}
+
 static void test_init_reports_what_it_could_not_write(void **state) {
   _cleanup_json_ json_object *attrs = one_attr("apparmor/exec", "exec berth-test");
   assert_true(berth_lsm_apply_exec(-ENOENT, attrs, &err) < 0);
@@ -335,6 +437,12 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_plugin_of_abi_1_1_has_no_lsm_operations, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_survey_asks_the_plugin, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_plugin_of_abi_1_5_labels_the_keyring_and_the_mounts,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_plugin_of_abi_1_4_labels_neither_keyring_nor_mounts,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_init_writes_exec_and_keyring_labels_apart, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_exec_inherits_the_containers_label_unless_it_has_one,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(test_init_writes_the_value_to_the_attr_in_one_write, setup,

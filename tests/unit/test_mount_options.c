@@ -360,13 +360,13 @@ static void run_rootfs_child(const struct bundle *b, const char *text, int repor
   if (chdir(b->dir) < 0)
     child_report(report, "chdir bundle failed");
   int fds = count_fds();
-  int r = berth_rootfs_mount(spec, b->rootfs, NULL, &err);
+  int r = berth_rootfs_mount(spec, b->rootfs, NULL, NULL, &err);
   if (r == 0 && count_fds() != fds)
     child_report(report, "berth_rootfs_mount leaked an fd");
   if (r == 0)
     r = berth_rootfs_pivot(b->rootfs, b->no_pivot, &err);
   if (r == 0)
-    r = berth_rootfs_finish(spec, &err);
+    r = berth_rootfs_finish(spec, NULL, &err);
   if (count_fds() != fds) /* the container's /proc after pivot, the host's before */
     child_report(report, "an fd leaked");
   if (r < 0)

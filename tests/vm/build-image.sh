@@ -50,6 +50,9 @@ configure_root() {
   for unit in apt-daily.timer apt-daily-upgrade.timer systemd-firstboot.service; do
     ln -sf /dev/null "$root/etc/systemd/system/$unit"
   done
+  # Read only when the kernel boots with SELinux (cmdline-selinux): permissive, the policy of
+  # selinux-policy-default. Stated here rather than left to the package's postinst.
+  printf 'SELINUX=permissive\nSELINUXTYPE=default\n' > "$root/etc/selinux/config"
   sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$recipe/initramfs-modules" \
     > "$root/etc/initramfs-tools/modules"
   sed -i 's/^MODULES=.*/MODULES=list/' "$root/etc/initramfs-tools/initramfs.conf"

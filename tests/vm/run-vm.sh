@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run-vm.sh --berth FILE --plugins DIR --source DIR --results DIR
-#           [--drivers "v2 systemd none"] [--suites "lifecycle exec"] [--shell]
+#           [--drivers "v2 systemd none"] [--suites "lifecycle exec"] [--selinux] [--shell]
 # The VM tier: build (or take from the cache) the image of build-image.sh, copy berth, its
 # plugins and the tests in over 9p, boot Debian's kernel under qemu (TCG) with systemd as
 # PID 1 on pure cgroup v2, run the smoke test and tests/integration once per driver inside
@@ -9,6 +9,8 @@
 # the tests said; 1 when it could not (image, boot, timeout).
 #
 # --suites narrows tests/integration to the named suites (for working on one).
+# --selinux boots the second configuration: the same image with SELinux as the major LSM
+# (cmdline-selinux's parameters added), running only suites/selinux (guest/run.sh).
 # --shell boots the same VM with its console on this terminal and runs nothing (log in as
 # root, no password; `poweroff` leaves).
 #
@@ -61,6 +63,7 @@ stage_payload() {
 BERTH_VM_DRIVERS="$drivers"
 BERTH_VM_SUITES="$suites"
 BERTH_VM_SUITE_TIMEOUT=${BERTH_VM_SUITE_TIMEOUT:-600}
+BERTH_VM_SELINUX=$selinux
 EOF
   echo "run-vm: payload: berth, plugins: $(cd "$payload/plugins" && echo *.so), drivers: $drivers"
 }
@@ -121,7 +124,7 @@ cleanup_qemu_only() {
 }
 
 main() {
-  berth='' plugins='' source='' results='' drivers=none suites='' shell=''
+  berth='' plugins='' source='' results='' drivers=none suites='' shell='' selinux=''
   while [ $# -gt 0 ]; do
     case $1 in
       --berth) berth=$2; shift 2 ;;
@@ -131,6 +134,7 @@ main() {
       --drivers) drivers=$2; shift 2 ;;
       --suites) suites=$2; shift 2 ;;
       --shell) shell=1; shift ;;
+      --selinux) selinux=1; shift ;;
       *) echo "run-vm.sh: unknown argument $1" >&2; exit 2 ;;
     esac
   done
@@ -159,6 +163,7 @@ main() {
   export TMPDIR=$tmp
   local cmdline
   cmdline=$(sed -e 's/#.*//' "$here/cmdline" | tr -s '[:space:]' ' ')
+  [ -z "$selinux" ] || cmdline="$cmdline $(sed -e 's/#.*//' "$here/cmdline-selinux" | tr -s '[:space:]' ' ')"
   local qemu=(qemu-system-x86_64 -accel "${BERTH_VM_ACCEL:-tcg}" -cpu max
     -m "${BERTH_VM_MEM:-2G}" -smp "${BERTH_VM_SMP:-2}" -nodefaults -no-reboot -display none
     -kernel "$image/vmlinuz" -initrd "$image/initrd.img"

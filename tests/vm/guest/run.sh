@@ -117,6 +117,27 @@ run_suite() {
   [ -f "$out.excluded" ] && cat "$out.excluded" >> "$out.tap"
 }
 
+# The SELinux boot (run-vm.sh --selinux): only the suites whose results SELinux changes,
+# suites/selinux/*.bats, under the first driver, into selinux/SUITE.tap; not the smoke test,
+# tests/integration nor the AppArmor suite (AppArmor is not the major LSM in this boot).
+run_selinux_suites() {
+  local driver=${BERTH_VM_DRIVERS%% *} file start=$SECONDS
+  mkdir -p "$results/selinux"
+  say "selinux: $(getenforce 2>&1), policy $(sed -n 's/^SELINUXTYPE=//p' /etc/selinux/config)"
+  for file in "$guest/suites/selinux"/*.bats; do
+    BERTH_TEST_DRIVER=$driver run_bats "$results/selinux/$(basename "$file" .bats)" "$file"
+  done
+  timing selinux $((SECONDS - start))
+}
+
+if [ "${BERTH_VM_SELINUX:-}" = 1 ]; then
+  "$BERTH" features > "$results/features.json" 2>&1 || say "berth features failed"
+  run_selinux_suites
+  date -u +%FT%TZ > "$results/done"
+  say "done"
+  exit 0
+fi
+
 BERTH_VM_DRIVERS=$BERTH_VM_DRIVERS run_bats "$results/smoke" "$guest/guest/smoke.bats"
 "$BERTH" features > "$results/features.json" 2>&1 || say "berth features failed: $(head -c 300 "$results/features.json")"
 # What runs under each driver: tests/vm/plan.sh, from tests/vm/matrix, the same plan that
