@@ -14,6 +14,7 @@
 #include "lsm.h"
 #include "plugin_loader.h"
 #include "plugin_probe.h"
+#include "process_attrs.h"
 
 static json_object *strings(const char *const *list) {
   json_object *a = json_object_new_array();
@@ -208,6 +209,7 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   json_object *plugin_list = plugins();
   json_object_object_add(f, "linux", linux_features());
   json_object *berth = json_object_new_object();
+  berth_process_attrs_features(json_get(f, "linux"), berth);
   char abi[32];
   snprintf(abi, sizeof(abi), "%u.%u", BERTH_ABI_MAJOR, BERTH_ABI_MINOR);
   json_object_object_add(berth, "pluginAbi", json_object_new_string(abi));
