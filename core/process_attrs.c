@@ -412,6 +412,25 @@ int berth_process_attrs_parse(json_object *process, json_object *linux_obj,
   return parse_memory_policy(linux_obj, &out->memory_policy, err);
 }
 
+int berth_process_attrs_validate(json_object *spec, struct berth_error *err) {
+  struct berth_process_attrs a;
+  int r = berth_process_attrs_parse(json_get(spec, "process"), json_get(spec, "linux"), &a, err);
+  if (r < 0)
+    return r;
+  /* The kernel refuses fork (EAGAIN) to a SCHED_DEADLINE task that does not reset on fork, and
+   * the init forks the startContainer hooks after it took the policy (it cannot later: the
+   * policy needs the capabilities that becoming the container's user drops). Refused now
+   * rather than failing at start. */
+  json_object *hooks = json_get_array(json_get(spec, "hooks"), "startContainer");
+  if (a.scheduler.set && a.scheduler.policy == SCHED_DEADLINE &&
+      !(a.scheduler.flags & SCHED_FLAG_RESET_ON_FORK) && hooks != NULL &&
+      json_object_array_length(hooks) > 0)
+    return berth_error(err, 0,
+                       "process.scheduler: a SCHED_DEADLINE process cannot fork the "
+                       "startContainer hooks without SCHED_FLAG_RESET_ON_FORK");
+  return 0;
+}
+
 /* What was asked, for the one line that says the kernel refused it. */
 static void describe_scheduler(const struct berth_scheduler *s, char *buf, size_t size) {
   char flags[256];

@@ -62,6 +62,10 @@ struct berth_process_attrs {
  * "process.scheduler.priority: SCHED_OTHER takes none (only SCHED_FIFO and SCHED_RR do)". */
 int berth_process_attrs_parse(json_object *process, json_object *linux_obj,
                               struct berth_process_attrs *out, struct berth_error *err);
+/* The runtime's check of a whole spec (or of {"process": ...} for exec --process): the parser,
+ * and the rule that a SCHED_DEADLINE init without SCHED_FLAG_RESET_ON_FORK cannot fork the
+ * startContainer hooks. */
+int berth_process_attrs_validate(json_object *spec, struct berth_error *err);
 /* In the init: each attribute that is set, on the calling process. A refusal names the field
  * and what was asked: "process.scheduler: sched_setattr SCHED_FIFO priority 10: ...". */
 int berth_process_attrs_apply(const struct berth_process_attrs *a, struct berth_error *err);

@@ -441,9 +441,8 @@ static int check_process(json_object *spec, struct berth_error *err) {
       return berth_error(err, 0, "process.rlimits[%zu]: soft %llu is above hard %llu", i,
                          (unsigned long long)soft, (unsigned long long)hard);
   }
-  struct berth_process_attrs attrs;
   int r = check_capabilities(spec, err);
-  return r < 0 ? r : berth_process_attrs_parse(proc, json_get(spec, "linux"), &attrs, err);
+  return r < 0 ? r : berth_process_attrs_validate(spec, err);
 }
 
 static bool has_new_namespace(json_object *spec, int flag) {

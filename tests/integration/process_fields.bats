@@ -221,6 +221,7 @@ expect_refusal() {
     '.linux.memoryPolicy = {"mode": "MPOL_RANDOM"}|linux.memoryPolicy.mode: unknown mode MPOL_RANDOM'
     '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0-x"}|linux.memoryPolicy.nodes: 0-x is not a node or a range of nodes (as in 0-3,7)'
     '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE"}|linux.memoryPolicy.nodes: MPOL_INTERLEAVE needs at least one node'
+    '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 1000000, "deadline": 5000000} | .hooks.startContainer = [{"path": "/bin/true"}]|process.scheduler: a SCHED_DEADLINE process cannot fork the startContainer hooks without SCHED_FLAG_RESET_ON_FORK'
     # What only the kernel can judge: refused by it, in the same one line, naming what was asked.
     '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 1024, "deadline": 2000, "period": 2000}|process.scheduler: sched_setattr SCHED_DEADLINE runtime 1024 deadline 2000 period 2000: Invalid argument'
     '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "1023"}|linux.memoryPolicy: set_mempolicy MPOL_BIND nodes 1023: Invalid argument'

@@ -362,6 +362,31 @@ static void test_spec_validation_refuses_bad_attributes(void **state) {
   }
 }
 
+/* The init forks the startContainer hooks after taking the policy; a deadline task that does not
+ * reset on fork cannot (EAGAIN): refused at create, not failing at start. */
+static void test_deadline_without_reset_on_fork_refuses_start_hooks(void **state) {
+  static const char base[] =
+      "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}, \"process\": {\"user\": {\"uid\": "
+      "0, \"gid\": 0}, \"args\": [\"x\"], \"cwd\": \"/\", \"scheduler\": {\"policy\": "
+      "\"SCHED_DEADLINE\", \"runtime\": 1024, \"deadline\": 1024%s}}, \"hooks\": "
+      "{\"%s\": [{\"path\": \"/bin/true\"}]}, \"linux\": {}}";
+  char text[1024];
+  struct berth_error err = {0};
+  snprintf(text, sizeof(text), base, "", "startContainer");
+  _cleanup_json_ json_object *refused = json_tokener_parse(text);
+  assert_true(berth_spec_validate(refused, &err) < 0);
+  assert_string_equal(err.msg, "process.scheduler: a SCHED_DEADLINE process cannot fork the "
+                               "startContainer hooks without SCHED_FLAG_RESET_ON_FORK");
+  berth_error_clear(&err);
+  snprintf(text, sizeof(text), base, ", \"flags\": [\"SCHED_FLAG_RESET_ON_FORK\"]",
+           "startContainer");
+  _cleanup_json_ json_object *resets = json_tokener_parse(text);
+  assert_int_equal(berth_spec_validate(resets, &err), 0);
+  snprintf(text, sizeof(text), base, "", "poststart"); /* run by the runtime, not the init */
+  _cleanup_json_ json_object *other_hooks = json_tokener_parse(text);
+  assert_int_equal(berth_spec_validate(other_hooks, &err), 0);
+}
+
 /* `features` lists the parser's own tables: what it claims is what create takes. */
 static void test_features_list_what_the_parser_takes(void **state) {
   _cleanup_json_ json_object *l = json_object_new_object();
@@ -407,6 +432,7 @@ int main(void) {
       cmocka_unit_test(test_memory_policy_takes_every_mode_and_flag),
       cmocka_unit_test(test_memory_policy_refuses_what_set_mempolicy_would),
       cmocka_unit_test(test_spec_validation_refuses_bad_attributes),
+      cmocka_unit_test(test_deadline_without_reset_on_fork_refuses_start_hooks),
       cmocka_unit_test(test_features_list_what_the_parser_takes),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
