@@ -23,27 +23,28 @@ load process_fields
 
 # Each field's kinds of refusal once here, every rule in tests/unit/test_process_attrs.c.
 @test "bad values are refused in one line naming the field, before anything is made" {
+  # FILTER => MESSAGE (a jq filter may hold "|")
   local cases=(
-    '.process.scheduler = {"policy": "SCHED_FAST"}|process.scheduler.policy: unknown policy SCHED_FAST'
-    '.process.scheduler = {"policy": "SCHED_OTHER", "flags": ["SCHED_FLAG_TURBO"]}|process.scheduler.flags[0]: unknown flag SCHED_FLAG_TURBO'
-    '.process.scheduler = {"policy": "SCHED_OTHER", "priority": 10}|process.scheduler.priority: SCHED_OTHER takes none (only SCHED_FIFO and SCHED_RR)'
-    '.process.scheduler = {"policy": "SCHED_RR", "priority": 1, "runtime": 5000}|process.scheduler.runtime: SCHED_RR takes none (only SCHED_DEADLINE)'
-    '.process.ioPriority = {"class": "IOPRIO_CLASS_FAST", "priority": 1}|process.ioPriority.class: unknown class IOPRIO_CLASS_FAST'
-    '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 8}|process.ioPriority.priority: 8 is out of range (0-7)'
-    '.linux.personality = {"domain": "LINUX64"}|linux.personality.domain: unknown domain LINUX64'
-    '.linux.personality = {"domain": "LINUX", "flags": ["ADDR_NO_RANDOMIZE"]}|linux.personality.flags[0]: ADDR_NO_RANDOMIZE is not supported'
-    '.linux.memoryPolicy = {"mode": "MPOL_RANDOM"}|linux.memoryPolicy.mode: unknown mode MPOL_RANDOM'
-    '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0-x"}|linux.memoryPolicy.nodes: 0-x is not a node or a range of nodes (as in 0-3,7)'
-    '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE"}|linux.memoryPolicy.nodes: MPOL_INTERLEAVE needs at least one node'
-    '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 1000000, "deadline": 5000000} | .hooks.startContainer = [{"path": "/bin/true"}]|process.scheduler: a SCHED_DEADLINE process cannot fork the startContainer hooks without SCHED_FLAG_RESET_ON_FORK'
+    '.process.scheduler = {"policy": "SCHED_FAST"} => process.scheduler.policy: unknown policy SCHED_FAST'
+    '.process.scheduler = {"policy": "SCHED_OTHER", "flags": ["SCHED_FLAG_TURBO"]} => process.scheduler.flags[0]: unknown flag SCHED_FLAG_TURBO'
+    '.process.scheduler = {"policy": "SCHED_OTHER", "priority": 10} => process.scheduler.priority: SCHED_OTHER takes none (only SCHED_FIFO and SCHED_RR)'
+    '.process.scheduler = {"policy": "SCHED_RR", "priority": 1, "runtime": 5000} => process.scheduler.runtime: SCHED_RR takes none (only SCHED_DEADLINE)'
+    '.process.ioPriority = {"class": "IOPRIO_CLASS_FAST", "priority": 1} => process.ioPriority.class: unknown class IOPRIO_CLASS_FAST'
+    '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 8} => process.ioPriority.priority: 8 is out of range (0-7)'
+    '.linux.personality = {"domain": "LINUX64"} => linux.personality.domain: unknown domain LINUX64'
+    '.linux.personality = {"domain": "LINUX", "flags": ["ADDR_NO_RANDOMIZE"]} => linux.personality.flags[0]: ADDR_NO_RANDOMIZE is not supported'
+    '.linux.memoryPolicy = {"mode": "MPOL_RANDOM"} => linux.memoryPolicy.mode: unknown mode MPOL_RANDOM'
+    '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0-x"} => linux.memoryPolicy.nodes: 0-x is not a node or a range of nodes (as in 0-3,7)'
+    '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE"} => linux.memoryPolicy.nodes: MPOL_INTERLEAVE needs at least one node'
+    '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 1000000, "deadline": 5000000} | .hooks.startContainer = [{"path": "/bin/true"}] => process.scheduler: a SCHED_DEADLINE process cannot fork the startContainer hooks without SCHED_FLAG_RESET_ON_FORK'
     # What only the kernel can judge: refused by it, in the same one line, naming what was asked.
-    '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 1024, "deadline": 2000, "period": 2000}|process.scheduler: sched_setattr SCHED_DEADLINE runtime 1024 deadline 2000 period 2000: Invalid argument'
-    '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "1023"}|linux.memoryPolicy: set_mempolicy MPOL_BIND nodes 1023: Invalid argument'
+    '.process.scheduler = {"policy": "SCHED_DEADLINE", "runtime": 1024, "deadline": 2000, "period": 2000} => process.scheduler: sched_setattr SCHED_DEADLINE runtime 1024 deadline 2000 period 2000: Invalid argument'
+    '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "1023"} => linux.memoryPolicy: set_mempolicy MPOL_BIND nodes 1023: Invalid argument'
   )
   for c in "${cases[@]}"; do
     pristine
-    config "${c%%|*}"
-    expect_refusal 1 "${c#*|}" create -b "$BUNDLE" "$ID"
+    config "${c%% => *}"
+    expect_refusal 1 "${c#* => }" create -b "$BUNDLE" "$ID"
     assert_nothing_left "$ID"
   done
 }
