@@ -31,6 +31,7 @@
 #include "namespaces.h"
 #include "parse.h"
 #include "process.h"
+#include "process_attrs.h"
 #include "procfs.h"
 #include "rootfs.h"
 #include "safe_path.h"
@@ -388,6 +389,11 @@ static int run(struct init_channels *ch, struct berth_error *err) {
     return r;
   closep(&attr_dir);
   attr_dir = -1;
+  /* Scheduler, I/O priority, personality, memory policy: as root with every capability still
+   * there (a real-time policy needs CAP_SYS_NICE), before "ready" so that a refusal fails
+   * create or exec (runc's order). */
+  if ((r = berth_process_attrs_setup(json_get(boot, "spec"), err)) < 0)
+    return r;
   json_object *process = json_path(boot, "spec", "process", NULL);
   _cleanup_strv_ char **envp = berth_process_env(process);
   _cleanup_free_ char **argv = build_argv(process);

@@ -16,6 +16,7 @@
 #include "json_util.h"
 #include "mount_idmap.h"
 #include "parse.h"
+#include "process_attrs.h"
 #include "util.h"
 
 enum kind { K_STR, K_BOOL, K_INT, K_UINT, K_OBJ, K_OBJ_ARR, K_STR_ARR, K_INT_ARR, K_STR_MAP };
@@ -441,7 +442,8 @@ static int check_process(json_object *spec, struct berth_error *err) {
       return berth_error(err, 0, "process.rlimits[%zu]: soft %llu is above hard %llu", i,
                          (unsigned long long)soft, (unsigned long long)hard);
   }
-  return check_capabilities(spec, err);
+  int r = check_capabilities(spec, err);
+  return r < 0 ? r : berth_process_attrs_validate(spec, err);
 }
 
 static bool has_new_namespace(json_object *spec, int flag) {

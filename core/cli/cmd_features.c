@@ -14,6 +14,7 @@
 #include "json_util.h"
 #include "plugin_describe.h"
 #include "plugin_loader.h"
+#include "process_attrs.h"
 #include "rdt.h"
 
 static json_object *strings(const char *const *list) {
@@ -232,6 +233,7 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   json_object *plugin_list = plugins();
   json_object_object_add(f, "linux", linux_features(plugin_list));
   json_object *berth = json_object_new_object();
+  berth_process_attrs_features(json_get(f, "linux"), berth);
   char abi[32];
   snprintf(abi, sizeof(abi), "%u.%u", BERTH_ABI_MAJOR, BERTH_ABI_MINOR);
   json_object_object_add(berth, "pluginAbi", json_object_new_string(abi));
