@@ -22,22 +22,6 @@
 #define PLUGIN_PREFIX BERTH_CGROUP_PLUGIN_PREFIX
 #define NO_RANK UINT32_MAX
 
-/* Every call into the plugin goes through here, marked for core/plugin_crash.h: a crash inside
- * is reported as the plugin's, naming the op. */
-#define PLUGIN_CALL(plugin, op, call)                                                              \
-  ({                                                                                               \
-    struct berth_plugin_call _prev = berth_plugin_call_enter((plugin), "op " #op);                 \
-    __auto_type _called = (call);                                                                  \
-    berth_plugin_call_leave(_prev);                                                                \
-    _called;                                                                                       \
-  })
-#define PLUGIN_CALL_VOID(plugin, op, call)                                                         \
-  do {                                                                                             \
-    struct berth_plugin_call _prev = berth_plugin_call_enter((plugin), "op " #op);                 \
-    (call);                                                                                        \
-    berth_plugin_call_leave(_prev);                                                                \
-  } while (0)
-
 bool berth_cgroup_unified_host(void) {
   struct statfs st;
   return statfs("/sys/fs/cgroup", &st) == 0 && st.f_type == CGROUP2_SUPER_MAGIC;

@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "json_util.h"
+#include "plugin_crash.h"
 #include "plugin_loader.h"
 
 #define VENDOR_CHARS "abcdefghijklmnopqrstuvwxyz0123456789_.-"
@@ -67,8 +68,7 @@ static json_object *allow_rule(const struct stat *st) {
 
 /* berth_device_fn: each host device the plugin names, checked here, where the core trusts
  * nothing the plugin said. */
-static int32_t gather(const char *path, void *data) {
-  struct gathering *g = data;
+static int32_t gather_checked(const char *path, struct gathering *g) {
   struct stat st;
   int r = 0;
   if (path == NULL || !path_in_dev(path))
@@ -87,6 +87,14 @@ static int32_t gather(const char *path, void *data) {
   json_object_array_add(g->rules, allow_rule(&st));
   json_object_array_add(g->paths, json_object_new_string(path));
   return 0;
+}
+
+/* The plugin's callback: the core's code again while it runs (plugin_crash.h). */
+static int32_t gather(const char *path, void *data) {
+  struct berth_plugin_call prev = berth_plugin_call_host();
+  int32_t r = gather_checked(path, data);
+  berth_plugin_call_leave(prev);
+  return r;
 }
 
 static bool lists_path(json_object *devices, const char *path) {
@@ -114,7 +122,7 @@ static int resolve_class(const char *entry, struct gathering *g, json_object *re
     return r;
   g->plugin = p->name;
   size_t before = json_object_array_length(g->paths);
-  r = p->device->resolve(slash + 1, gather, g, err);
+  r = PLUGIN_CALL(p, resolve, p->device->resolve(slash + 1, gather, g, err));
   if (r >= 0 && g->failed)
     r = -(err->code != 0 ? err->code : EIO); /* a plugin that ignored fn's refusal */
   if (r < 0 && !g->failed)

@@ -12,11 +12,13 @@
 
 #include "cleanup.h"
 #include "cgroup.h"
+#include "device_classes.h"
 #include "json_util.h"
 #include "plugin_crash.h"
 #include "plugin_describe.h"
 #include "plugin_list.h"
 #include "plugin_loader.h"
+#include "rdt.h"
 
 /* Everything ABI 1.2 defines of the LSM ops: a shorter table is from a broken plugin. */
 #define MIN_LSM_OPS_SIZE (offsetof(struct berth_lsm_ops, exec_attr) + sizeof(void *))
@@ -353,6 +355,12 @@ static json_object *survey_one(const char *name) {
   bool loads = berth_plugin_describe(name, what, &described, &why) == 0;
   const char *kind = json_get_str(described, "kind");
   if (loads && (kind == NULL || strcmp(kind, "lsm") != 0))
+    return NULL;
+  /* One that does not load is the kind its name says: device-VENDOR.so and the RDT plugin are
+   * listed by `check` as such, not here. */
+  if (!loads &&
+      (strncmp(name, BERTH_DEVICE_PLUGIN_PREFIX, strlen(BERTH_DEVICE_PLUGIN_PREFIX)) == 0 ||
+       strcmp(name, BERTH_RDT_PLUGIN) == 0))
     return NULL;
   json_object *o = json_object_new_object();
   json_object_object_add(o, "plugin", json_object_new_string(name));

@@ -347,9 +347,10 @@ static int validate_entry(const struct berth_mount_entry *m, struct berth_error 
   if (m->opts.tmpcopyup && !is_type(m, "tmpfs"))
     return berth_error(err, EINVAL, "mounts[%zu] (%s): tmpcopyup needs type tmpfs", m->index,
                        m->destination);
+  /* runtime-spec 1.2: on Linux a relative destination is relative to the container's "/". */
   if (m->destination[0] != '/')
-    berth_log(BERTH_LOG_WARN, "mounts[%zu] (%s): destination is not absolute, taking it from /",
-              m->index, m->destination);
+    berth_log(BERTH_LOG_DEBUG, "mounts[%zu] (%s): relative destination, taken from /", m->index,
+              m->destination);
   return 0;
 }
 

@@ -37,4 +37,20 @@ void berth_plugin_call_leave(struct berth_plugin_call previous);
 /* In a host service a plugin called: the core's code again until _leave. */
 struct berth_plugin_call berth_plugin_call_host(void);
 
+/* Every call of the core into a plugin's op goes through one of these: a crash inside is
+ * reported as the plugin's, naming the op. */
+#define PLUGIN_CALL(plugin, op, call)                                                              \
+  ({                                                                                               \
+    struct berth_plugin_call _prev = berth_plugin_call_enter((plugin), "op " #op);                 \
+    __auto_type _called = (call);                                                                  \
+    berth_plugin_call_leave(_prev);                                                                \
+    _called;                                                                                       \
+  })
+#define PLUGIN_CALL_VOID(plugin, op, call)                                                         \
+  do {                                                                                             \
+    struct berth_plugin_call _prev = berth_plugin_call_enter((plugin), "op " #op);                 \
+    (call);                                                                                        \
+    berth_plugin_call_leave(_prev);                                                                \
+  } while (0)
+
 #endif

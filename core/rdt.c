@@ -29,7 +29,7 @@ int berth_rdt_create(struct berth_rdt_backend *rdt, const char *id, json_object 
       .container_id = id,
       .intel_rdt_json = json_object_to_json_string_ext(intel_rdt, JSON_C_TO_STRING_PLAIN),
   };
-  int r = rdt->plugin->rdt->create(&req, &rdt->handle, err);
+  int r = PLUGIN_CALL(rdt->plugin, create, rdt->plugin->rdt->create(&req, &rdt->handle, err));
   return r < 0 ? berth_error_prefix(err, "linux.intelRdt") : 0;
 }
 
@@ -38,7 +38,7 @@ int berth_rdt_save(struct berth_rdt_backend *rdt, json_object **out, struct bert
   if (rdt->plugin == NULL || rdt->handle == NULL)
     return 0;
   _cleanup_free_ char *blob = NULL;
-  int r = rdt->plugin->rdt->save(rdt->handle, &blob, err);
+  int r = PLUGIN_CALL(rdt->plugin, save, rdt->plugin->rdt->save(rdt->handle, &blob, err));
   if (r < 0)
     return berth_error_prefix(err, "plugin %s: save", rdt->plugin->name);
   json_object *o = json_object_new_object();
@@ -59,7 +59,8 @@ int berth_rdt_load(json_object *saved, struct berth_rdt_backend *rdt, struct ber
   if (name == NULL || blob == NULL)
     return berth_error(err, 0, "intel_rdt: plugin or state missing");
   int r = berth_plugin_load(name, BERTH_PLUGIN_KIND_RDT, &rdt->plugin, err);
-  if (r < 0 || (r = rdt->plugin->rdt->load(blob, &rdt->handle, err)) < 0)
+  if (r < 0 ||
+      (r = PLUGIN_CALL(rdt->plugin, load, rdt->plugin->rdt->load(blob, &rdt->handle, err))) < 0)
     return berth_error_prefix(err, "intel_rdt: plugin %s", name);
   return 0;
 }
@@ -67,7 +68,7 @@ int berth_rdt_load(json_object *saved, struct berth_rdt_backend *rdt, struct ber
 int berth_rdt_add(struct berth_rdt_backend *rdt, pid_t pid, struct berth_error *err) {
   if (rdt == NULL || rdt->plugin == NULL || rdt->handle == NULL)
     return 0;
-  int r = rdt->plugin->rdt->add(rdt->handle, pid, err);
+  int r = PLUGIN_CALL(rdt->plugin, add, rdt->plugin->rdt->add(rdt->handle, pid, err));
   return r < 0 ? berth_error_prefix(err, "linux.intelRdt: add pid %d", (int)pid) : 0;
 }
 
@@ -75,7 +76,7 @@ int berth_rdt_stats(struct berth_rdt_backend *rdt, char **json, struct berth_err
   *json = NULL;
   if (rdt->plugin == NULL || rdt->handle == NULL || rdt->plugin->rdt->stats == NULL)
     return 0;
-  int r = rdt->plugin->rdt->stats(rdt->handle, json, err);
+  int r = PLUGIN_CALL(rdt->plugin, stats, rdt->plugin->rdt->stats(rdt->handle, json, err));
   return r < 0 ? berth_error_prefix(err, "intel_rdt stats") : 0;
 }
 
@@ -87,21 +88,23 @@ int berth_rdt_update(struct berth_rdt_backend *rdt, json_object *intel_rdt,
   if (ops->struct_size < offsetof(struct berth_rdt_ops, update) + sizeof(ops->update) ||
       ops->update == NULL)
     return berth_error(err, 0, "plugin %s cannot update linux.intelRdt", rdt->plugin->name);
-  int r = ops->update(rdt->handle,
-                      json_object_to_json_string_ext(intel_rdt, JSON_C_TO_STRING_PLAIN), err);
+  int r = PLUGIN_CALL(rdt->plugin, update,
+                      ops->update(rdt->handle,
+                                  json_object_to_json_string_ext(intel_rdt, JSON_C_TO_STRING_PLAIN),
+                                  err));
   return r < 0 ? berth_error_prefix(err, "linux.intelRdt") : 0;
 }
 
 int berth_rdt_destroy(struct berth_rdt_backend *rdt, struct berth_error *err) {
   if (rdt->plugin == NULL || rdt->handle == NULL)
     return 0;
-  int r = rdt->plugin->rdt->destroy(rdt->handle, err);
+  int r = PLUGIN_CALL(rdt->plugin, destroy, rdt->plugin->rdt->destroy(rdt->handle, err));
   return r < 0 ? berth_error_prefix(err, "linux.intelRdt: remove its resctrl group") : 0;
 }
 
 void berth_rdt_release(struct berth_rdt_backend *rdt) {
   if (rdt->plugin != NULL && rdt->handle != NULL)
-    rdt->plugin->rdt->release(rdt->handle);
+    PLUGIN_CALL_VOID(rdt->plugin, release, rdt->plugin->rdt->release(rdt->handle));
   rdt->handle = NULL;
 }
 
@@ -110,8 +113,6 @@ bool berth_rdt_plugin_enabled(const struct berth_plugin *p) {
   int32_t enabled = 0;
   if (p->kind != BERTH_PLUGIN_KIND_RDT || p->rdt == NULL || p->rdt->enabled == NULL)
     return false;
-  struct berth_plugin_call was = berth_plugin_call_enter(p, "op enabled");
-  int r = p->rdt->enabled(&enabled, &err);
-  berth_plugin_call_leave(was);
+  int r = PLUGIN_CALL(p, enabled, p->rdt->enabled(&enabled, &err));
   return r >= 0 && enabled != 0;
 }

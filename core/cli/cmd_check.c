@@ -8,11 +8,15 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "device_classes.h"
 #include "cli.h"
 #include "host_facts.h"
 #include "json_util.h"
 #include "lsm.h"
+#include "plugin_describe.h"
+#include "plugin_list.h"
 #include "plugin_loader.h"
+#include "rdt.h"
 
 /* What the configured driver resolves to here: {"configured", "selected"} or "error". */
 static json_object *configured_driver(struct berth_globals *g) {
@@ -27,6 +31,38 @@ static json_object *configured_driver(struct berth_globals *g) {
   else
     json_object_object_add(o, "selected", json_object_new_string(cg.driver));
   return o;
+}
+
+/* The installed plugins named name, or prefix* when prefix is set (device-VENDOR.so), each
+ * described in a child of its own (plugin_describe.h): [{"plugin", "loads", and "reason" or
+ * what the plugin said: "kind", "enabled" (RDT: resctrl found), "classes" (device)}]. */
+static json_object *survey(const char *name_or_prefix, bool prefix) {
+  json_object *out = json_object_new_array();
+  _cleanup_json_ json_object *names = berth_plugin_names(name_or_prefix);
+  for (size_t i = 0; i < json_object_array_length(names); i++) {
+    const char *name = json_object_get_string(json_object_array_get_idx(names, i));
+    char path[4096], what[4200];
+    if ((!prefix && strcmp(name, name_or_prefix) != 0) ||
+        berth_plugin_file(name, path, sizeof(path)) < 0)
+      continue;
+    snprintf(what, sizeof(what), "plugin %s", path);
+    _cleanup_error_ struct berth_error why = {0};
+    _cleanup_json_ json_object *described = NULL;
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "plugin", json_object_new_string(name));
+    bool loads = berth_plugin_describe(name, what, &described, &why) == 0;
+    json_object_object_add(o, "loads", json_object_new_boolean(loads));
+    if (!loads)
+      json_object_object_add(o, "reason", json_object_new_string(why.msg ? why.msg : "?"));
+    else {
+      json_object_object_foreach(described, key, value) {
+        if (strcmp(key, "version") != 0 && strcmp(key, "abi") != 0)
+          json_object_object_add(o, key, json_object_get(value));
+      }
+    }
+    json_object_array_add(out, o);
+  }
+  return out;
 }
 
 static const char *str(json_object *o, const char *key) {
@@ -69,6 +105,28 @@ static void print_text(json_object *report) {
     printf("  %-10s labels %s; module enabled: %s\n", str(p, "plugin"),
            json_object_to_json_string_ext(json_get(p, "fields"), JSON_C_TO_STRING_PLAIN),
            yes(p, "enabled"));
+  }
+  json_object *rdt = json_get(report, "rdt");
+  printf("\nRDT plugins (linux.intelRdt):%s\n", json_object_array_length(rdt) ? "" : " none");
+  for (size_t i = 0; i < json_object_array_length(rdt); i++) {
+    json_object *p = json_object_array_get_idx(rdt, i);
+    if (!json_get_bool(p, "loads", false))
+      printf("  %-10s does not load: %s\n", str(p, "plugin"), str(p, "reason"));
+    else
+      printf("  %-10s %s\n", str(p, "plugin"),
+             json_get_bool(p, "enabled", false) ? "applies: resctrl found"
+                                                : "does not apply: resctrl not found");
+  }
+  json_object *device = json_get(report, "device");
+  printf("\ndevice plugins (annotation " BERTH_DEVICES_ANNOTATION "):%s\n",
+         json_object_array_length(device) ? "" : " none");
+  for (size_t i = 0; i < json_object_array_length(device); i++) {
+    json_object *p = json_object_array_get_idx(device, i);
+    if (!json_get_bool(p, "loads", false))
+      printf("  %-10s does not load: %s\n", str(p, "plugin"), str(p, "reason"));
+    else
+      printf("  %-10s classes %s\n", str(p, "plugin"),
+             json_object_to_json_string_ext(json_get(p, "classes"), JSON_C_TO_STRING_PLAIN));
   }
   json_object *host = json_get(report, "host");
   printf("\nhost:\n  cgroup layout: %s\n", str(json_get(host, "cgroup"), "layout"));
@@ -127,6 +185,8 @@ int cmd_check(struct berth_globals *g, int argc, char **argv) {
   json_object_object_add(cgroup, "default", conf);
   json_object_object_add(report, "cgroup", cgroup);
   json_object_object_add(report, "lsm", berth_lsm_survey());
+  json_object_object_add(report, "rdt", survey(BERTH_RDT_PLUGIN, false));
+  json_object_object_add(report, "device", survey(BERTH_DEVICE_PLUGIN_PREFIX, true));
   json_object_object_add(report, "host", berth_host_facts());
   if (strcmp(format, "json") == 0)
     printf("%s\n", json_object_to_json_string_ext(report, JSON_C_TO_STRING_PRETTY |

@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "json_util.h"
+#include "device_classes.h"
 #include "plugin_describe.h"
 #include "plugin_loader.h"
 #include "process_attrs.h"
@@ -227,7 +228,7 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   (void)argv;
   _cleanup_json_ json_object *f = json_object_new_object();
   json_object_object_add(f, "ociVersionMin", json_object_new_string("1.0.0"));
-  json_object_object_add(f, "ociVersionMax", json_object_new_string("1.1.0"));
+  json_object_object_add(f, "ociVersionMax", json_object_new_string("1.2.0"));
   json_object_object_add(f, "hooks", strings(hooks));
   json_object_object_add(f, "mountOptions", strings(mount_options));
   json_object *plugin_list = plugins();
@@ -241,6 +242,12 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   json_object_object_add(berth, "plugins", plugin_list);
   json_object *annotations = json_object_new_object();
   json_object_object_add(f, "annotations", annotations);
+  /* runtime-spec 1.2: the annotations that change what berth does, so that an engine can keep
+   * them from untrusted users; a trailing "." is a prefix. org.systemd.property.* become unit
+   * properties (cgroup-systemd.so), berth.devices loads a vendor's device plugin and gives the
+   * container host devices (core/device_classes.c). */
+  static const char *const unsafe[] = {"org.systemd.property.", BERTH_DEVICES_ANNOTATION, NULL};
+  json_object_object_add(f, "potentiallyUnsafeConfigAnnotations", strings(unsafe));
   json_object_object_add(f, "org.berth", berth);
   printf("%s\n",
          json_object_to_json_string_ext(f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |

@@ -155,3 +155,21 @@ v1_mounted() { awk '$(NF-2) == "cgroup" {found = 1} END {exit !found}' /proc/sel
   run "$BERTH" --root "$ROOT" check extra
   [ "$status" -ne 0 ] && [[ "$output" == *"check: takes no arguments"* ]]
 }
+
+@test "check lists the RDT plugin, applying only where resctrl is mounted, and each device plugin with its classes" {
+  mkdir -m 755 "$TEST_TMP/plugins"
+  cp "$BERTH_TEST_VENDOR_PLUGIN_DIR/device-test.so" "$TEST_TMP/plugins/"
+  export BERTH_PLUGIN_PATH=$TEST_TMP/plugins:$BERTH_PLUGIN_PATH
+  run check
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  if grep -qw resctrl /proc/self/mountinfo; then rdt=true; else rdt=false; fi
+  jq -e --argjson rdt "$rdt" '.rdt == [{"plugin": "intelrdt", "loads": true, "kind": "rdt", "enabled": $rdt}]' <<<"$output"
+  jq -e '.device[] | select(.plugin == "device-test") | .loads and .kind == "device" and (.classes | index("kmsg"))' <<<"$output"
+  # Neither is an LSM plugin.
+  jq -e '[.lsm[].plugin] | (index("intelrdt") | not) and (index("device-test") | not)' <<<"$output"
+  run "$BERTH" --root "$ROOT" check
+  [ "$status" -eq 0 ]
+  if [ "$rdt" = true ]; then want='applies: resctrl found'; else want='does not apply: resctrl not found'; fi
+  grep -Eq "^  intelrdt +$want$" <<<"$output"
+  grep -Eq '^  device-test +classes \[.*"kmsg".*\]$' <<<"$output"
+}

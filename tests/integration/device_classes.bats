@@ -6,6 +6,7 @@
 # default rules do not allow) and each way a plugin can be wrong.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup() {
   setup_bundle
@@ -120,4 +121,14 @@ refused() {
   refused 'not VENDOR/CLASS'
   devices ''
   refused 'annotation berth.devices "": no class'
+}
+
+@test "a device plugin that crashes in resolve is named with its op, and leaves no container" {
+  devices test/crash
+  run --separate-stderr "$BERTH" --root "$ROOT" create -b "$BUNDLE" "$ID"
+  [ "$status" -eq 139 ] || { echo "exit $status: $stderr"; return 1; }
+  [ "$stderr" = "berth: plugin $TEST_TMP/plugins/device-test.so crashed (SIGSEGV) in op resolve" ] ||
+    { echo "stderr: $stderr"; return 1; }
+  # Asked before anything of the container is made: nothing to list or delete.
+  [ -z "$(berth list -q)" ] && [ ! -e "$ROOT/$ID" ]
 }

@@ -108,3 +108,10 @@ calls_of() {
   [ "$(calls_of "$pid")" = "entry enabled" ]
   jq -e '.lsm == [{"plugin": "apparmor", "loads": true, "fields": ["process.apparmorProfile"], "enabled": true}]' "$TEST_TMP/out"
 }
+
+@test "features names the annotations that change what berth does (runtime-spec 1.2's potentiallyUnsafeConfigAnnotations)" {
+  run berth features
+  [ "$status" -eq 0 ]
+  jq -e '.ociVersionMax == "1.2.0"' <<<"$output"
+  jq -e '.potentiallyUnsafeConfigAnnotations == ["org.systemd.property.", "berth.devices"]' <<<"$output"
+}

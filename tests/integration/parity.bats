@@ -13,6 +13,14 @@ load helpers
   [ "${lines[1]}" != "$(readlink /proc/self/ns/uts)" ]
 }
 
+@test "a relative mount destination is taken from the container's /, without a warning (runtime-spec 1.2)" {
+  config '.mounts += [{"destination": "run/rel", "type": "tmpfs", "source": "tmpfs", "options": ["size=64k"]}]'
+  args sh -c 'grep " /run/rel " /proc/self/mountinfo | cut -d" " -f5,9'
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ] || { echo "$output"; return 1; }
+  [ "$output" = "/run/rel tmpfs" ]
+}
+
 @test "a missing process.cwd is created, owned by root with mode 755, as in runc" {
   local dir="/parity-cwd-$ID"
   config --arg d "$dir/a/b" '.process.cwd = $d | .process.user = {"uid": 1000, "gid": 1000}'

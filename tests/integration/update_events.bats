@@ -86,7 +86,7 @@ start() {
 
 @test "features lists the OCI surface and the loadable plugins with their ABI" {
   features=$(berth features 2>/dev/null) # stdout only: the JSON
-  jq -e '.ociVersionMax == "1.1.0" and (.hooks | index("createRuntime")) and (.linux.namespaces | index("time"))
+  jq -e '.ociVersionMax == "1.2.0" and (.hooks | index("createRuntime")) and (.linux.namespaces | index("time"))
          and (.mountOptions | index("rro"))' <<<"$features"
   # The plugin of the host's own layout loads, and so does that of the suites' driver (the
   # same one unless BERTH_TEST_DRIVER says systemd or none). What berth says of plugins

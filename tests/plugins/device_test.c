@@ -28,6 +28,12 @@ static int32_t test_resolve(const char *class_name, berth_device_fn fn, void *da
                             struct berth_error *err) {
   if (strcmp(class_name, "fails") == 0)
     return host->error(err, EBUSY, "firmware not ready");
+  if (strcmp(class_name, "crash") == 0) {
+    /* A vendor's bug: a store to a bad address, through volatile pointers so that the compiler
+     * keeps it; not NULL, which UBSan (the asan variant) would catch and exit on instead. */
+    volatile int *volatile nowhere = (volatile int *)16;
+    *nowhere = 1;
+  }
   for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
     if (strcmp(classes[i].name, class_name) == 0)
       return classes[i].path != NULL ? fn(classes[i].path, data) : 0;
