@@ -351,17 +351,20 @@ static int trial_load(void *data, char **answer, struct berth_error *err) {
   return run_entry(&t->fd, t->name, t->kind, t->path, &p, &watch, err);
 }
 
-/* The package that ships NAME.so, for the not-installed message: the runtime's own package for
- * the plugins it carries (packaging/debian/control: cgroup v1 and v2 are in `berth`), else
- * PREFIX + the plugin's name (a cgroup driver's without "cgroup-"). */
+/* Which package ships NAME.so, for the not-installed message: "(package berth)" for the
+ * plugins the runtime's own package carries (packaging/debian/control: cgroup v1 and v2),
+ * "(package PREFIX+name)" for those with a package of their own (a cgroup driver's name without
+ * "cgroup-"), and for any other, a vendor's, that no package of berth's does. */
 static void package_of(const char *name, char *package, size_t size) {
   char item[80];
   snprintf(item, sizeof(item), ":%s:", name);
   if (strstr(":" BERTH_CORE_PACKAGE_PLUGINS ":", item) != NULL)
-    snprintf(package, size, "%s", BERTH_CORE_PACKAGE);
-  else
-    snprintf(package, size, BERTH_PLUGIN_PACKAGE_PREFIX "%s",
+    snprintf(package, size, "package %s", BERTH_CORE_PACKAGE);
+  else if (strstr(":" BERTH_PACKAGED_PLUGINS ":", item) != NULL)
+    snprintf(package, size, "package " BERTH_PLUGIN_PACKAGE_PREFIX "%s",
              strncmp(name, "cgroup-", 7) == 0 ? name + 7 : name);
+  else
+    snprintf(package, size, "no package of berth's ships it");
 }
 
 /* Run the entry point in a child first (core/plugin_probe.h): a plugin that crashes or hangs
@@ -405,7 +408,7 @@ static int load(const char *name, uint32_t kind, bool probe, const struct berth_
   int fd = find_plugin_file(file, path, sizeof(path), err);
   if (fd == -ENOENT) {
     package_of(name, package, sizeof(package));
-    return berth_error(err, 0, "plugin %s not installed in %s (package %s)", file,
+    return berth_error(err, 0, "plugin %s not installed in %s (%s)", file,
                        berth_plugin_search_path(), package);
   }
   if (fd < 0)

@@ -304,7 +304,12 @@ static void test_loader_reports_missing_plugin_and_its_package(void **state) {
   assert_null(p);
   assert_contains(err.msg, "cgroup-missing.so not installed");
   assert_contains(err.msg, fx->dir);
-  assert_contains(err.msg, "(package berth-plugin-missing)"); /* driver missing's package */
+  /* A vendor's plugin: no package of berth's ships it, so none is named. */
+  assert_contains(err.msg, "(no package of berth's ships it)");
+  berth_error_clear(&err);
+  /* A plugin with a package of its own is named by it (a driver's without "cgroup-"). */
+  assert_true(berth_plugin_load("cgroup-systemd", BERTH_PLUGIN_KIND_CGROUP, &p, &err) < 0);
+  assert_contains(err.msg, "(package berth-plugin-systemd)");
   berth_error_clear(&err);
   /* cgroup v1 and v2 ship in the runtime's own package (packaging/debian/control). */
   assert_true(berth_plugin_load("cgroup-v1", BERTH_PLUGIN_KIND_CGROUP, &p, &err) < 0);
