@@ -51,3 +51,6 @@ expect_refusal() {
   [[ "$output" == "berth: "*"$want"* ]] || { echo "got: $output, wanted: $want"; return 1; }
 }
 
+
+# kernel_at_least VERSION: the running kernel is VERSION ("6.9") or newer.
+kernel_at_least() { printf '%s\n' "$1" "$(uname -r | cut -d- -f1)" | sort -V -C; }

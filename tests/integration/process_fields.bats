@@ -132,6 +132,16 @@ load process_fields
   for mode in $(features '.linux.memoryPolicy.modes[]' | jq -r .); do
     nodes='"0"'
     [ "$mode" != MPOL_DEFAULT ] && [ "$mode" != MPOL_LOCAL ] || nodes=null
+    # MPOL_WEIGHTED_INTERLEAVE is Linux 6.9's (the VM tier boots Debian 12's 6.1): an older
+    # kernel refuses it, and so does berth, in one line naming it, nothing made.
+    if [ "$mode" = MPOL_WEIGHTED_INTERLEAVE ] && ! kernel_at_least 6.9; then
+      pristine
+      config ".linux.memoryPolicy = {\"mode\": \"$mode\", \"nodes\": $nodes}"
+      expect_refusal 1 "linux.memoryPolicy: set_mempolicy MPOL_WEIGHTED_INTERLEAVE nodes 0: Invalid argument" \
+        run -d -b "$BUNDLE" "$ID"
+      assert_nothing_left "$ID"
+      continue
+    fi
     run_container ".linux.memoryPolicy = {\"mode\": \"$mode\", \"nodes\": $nodes}"
     grep -q "^[0-9a-f]* ${want[$mode]} file=/bin/sleep" "/proc/$pid/numa_maps" ||
       { echo "$mode:"; head -2 "/proc/$pid/numa_maps"; return 1; }

@@ -53,10 +53,12 @@ stage_payload() {
   cp "${SYSCALL_PROBE:?the syscall_probe helper (SYSCALL_PROBE) is required}" "$payload/bin/"
   cp "$plugins"/*.so "$payload/plugins/" 2>/dev/null || true
   # The fixture plugins beside berth, where the suites look for them (plugin_crash.bats).
-  # The vendor cgroup-foo.so fixture (plugin_selection, check, features) goes in vendor/.
-  mkdir -p "$payload/tests/plugins/vendor"
+  # The vendor fixtures (plugin_selection, check, device_classes) go in vendor/, the LSM test
+  # plugin that records where its code runs (features) in lsm/.
+  mkdir -p "$payload/tests/plugins/vendor" "$payload/tests/plugins/lsm"
   cp "$(dirname "$berth")"/../tests/plugins/*.so "$payload/tests/plugins/"
   cp "$(dirname "$berth")"/../tests/plugins/vendor/*.so "$payload/tests/plugins/vendor/"
+  cp "$(dirname "$berth")"/../tests/plugins/lsm/*.so "$payload/tests/plugins/lsm/"
   cp -r "$source/tests/integration" "$source/tests/vm" "$payload/src/tests/"
   cp "$source/scripts/make-bundle.sh" "$payload/src/scripts/"
   cat > "$payload/env" <<EOF
