@@ -113,36 +113,42 @@ static int find_plugin_file(const char *file, char *path, size_t size, struct be
   return -ENOENT;
 }
 
-/* The first mandatory cgroup op (include/berth/plugin.h) that is NULL, or NULL. */
-static const char *missing_cgroup_op(const struct berth_cgroup_ops *ops) {
-  if (ops->create == NULL)
-    return "create";
-  if (ops->load == NULL)
-    return "load";
-  if (ops->save == NULL)
-    return "save";
-  if (ops->enter == NULL)
-    return "enter";
-  if (ops->apply == NULL)
-    return "apply";
-  if (ops->get_pids == NULL)
-    return "get_pids";
-  if (ops->destroy == NULL)
-    return "destroy";
-  if (ops->release == NULL)
-    return "release";
-  /* A container paused through freeze must read as paused. */
-  if (ops->freeze != NULL && ops->is_frozen == NULL)
-    return "is_frozen (with freeze)";
+/* A mandatory op of an ops table: its name and where its pointer lies. */
+struct mandatory_op {
+  const char *name;
+  size_t offset;
+};
+#define OP(type, member)                                                                           \
+  { #member, offsetof(type, member) }
+
+/* The first of ops' mandatory ops (include/berth/plugin.h) that is NULL, or NULL. */
+static const char *first_null_op(const void *ops, const struct mandatory_op *list, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    void *fn;
+    memcpy(&fn, (const char *)ops + list[i].offset, sizeof(fn));
+    if (fn == NULL)
+      return list[i].name;
+  }
   return NULL;
 }
 
+static const char *missing_cgroup_op(const struct berth_cgroup_ops *ops) {
+  static const struct mandatory_op list[] = {
+      OP(struct berth_cgroup_ops, create),  OP(struct berth_cgroup_ops, load),
+      OP(struct berth_cgroup_ops, save),    OP(struct berth_cgroup_ops, enter),
+      OP(struct berth_cgroup_ops, apply),   OP(struct berth_cgroup_ops, get_pids),
+      OP(struct berth_cgroup_ops, destroy), OP(struct berth_cgroup_ops, release)};
+  const char *missing = first_null_op(ops, list, sizeof(list) / sizeof(list[0]));
+  /* A container paused through freeze must read as paused. */
+  if (missing == NULL && ops->freeze != NULL && ops->is_frozen == NULL)
+    return "is_frozen (with freeze)";
+  return missing;
+}
+
 static const char *missing_lsm_op(const struct berth_lsm_ops *ops) {
-  if (ops->validate == NULL)
-    return "validate";
-  if (ops->exec_attr == NULL)
-    return "exec_attr";
-  return NULL;
+  static const struct mandatory_op list[] = {OP(struct berth_lsm_ops, validate),
+                                             OP(struct berth_lsm_ops, exec_attr)};
+  return first_null_op(ops, list, sizeof(list) / sizeof(list[0]));
 }
 
 /* A device plugin (kind since 1.5) has its ops table, at least as long as 1.5's. */
@@ -159,19 +165,11 @@ static int check_device_ops(const struct berth_device_ops *device, const char *p
 }
 
 static const char *missing_rdt_op(const struct berth_rdt_ops *ops) {
-  if (ops->create == NULL)
-    return "create";
-  if (ops->load == NULL)
-    return "load";
-  if (ops->save == NULL)
-    return "save";
-  if (ops->add == NULL)
-    return "add";
-  if (ops->destroy == NULL)
-    return "destroy";
-  if (ops->release == NULL)
-    return "release";
-  return NULL;
+  static const struct mandatory_op list[] = {
+      OP(struct berth_rdt_ops, create),  OP(struct berth_rdt_ops, load),
+      OP(struct berth_rdt_ops, save),    OP(struct berth_rdt_ops, add),
+      OP(struct berth_rdt_ops, destroy), OP(struct berth_rdt_ops, release)};
+  return first_null_op(ops, list, sizeof(list) / sizeof(list[0]));
 }
 
 /* An RDT plugin has its ops since 1.5; one built before could apply nothing, so it is refused
