@@ -205,6 +205,24 @@ static void undo(struct berth_rdt *g, int root_fd) {
     rdt_remove_tree(root_fd, g->group, NULL);
 }
 
+/* For create and update: find resctrl (its mount into mount, PATH_MAX bytes, and mba_MBps),
+ * open g's root as *root_fd, read info/ and turn spec's schemata lines, checked against it,
+ * into the text to write. */
+static int checked_schemata(struct berth_rdt *g, json_object *spec, char *mount, int *root_fd,
+                            struct rdt_info *info, char *schemata, size_t size,
+                            struct berth_error *err) {
+  bool mba_mbps = false;
+  int r = rdt_find_mount(mount, &mba_mbps, err);
+  if (r < 0)
+    return r;
+  *root_fd = rdt_open_root(g, err);
+  if (*root_fd < 0)
+    return *root_fd;
+  if ((r = rdt_read_info(*root_fd, mba_mbps, info, err)) < 0)
+    return r;
+  return schemata_of(spec, info, schemata, size, err);
+}
+
 int rdt_group_create(const struct berth_rdt_request *req, struct berth_rdt **out,
                      struct berth_error *err) {
   if (req == NULL ||
@@ -227,16 +245,11 @@ int rdt_group_create(const struct berth_rdt_request *req, struct berth_rdt **out
   g->shared = closid != NULL;
   snprintf(g->group, sizeof(g->group), "%s",
            closid != NULL ? json_object_get_string(closid) : req->container_id);
-  bool mba_mbps = false;
-  if ((r = rdt_find_mount(g->root, &mba_mbps, err)) < 0)
-    return r;
-  _cleanup_close_ int root_fd = rdt_open_root(g, err);
-  if (root_fd < 0)
-    return root_fd;
+  _cleanup_close_ int root_fd = -1;
   struct rdt_info info;
   char schemata[8192];
-  if ((r = rdt_read_info(root_fd, mba_mbps, &info, err)) < 0 ||
-      (r = schemata_of(spec, &info, schemata, sizeof(schemata), err)) < 0)
+  if ((r = checked_schemata(g, spec, g->root, &root_fd, &info, schemata, sizeof(schemata), err)) <
+      0)
     return r;
   bool monitoring = json_object_get_boolean(json_get(spec, "enableMonitoring"));
   if (monitoring && !info.monitoring)
@@ -265,17 +278,11 @@ int rdt_group_update(struct berth_rdt *g, const char *intel_rdt_json, struct ber
   if (!json_object_is_type(spec, json_type_object))
     return rdt_error(err, EINVAL, "linux.intelRdt: not a JSON object");
   char mount[PATH_MAX];
-  bool mba_mbps = false;
-  int r = rdt_find_mount(mount, &mba_mbps, err);
-  if (r < 0)
-    return r;
-  _cleanup_close_ int root_fd = rdt_open_root(g, err);
-  if (root_fd < 0)
-    return root_fd;
+  _cleanup_close_ int root_fd = -1;
   struct rdt_info info;
   char schemata[8192];
-  if ((r = rdt_read_info(root_fd, mba_mbps, &info, err)) < 0 ||
-      (r = schemata_of(spec, &info, schemata, sizeof(schemata), err)) < 0)
+  int r = checked_schemata(g, spec, mount, &root_fd, &info, schemata, sizeof(schemata), err);
+  if (r < 0)
     return r;
   _cleanup_close_ int group_fd = open_dir(root_fd, g->group);
   if (group_fd < 0)
