@@ -42,6 +42,30 @@ none anywhere tests/integration/anywhere.bats
 none twice tests/integration/twice.bats" ]
 }
 
+@test "a suite given to host runs under no driver, not even the first one of a run" {
+  touch "$SRC/tests/integration/hostonly.bats"
+  echo 'hostonly: host | a tree of its own, the same on any kernel' >> "$SRC/tests/vm/matrix"
+  run "$PLAN" "$SRC" v2 systemd
+  [ "$status" -eq 0 ]
+  ! grep -q hostonly <<<"$output"
+  run "$PLAN" "$SRC" none
+  [ "$status" -eq 0 ] && [ -n "$output" ]
+  ! grep -q hostonly <<<"$output"
+  run "$PLAN" --check "$SRC"
+  [ "$status" -eq 0 ] && [ "$output" = "$SRC/tests/vm/matrix: ok" ]
+}
+
+@test "--check refuses host beside a driver, and an exclusion in drivers/DRIVER for a host suite" {
+  touch "$SRC/tests/integration/"{hostonly,mixed}.bats
+  printf 'hostonly: host | the same on any kernel\nmixed: host v2 | which one?\n' >> "$SRC/tests/vm/matrix"
+  echo 'hostonly: a test | never read' > "$SRC/tests/vm/drivers/v2"
+  run "$PLAN" --check "$SRC"
+  [ "$status" -eq 1 ]
+  M=$SRC/tests/vm/matrix
+  [ "$output" = "$M: mixed: \"host\" runs it in no VM: it takes no driver beside it
+$M: hostonly: not run under v2, yet drivers/v2 excludes tests of it" ]
+}
+
 @test "--check passes a matrix that names real suites and drivers, each once, with a reason" {
   run "$PLAN" --check "$SRC"
   [ "$status" -eq 0 ] && [ "$output" = "$SRC/tests/vm/matrix: ok" ]

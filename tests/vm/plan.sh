@@ -4,11 +4,12 @@
 # per driver, the suites of tests/integration that tests/vm/matrix gives to it, then its own
 # suites/DRIVER/*.bats. guest/run.sh runs exactly these and CMakeLists.txt registers exactly
 # these as vm_DRIVER_SUITE, so that ctest and the guest cannot disagree (a registered suite
-# the guest did not run fails check-tap.sh: no result).
+# the guest did not run fails check-tap.sh: no result). A suite the matrix gives to "host"
+# runs under no driver: only the host tier (ctest's integration_SUITE) runs it.
 #
 # plan.sh --check SOURCE: the lint of the matrix (ctest lint_vm_matrix): every line parses, names a
-# suite of tests/integration and drivers of tests/vm/drivers/, once, with a reason; and no
-# exclusion in drivers/DRIVER is for a suite the matrix keeps from DRIVER.
+# suite of tests/integration and drivers of tests/vm/drivers/ (or "host" alone), once, with a
+# reason; and no exclusion in drivers/DRIVER is for a suite the matrix keeps from DRIVER.
 set -euo pipefail
 
 # read_matrix MATRIX: its lines in order into SUITES, ENTRY_DRIVERS (the words after ":",
@@ -43,6 +44,7 @@ plan() {
       [ -f "$file" ] || continue
       suite=${file##*/} suite=${suite%.bats}
       allowed=${DRIVERS[$suite]-*}
+      [ "$allowed" != host ] || continue # the host tier's alone: the VM would repeat it
       if [ "$allowed" != '*' ] && [[ " $allowed " != *" $driver "* ]]; then
         # Its drivers are not in this run: it runs under the first one, never nowhere.
         for d in $allowed; do [[ "$run" == *" $d "* ]] && continue 2; done
@@ -74,7 +76,10 @@ check() {
     [[ "$seen" != *" $suite "* ]] || { echo "$matrix: $suite: listed twice"; errors=$((errors + 1)); }
     seen+="$suite "
     [ -n "$drivers" ] || { echo "$matrix: $suite: no driver (\"*\" for all)"; errors=$((errors + 1)); }
-    if [ "$drivers" != '*' ]; then
+    if [[ " $drivers " == *" host "* ]]; then
+      [ "$drivers" = host ] ||
+        { echo "$matrix: $suite: \"host\" runs it in no VM: it takes no driver beside it"; errors=$((errors + 1)); }
+    elif [ "$drivers" != '*' ]; then
       for d in $drivers; do # words
         [ -f "$source/tests/vm/drivers/$d" ] ||
           { echo "$matrix: $suite: no driver \"$d\" (tests/vm/drivers/$d)"; errors=$((errors + 1)); }
