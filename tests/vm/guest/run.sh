@@ -44,6 +44,7 @@ export BERTH=$opt/bin/berth BERTH_PLUGIN_PATH=$opt/plugins BERTH_SOURCE_DIR=$opt
 export DENY_SYSCALLS=$opt/bin/deny_syscalls SYSCALL_PROBE=$opt/bin/syscall_probe
 export BERTH_TEST_VENDOR_PLUGIN_DIR=$opt/tests/plugins/vendor
 export BERTH_VARIANT=default
+export BERTH_VM_TIER=1 # a suite may spend less on what only the host's speed makes cheap (cve.bats)
 guest=$opt/src/tests/vm
 
 # Test names of a bats file, as bats reads them.
