@@ -207,6 +207,35 @@ load helpers
   [ ! -e "$ROOT/$ID" ]
 }
 
+@test "start fails naming the process and the cause when the init cannot execute it" {
+  # The path exists and is executable, so create's lookup passes (as runc's); execve(2)
+  # itself fails once start released the init. runc 1.1 prints the error on the container's
+  # stderr and start exits 0; berth's start fails with it and the container is stopped.
+  mkdir "$TEST_TMP/bin"
+  printf 'not a program\n' > "$TEST_TMP/bin/garbage"
+  chmod 755 "$TEST_TMP/bin/garbage"
+  config --arg s "$TEST_TMP/bin" \
+    '.mounts += [{"destination": "/tmp", "type": "bind", "source": $s, "options": ["rbind", "ro"]}]'
+  args /tmp/garbage
+  berth create -b "$BUNDLE" "$ID"
+  run berth start "$ID"
+  [ "$status" -eq 1 ]
+  [ "$output" = "berth: start $ID: exec /tmp/garbage: Exec format error" ]
+  [ "$(state_field "$ID" status)" = stopped ]
+  berth delete "$ID"
+  run berth run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [ "$output" = "berth: start $ID: exec /tmp/garbage: Exec format error" ]
+}
+
+@test "create fails naming the process when its executable does not exist, as runc's" {
+  args /nonexistent
+  run berth create -b "$BUNDLE" "$ID"
+  [ "$status" -eq 1 ]
+  [ "$output" = "berth: create $ID: exec: \"/nonexistent\": No such file or directory" ]
+  [ ! -e "$ROOT/$ID" ]
+}
+
 @test "delete --force of an unknown container succeeds, without it fails" {
   berth delete --force nosuch
   run berth delete nosuch
