@@ -347,7 +347,8 @@ wait_stopped() {
   config '.linux.sysctl = {"kernel.domainname": "example.org"} | .process.args = ["cat", "/proc/sys/kernel/domainname"]'
   both run -b "$BUNDLE" @ID
   same_status 0
-  [ "$b_output" = example.org ] && [ "$r_output" = example.org ]
+  [ "$b_output" = example.org ]
+  [ "$r_output" = example.org ]
 }
 
 @test "memory.kernel and kernelTCP: the container runs, with a warning" {
@@ -494,7 +495,8 @@ NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
   # Tolerated: berth also takes the options after "--" (runc hands ps the "--", which ps
   # refuses); no engine passes ps options.
   on berth ps @ID -- -o pid,comm
-  [[ "$(head -n 1 "$TEST_TMP/berth.out")" =~ ^\ *PID\ COMMAND$ ]] && [ "$(wc -l <"$TEST_TMP/berth.out")" -eq 3 ]
+  [[ "$(head -n 1 "$TEST_TMP/berth.out")" =~ ^\ *PID\ COMMAND$ ]]
+  [ "$(wc -l <"$TEST_TMP/berth.out")" -eq 3 ]
 }
 
 @test "update --memory -1 lifts a memory+swap limit too, and a later limit leaves swap unlimited" {
@@ -536,7 +538,8 @@ NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
 @test "list --format json: null when empty, then the same objects" {
   both list --format json
   same_status 0
-  [ "$r_output" = null ] && [ "$b_output" = null ]
+  [ "$r_output" = null ]
+  [ "$b_output" = null ]
   both create -b "$BUNDLE" @ID-a
   both run -d -b "$BUNDLE" @ID-b
   both list --format json

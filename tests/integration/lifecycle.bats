@@ -11,7 +11,8 @@ load helpers
   [ ! -s "$TEST_TMP/out" ]
   [ "$(state_field "$ID" status)" = created ]
   pid=$(state_field "$ID" pid)
-  [ "$pid" -gt 0 ] && [ "$(cat "$TEST_TMP/pid")" = "$pid" ]
+  [ "$pid" -gt 0 ]
+  [ "$(cat "$TEST_TMP/pid")" = "$pid" ]
   [ -p "$ROOT/$ID/exec.fifo" ]
   [ "$(stat -c %a "$ROOT/$ID")" = 711 ]
   berth start "$ID"
@@ -23,7 +24,8 @@ load helpers
   [ "$(state_field "$ID" pid)" = 0 ]
   berth delete "$ID"
   run berth state "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"container $ID does not exist"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container $ID does not exist"* ]]
   [ ! -e "$ROOT/$ID" ]
 }
 
@@ -66,7 +68,8 @@ load helpers
   args sh -c 'echo out; echo err >&2'
   run berth run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
-  [[ "$output" == *out* ]] && [[ "$output" == *err* ]]
+  [[ "$output" == *out* ]]
+  [[ "$output" == *err* ]]
 }
 
 @test "run reports death by signal as 128+signal" {
@@ -113,13 +116,15 @@ load helpers
   berth kill "$ID" HUP
   berth kill "$ID" 10
   run berth kill "$ID" SIGNOPE
-  [ "$status" -eq 1 ] && [[ "$output" == *'unknown signal "SIGNOPE"'* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'unknown signal "SIGNOPE"'* ]]
   [ "$(state_field "$ID" status)" = running ]
   berth kill "$ID" 9
   for _ in $(seq 50); do [ "$(state_field "$ID" status)" = stopped ] && break; sleep 0.1; done
   [ "$(state_field "$ID" status)" = stopped ]
   run berth kill "$ID" KILL
-  [ "$status" -eq 1 ] && [[ "$output" == *"not running"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"not running"* ]]
 }
 
 @test "kill --all signals every process of the container" {
@@ -154,7 +159,8 @@ load helpers
   berth run -d -b "$BUNDLE" "$ID"
   pid=$(state_field "$ID" pid)
   run berth delete "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"cannot delete container $ID that is not stopped: running"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"cannot delete container $ID that is not stopped: running"* ]]
   berth delete -f "$ID"
   [ ! -e "$ROOT/$ID" ]
   process_gone "$pid"
@@ -171,8 +177,10 @@ load helpers
   run berth delete "$ID"
   [ "$status" -eq 1 ]
   [ "$output" = "berth: cannot delete container $ID that is not stopped: created" ]
-  [ "$(state_field "$ID" status)" = created ] && [ "$(state_field "$ID" pid)" = "$pid" ]
-  [ -p "$ROOT/$ID/exec.fifo" ] && [ -e "/proc/$pid" ]
+  [ "$(state_field "$ID" status)" = created ]
+  [ "$(state_field "$ID" pid)" = "$pid" ]
+  [ -p "$ROOT/$ID/exec.fifo" ]
+  [ -e "/proc/$pid" ]
   process_gone "$pid" && return 1
   # Still startable: the refusal touched nothing.
   berth start "$ID"
@@ -192,7 +200,8 @@ load helpers
   [ ! -e "$ROOT/$ID" ]
   process_gone "$pid"
   run berth state "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"container $ID does not exist"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container $ID does not exist"* ]]
 }
 
 @test "a created container whose init was killed is stopped, and deletes without --force" {
@@ -239,7 +248,8 @@ load helpers
 @test "delete --force of an unknown container succeeds, without it fails" {
   berth delete --force nosuch
   run berth delete nosuch
-  [ "$status" -eq 1 ] && [[ "$output" == *"container nosuch does not exist"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"container nosuch does not exist"* ]]
 }
 
 @test "list shows containers as a table, quietly and as JSON" {
@@ -290,7 +300,8 @@ load helpers
   berth spec -b "$TEST_TMP/spec"
   jq -e '.process.terminal == true and .root.path == "rootfs" and (.linux.namespaces | map(.type) | index("network"))' "$TEST_TMP/spec/config.json"
   run berth spec -b "$TEST_TMP/spec"
-  [ "$status" -eq 1 ] && [[ "$output" == *"File exists"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"File exists"* ]]
   mkdir "$TEST_TMP/rootless"
   berth spec --rootless -b "$TEST_TMP/rootless"
   jq -e '(.linux.namespaces | map(.type) | index("user")) and (.linux.namespaces | map(.type) | index("network") | not) and .linux.uidMappings[0].size == 1' "$TEST_TMP/rootless/config.json"
