@@ -49,21 +49,35 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
     return berth_error(err, errno, "start %s: open %s", c->id, BERTH_FIFO_FILE);
   berth_crash_point("start-fifo");
   /* After its byte, init keeps the fifo open until its execve: EOF means the container's
-   * process runs (startContainer hooks done), or init died. */
+   * process runs (startContainer hooks done), or init died. What it writes after the byte is
+   * why it failed (a hook, the filter, execve): then start fails with it. */
   bool released = false;
+  char why[1024];
+  size_t why_len = 0;
   for (;;) {
     struct pollfd p = {.fd = fd, .events = POLLIN};
     int n = poll(&p, 1, 100);
     if (n < 0 && errno != EINTR)
       return berth_error(err, errno, "start %s: wait on %s", c->id, BERTH_FIFO_FILE);
-    char byte;
-    ssize_t got = n > 0 && (p.revents & (POLLIN | POLLHUP)) ? read(fd, &byte, 1) : -1;
-    if (got == 1)
+    char buf[512];
+    ssize_t got = n > 0 && (p.revents & (POLLIN | POLLHUP)) ? read(fd, buf, sizeof(buf)) : -1;
+    if (got > 0) {
+      size_t skip = released ? 0 : 1;
       released = true;
-    else if (got == 0 && released)
+      size_t k = (size_t)got - skip;
+      if (k > sizeof(why) - 1 - why_len)
+        k = sizeof(why) - 1 - why_len;
+      memcpy(why + why_len, buf + skip, k);
+      why_len += k;
+    } else if (got == 0 && released)
       break;
     else if ((got == 0 || !process_alive(c->pid)) && !released)
       return berth_error(err, 0, "start %s: the container's init exited before start", c->id);
+  }
+  if (why_len > 0) {
+    why[why_len] = '\0';
+    wait_gone(c);
+    return berth_error(err, 0, "start %s: %s", c->id, why);
   }
   if (unlinkat(c->dir_fd, BERTH_FIFO_FILE, 0) < 0)
     return berth_error(err, errno, "start %s: remove %s", c->id, BERTH_FIFO_FILE);

@@ -47,6 +47,7 @@ struct init_channels {
   int mntns_fd;
   int root_fd; /* exec in a container without a mount namespace: its root */
   int preserve_fds;
+  int start_fd; /* exec.fifo's write end once `berth start` released us, until execve */
 };
 
 /* An inherited fd number named in the environment: absent is -1; otherwise it must be -1 or
@@ -270,18 +271,24 @@ static void report_error(int sync_fd, const char *msg) {
   json_object_put(o);
 }
 
-/* Blocks until `berth start` opens the fifo for reading. Our end stays open until execve
- * closes it: start reads to EOF, so it returns (and runs poststart) only once the
- * startContainer hooks ran and the container's process is exec'd, or we died (runc too). */
-static int wait_for_start(int self_dir, int fifo_fd, struct berth_error *err) {
+/* Blocks until `berth start` opens the fifo for reading. Our end (ch->start_fd) stays open
+ * until execve closes it: start reads to EOF, so it returns (and runs poststart) only once the
+ * startContainer hooks ran and the container's process is exec'd. Should anything fail in
+ * between (a hook, the filter, execve itself), our error goes down the fifo after the byte
+ * and start fails with it, where runc 1.1's start exits 0. */
+static int wait_for_start(int self_dir, struct init_channels *ch, struct berth_error *err) {
   char path[32];
-  snprintf(path, sizeof(path), "fd/%d", fifo_fd);
+  snprintf(path, sizeof(path), "fd/%d", ch->fifo_fd);
   int fd = openat(self_dir, path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return berth_error(err, errno, "open exec.fifo");
-  if (write(fd, "0", 1) != 1)
+  if (write(fd, "0", 1) != 1) {
+    close(fd);
     return berth_error(err, errno, "write exec.fifo");
-  close(fifo_fd);
+  }
+  close(ch->fifo_fd);
+  ch->fifo_fd = -1;
+  ch->start_fd = fd;
   return 0;
 }
 
@@ -427,7 +434,7 @@ static int run(struct init_channels *ch, struct berth_error *err) {
     return r;
   close(ch->sync_fd);
   ch->sync_fd = -1;
-  if (ch->fifo_fd >= 0 && (r = wait_for_start(self_dir, ch->fifo_fd, err)) < 0)
+  if (ch->fifo_fd >= 0 && (r = wait_for_start(self_dir, ch, err)) < 0)
     return r;
   if (hook_state != NULL) {
     json_object_object_add(hook_state, "status", json_object_new_string("created"));
@@ -461,7 +468,7 @@ static void reset_signals(void) {
 }
 
 int berth_init_main(void) {
-  struct init_channels ch;
+  struct init_channels ch = {.start_fd = -1};
   bool ok =
       env_fd("_BERTH_SYNC_FD", &ch.sync_fd) == 0 && env_fd("_BERTH_FIFO_FD", &ch.fifo_fd) == 0 &&
       env_fd("_BERTH_CONSOLE_FD", &ch.console_fd) == 0 &&
@@ -491,6 +498,8 @@ int berth_init_main(void) {
   run(&ch, &err);
   if (ch.sync_fd >= 0)
     report_error(ch.sync_fd, err.msg != NULL ? err.msg : "init failed");
+  else if (ch.start_fd >= 0) /* a fifo write below PIPE_BUF is whole or nothing */
+    dprintf(ch.start_fd, "%.1000s", err.msg != NULL ? err.msg : "init failed");
   else
     fprintf(stderr, "berth init: %s\n", err.msg != NULL ? err.msg : "failed");
   return 1;

@@ -190,7 +190,8 @@ int berth_mount_sources_receive(int sync_fd, json_object *spec, struct berth_mou
   if ((r = berth_sync_recv_fds(sync_fd, fds, count)) < 0)
     return berth_error(err, -r, "receive the bind mount sources");
   for (size_t k = 0; k < count; k++) {
-    int64_t i = json_object_get_int64(json_object_array_get_idx(indexes, k));
+    json_object *index = json_object_array_get_idx(indexes, k);
+    int64_t i = json_object_is_type(index, json_type_int) ? json_object_get_int64(index) : -1;
     if (i < 0 || (size_t)i >= out->n || out->fds[i] >= 0) {
       close(fds[k]);
       continue;

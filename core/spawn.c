@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -219,6 +220,12 @@ static json_object *bootstrap_message(const struct berth_spawn_config *cfg) {
   return msg;
 }
 
+/* An "error" message: its text, which must be one, as the error. */
+static int init_error(json_object *msg, struct berth_error *err) {
+  const char *text = berth_sync_str(msg, "msg", err);
+  return text != NULL ? berth_error(err, 0, "%s", text) : -EPROTO;
+}
+
 /* Answer the slow path's requests until it tells us the init's pid. */
 static int await_init_pid(int sync_fd, pid_t child, json_object *spec, pid_t *init_pid,
                           struct berth_error *err) {
@@ -236,10 +243,14 @@ static int await_init_pid(int sync_fd, pid_t child, json_object *spec, pid_t *in
         return r;
       r = berth_sync_write(sync_fd, "M", 1);
     } else if (type != NULL && strcmp(type, "pid") == 0) {
-      *init_pid = (pid_t)json_get_int(msg, "pid", 0);
+      int64_t pid;
+      r = berth_sync_int(msg, "pid", BERTH_SYNC_PID_MIN, BERTH_SYNC_PID_MAX, &pid, err);
+      if (r < 0)
+        return r;
+      *init_pid = (pid_t)pid;
       return 0;
     } else if (type != NULL && strcmp(type, "error") == 0) {
-      return berth_error(err, 0, "%s", json_get_str(msg, "msg"));
+      return init_error(msg, err);
     } else {
       return berth_error(err, 0, "unexpected %s message from init", type ? type : "untyped");
     }
@@ -291,10 +302,12 @@ static int await_ready(const struct berth_spawn_config *cfg, pid_t init_pid, int
     if (strcmp(type, "ready") == 0)
       return 0;
     if (strcmp(type, "error") == 0)
-      return berth_error(err, 0, "%s", json_get_str(msg, "msg"));
+      return init_error(msg, err);
     if (strcmp(type, "seccomp") == 0) {
-      r = berth_seccomp_send_to_listener(cfg, init_pid, (int)json_get_int(msg, "fd", -1), err);
-      if (r < 0 || (r = berth_sync_send_type(sync_fd, "seccomp-done", err)) < 0)
+      int64_t fd;
+      if ((r = berth_sync_int(msg, "fd", 0, INT_MAX, &fd, err)) < 0 ||
+          (r = berth_seccomp_send_to_listener(cfg, init_pid, (int)fd, err)) < 0 ||
+          (r = berth_sync_send_type(sync_fd, "seccomp-done", err)) < 0)
         return r;
       continue;
     }
@@ -302,10 +315,14 @@ static int await_ready(const struct berth_spawn_config *cfg, pid_t init_pid, int
       r = berth_mount_sources_send(cfg->spec, cfg->bundle, init_pid, sync_fd, err);
       if (r < 0)
         return r;
-    } else if (strcmp(type, "log") == 0)
-      berth_log((int)json_get_int(msg, "level", BERTH_LOG_DEBUG), "init: %s",
-                json_get_str(msg, "msg"));
-    else if (strcmp(type, "hooks") == 0) {
+    } else if (strcmp(type, "log") == 0) {
+      int64_t level;
+      const char *text = berth_sync_str(msg, "msg", err);
+      if (text == NULL ||
+          (r = berth_sync_int(msg, "level", BERTH_LOG_ERROR, BERTH_LOG_DEBUG, &level, err)) < 0)
+        return text == NULL ? -EPROTO : r;
+      berth_log((int)level, "init: %s", text);
+    } else if (strcmp(type, "hooks") == 0) {
       r = run_creation_hooks(cfg, init_pid, sync_fd, err);
       if (r < 0)
         return r;
@@ -319,7 +336,7 @@ static int child_gone(int sync_fd, int errnum, struct berth_error *err) {
   _cleanup_json_ json_object *msg = NULL;
   const char *type = berth_sync_recv(sync_fd, &msg, NULL) == 0 ? json_get_str(msg, "type") : NULL;
   if (type != NULL && strcmp(type, "error") == 0)
-    return berth_error(err, 0, "%s", json_get_str(msg, "msg"));
+    return init_error(msg, err);
   return berth_error(err, errnum, "start init: it exited");
 }
 

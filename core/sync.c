@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "json_util.h"
+#include "parse.h"
 #include "spec.h"
 
 #define MAX_MESSAGE (64u << 20)
@@ -150,4 +152,28 @@ int berth_sync_recv_fds(int fd, int *fds, size_t n) {
     memcpy(fds + off, received, k * sizeof(int));
   }
   return 0;
+}
+
+static const char *message_type(json_object *msg) {
+  const char *type = json_get_str(msg, "type");
+  return type != NULL ? type : "untyped";
+}
+
+int berth_sync_int(json_object *msg, const char *key, int64_t min, int64_t max, int64_t *out,
+                   struct berth_error *err) {
+  json_object *v = NULL;
+  if (msg == NULL || !json_object_object_get_ex(msg, key, &v) || v == NULL)
+    return berth_error(err, 0, "sync message \"%s\": no %s", message_type(msg), key);
+  int r = berth_json_check_range(v, key, min, max, err);
+  if (r < 0)
+    return berth_error_prefix(err, "sync message \"%s\"", message_type(msg));
+  *out = json_object_get_int64(v);
+  return 0;
+}
+
+const char *berth_sync_str(json_object *msg, const char *key, struct berth_error *err) {
+  const char *s = json_get_str(msg, key);
+  if (s == NULL)
+    berth_error(err, 0, "sync message \"%s\": %s: must be a string", message_type(msg), key);
+  return s;
 }

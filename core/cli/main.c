@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "commit.h"
 #include "init.h"
 #include "log.h"
 #include "state.h"
@@ -14,7 +15,7 @@
 static int print_version(void) {
   const struct scmp_version *v = seccomp_version();
   printf("berth version %s\ncommit: %s\nspec: 1.0.2-dev\nlibseccomp: %u.%u.%u\n", BERTH_VERSION,
-         BERTH_COMMIT, v->major, v->minor, v->micro);
+         berth_commit, v->major, v->minor, v->micro);
   return 0;
 }
 

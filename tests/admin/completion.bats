@@ -30,7 +30,8 @@ complete() {
 
 @test "the script registers _berth for berth" {
   run bash -c 'source "$1"; complete -p berth' x "$BERTH_SOURCE_DIR/docs/completion/berth"
-  [ "$status" -eq 0 ] && [ "$output" = "complete -F _berth berth" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "complete -F _berth berth" ]
 }
 
 @test "the first word completes to the commands, and a dash to the global options" {

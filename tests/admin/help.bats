@@ -72,19 +72,23 @@ teardown() {
   options run | grep -qx -- --keep
   ! options create | grep -qx -- --keep
   run "$BERTH" --root "$ROOT" create --keep c1
-  [ "$status" -eq 1 ] && [[ "$output" == *"create: unknown option '--keep'"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"create: unknown option '--keep'"* ]]
 }
 
 @test "--help answers before anything is looked up, wherever getopt finds it" {
   run --separate-stderr "$BERTH" --root "$ROOT/none" delete nosuch --help
-  [ "$status" -eq 0 ] && [[ "$output" == *"berth delete [command options] <container-id>"* ]]
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"berth delete [command options] <container-id>"* ]]
   run --separate-stderr "$BERTH" --root "$ROOT" kill -a --help nosuch KILL
-  [ "$status" -eq 0 ] && [[ "$output" == *"NAME:"*"berth kill"* ]]
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"NAME:"*"berth kill"* ]]
 }
 
 @test "after exec's container ID, -h is the command's, not berth's" {
   run "$BERTH" --root "$ROOT" exec nosuch sh -h
-  [ "$status" -eq 255 ] && [[ "$output" == *"container nosuch does not exist"* ]]
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"container nosuch does not exist"* ]]
 }
 
 @test "an unknown option is one line naming it and pointing at the command's --help" {
@@ -101,7 +105,8 @@ teardown() {
 
 @test "a bad short option, a missing argument and an argument to a flag are named too" {
   run "$BERTH" --root "$ROOT" create -x c1
-  [ "$status" -eq 1 ] && [ "$output" = "berth: create: unknown option '-x' (see 'berth create --help')" ]
+  [ "$status" -eq 1 ]
+  [ "$output" = "berth: create: unknown option '-x' (see 'berth create --help')" ]
   run "$BERTH" --root "$ROOT" create c1 --bundle
   [ "$status" -eq 1 ]
   [ "$output" = "berth: create: option '--bundle' needs an argument (see 'berth create --help')" ]
@@ -116,11 +121,15 @@ teardown() {
 
 @test "an unknown global option or command points at berth --help" {
   run --separate-stderr "$BERTH" --no-such-flag list
-  [ "$status" -eq 1 ] && [ "$stderr" = "berth: unknown option '--no-such-flag' (see 'berth --help')" ]
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "berth: unknown option '--no-such-flag' (see 'berth --help')" ]
   run --separate-stderr "$BERTH" --root
-  [ "$status" -eq 1 ] && [ "$stderr" = "berth: option '--root' needs an argument (see 'berth --help')" ]
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "berth: option '--root' needs an argument (see 'berth --help')" ]
   run --separate-stderr "$BERTH" --root "$ROOT" frobnicate
-  [ "$status" -eq 1 ] && [ "$stderr" = "berth: unknown command frobnicate (see 'berth --help')" ]
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "berth: unknown command frobnicate (see 'berth --help')" ]
   run --separate-stderr "$BERTH" help frobnicate
-  [ "$status" -eq 1 ] && [[ "$stderr" == *"unknown command frobnicate"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$stderr" == *"unknown command frobnicate"* ]]
 }

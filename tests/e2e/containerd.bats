@@ -105,14 +105,16 @@ shim_root() { echo "$E2E/runc-root/$E2E_NAME"; }
 
 @test "ctr image import takes the OCI layout built by hand" {
   run ctr image ls -q
-  [ "$status" -eq 0 ] && [ "$output" = "$IMAGE" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$IMAGE" ]
   run ctr image check
   [[ "$output" == *"$IMAGE"*complete* ]]
 }
 
 @test "ctr run --rm IMAGE echo hello, through the runc shim pointed at berth" {
   run ctr run --rm $RUNC "$IMAGE" e2e-hello echo hello </dev/null
-  [ "$status" -eq 0 ] && [ "$output" = hello ]
+  [ "$status" -eq 0 ]
+  [ "$output" = hello ]
   run -3 ctr run --rm $RUNC "$IMAGE" e2e-exit sh -c 'exit 3' </dev/null
   [ -z "$(ctr container ls -q)" ]
   [ -z "$(berth_at "$(shim_root)" list -q)" ]
@@ -126,7 +128,8 @@ shim_root() { echo "$E2E/runc-root/$E2E_NAME"; }
   [ "$(task_status e2e-task)" = RUNNING ]
   pid=$(ctr task ls | awk '$1 == "e2e-task" {print $2}')
   run ctr task exec --exec-id e1 e2e-task sh -c 'echo exec-ok; grep memory /proc/self/cgroup' </dev/null
-  [ "$status" -eq 0 ] && [ "${lines[0]}" = exec-ok ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = exec-ok ]
   [ "${lines[1]#*:memory:}" = "/$E2E_NAME/e2e-task" ]
   run -4 ctr task exec --exec-id e2 e2e-task sh -c 'exit 4' </dev/null
   run ctr task ps e2e-task
@@ -171,10 +174,14 @@ shim_root() { echo "$E2E/runc-root/$E2E_NAME"; }
 
 @test "ctr run -t and ctr task exec -t get a terminal through --console-socket" {
   run script -qec "$E2E/bin/ctr-e2e run --rm -t $RUNC $IMAGE e2e-tty sh -c 'tty; echo run-tty-ok'" /dev/null </dev/null
-  [ "$status" -eq 0 ] && [[ "$output" == *"/dev/pts/0"* ]] && [[ "$output" == *run-tty-ok* ]]
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/dev/pts/0"* ]]
+  [[ "$output" == *run-tty-ok* ]]
   ctr run -d --null-io $RUNC "$IMAGE" e2e-exec-tty sleep 1000
   run script -qec "$E2E/bin/ctr-e2e task exec -t --exec-id t1 e2e-exec-tty sh -c 'test -t 0 && tty && echo exec-tty-ok'" /dev/null </dev/null
-  [ "$status" -eq 0 ] && [[ "$output" == *"/dev/pts/"* ]] && [[ "$output" == *exec-tty-ok* ]]
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/dev/pts/"* ]]
+  [[ "$output" == *exec-tty-ok* ]]
 }
 
 @test "berth's errors reach ctr through the shim's --log JSON" {

@@ -84,16 +84,19 @@ ctr_cgroup() { echo "/$E2E_NAME/libpod-$1"; }
 
 @test "podman import makes the image from a busybox rootfs; podman info names berth" {
   run pm images --format '{{.Repository}}:{{.Tag}}'
-  [ "$status" -eq 0 ] && [ "$output" = "$IMAGE" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$IMAGE" ]
   run pm info --format '{{.Host.OCIRuntime.Name}} {{.Host.OCIRuntime.Path}}'
-  [ "$status" -eq 0 ] && [ "$output" = "berth $E2E/bin/berth" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "berth $E2E/bin/berth" ]
   run pm info --format '{{.Host.OCIRuntime.Version}}'
   [[ "$output" == "berth version "* ]]
 }
 
 @test "podman run --rm IMAGE echo hello" {
   run pm run --rm "$CG" "$IMAGE" echo hello
-  [ "$status" -eq 0 ] && [ "$output" = hello ]
+  [ "$status" -eq 0 ]
+  [ "$output" = hello ]
   [ -z "$(pm ps -a -q)" ]
   [ -z "$(berth_at "$E2E/berth-root" list -q)" ] # --rm's cleanup deleted berth's state too
 }
@@ -113,7 +116,9 @@ ctr_cgroup() { echo "/$E2E_NAME/libpod-$1"; }
   id=$(pm run -d "$CG" "$IMAGE" sh -c 'trap "exit 0" TERM; sleep 1000 & wait')
   [ "$(cid_status "$id")" = running ]
   run pm exec "$id" sh -c 'echo exec-ok; cat /proc/1/cmdline | tr "\0" " "'
-  [ "$status" -eq 0 ] && [ "${lines[0]}" = exec-ok ] && [[ "${lines[1]}" == "sh -c trap"* ]]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = exec-ok ]
+  [[ "${lines[1]}" == "sh -c trap"* ]]
   run pm exec "$id" sh -c 'exit 7'
   [ "$status" -eq 7 ]
   run pm exec -i "$id" cat <<<"through-stdin"

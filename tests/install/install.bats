@@ -59,7 +59,8 @@ acme_bundle() {
     sh -c 'echo installed-ok' >/dev/null
   run env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "$WORK/prefix/sbin/berth" --root "$WORK/root" \
     run -b "$WORK/bundle" inst
-  [ "$status" -eq 0 ] && [ "$output" = installed-ok ]
+  [ "$status" -eq 0 ]
+  [ "$output" = installed-ok ]
 }
 
 # The vendor backend of examples/device-acme, as its vendor would ship it: built from a copy
@@ -110,25 +111,31 @@ acme_bundle() {
   [ "$status" -eq 1 ] && [ "${#lines[@]}" -eq 1 ] || { echo "$output"; return 1; }
   [[ "$output" == *'create acme-gone: annotation berth.devices "acme/fuse": plugin device-acme.so not installed in '"$PLUGINDIR (no package of berth's ships it)" ]] ||
     { echo "$output"; return 1; }
-  [ -z "$(installed_berth list -q)" ] && [ ! -e "$WORK/root/acme-gone" ]
+  [ -z "$(installed_berth list -q)" ]
+  [ ! -e "$WORK/root/acme-gone" ]
 }
 
 @test "the man pages berth(8) and berth-plugin(7) are installed where man finds them" {
-  [ -f "$WORK/prefix/share/man/man8/berth.8" ] && [ -f "$WORK/prefix/share/man/man7/berth-plugin.7" ]
+  [ -f "$WORK/prefix/share/man/man8/berth.8" ]
+  [ -f "$WORK/prefix/share/man/man7/berth-plugin.7" ]
   run env MANWIDTH=80 man -M "$WORK/prefix/share/man" 8 berth
-  [ "$status" -eq 0 ] && [[ "$output" == *"BERTH(8)"*"create [options] container-id"* ]]
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"BERTH(8)"*"create [options] container-id"* ]]
   run env MANWIDTH=80 man -M "$WORK/prefix/share/man" 7 berth-plugin
-  [ "$status" -eq 0 ] && [[ "$output" == *"BERTH-PLUGIN(7)"*"berth_plugin_entry"* ]]
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"BERTH-PLUGIN(7)"*"berth_plugin_entry"* ]]
 }
 
 @test "the bash completion is installed where bash-completion looks, and loads from there" {
   # bash-completion's own directory for completions, under this prefix's datadir.
   dir=$(pkg-config --define-variable=datadir="$WORK/prefix/share" --variable=completionsdir \
     bash-completion)
-  [ "$dir" = "$WORK/prefix/share/bash-completion/completions" ] && [ -f "$dir/berth" ]
+  [ "$dir" = "$WORK/prefix/share/bash-completion/completions" ]
+  [ -f "$dir/berth" ]
   # Its loader finds it through XDG_DATA_DIRS, as for any prefix, and it completes.
   run bash -c 'source /usr/share/bash-completion/bash_completion
     XDG_DATA_DIRS=$1/share __load_completion berth && complete -p berth
     COMP_WORDS=("$1/sbin/berth" del); COMP_CWORD=1; _berth; echo "${COMPREPLY[*]}"' x "$WORK/prefix"
-  [ "$status" -eq 0 ] && [ "$output" = $'complete -F _berth berth\ndelete' ]
+  [ "$status" -eq 0 ]
+  [ "$output" = $'complete -F _berth berth\ndelete' ]
 }

@@ -45,7 +45,8 @@ expect_refusal() { # expect_refusal "message part" create args...
   for bad in "../escape" "a/b" "." ".." "sp ace" ""; do
     expect_refusal "container id" create -b "$BUNDLE" "$bad"
   done
-  [ ! -e "$TEST_TMP/escape" ] && [ -z "$(ls "$ROOT" 2>/dev/null)" ]
+  [ ! -e "$TEST_TMP/escape" ]
+  [ -z "$(ls "$ROOT" 2>/dev/null)" ]
 }
 
 @test "an existing ID is refused and the running container is untouched" {
@@ -53,7 +54,8 @@ expect_refusal() { # expect_refusal "message part" create args...
   berth run -d -b "$BUNDLE" "$ID"
   pid=$(state_field "$ID" pid)
   expect_refusal "container with id $ID already exists" create -b "$BUNDLE" "$ID"
-  [ "$(state_field "$ID" status)" = running ] && [ "$(state_field "$ID" pid)" = "$pid" ]
+  [ "$(state_field "$ID" status)" = running ]
+  [ "$(state_field "$ID" pid)" = "$pid" ]
 }
 
 @test "a mount destination symlink leading out of the rootfs is refused" {
@@ -74,7 +76,8 @@ expect_refusal() { # expect_refusal "message part" create args...
   config --arg r "$rootfs" '.root.path = $r | .mounts += [{"destination": "/abs", "type": "tmpfs", "source": "tmpfs"}]'
   args sh -c 'grep -c " /inside tmpfs" /proc/self/mounts'
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = 1 ]
+  [ "$status" -eq 0 ]
+  [ "$output" = 1 ]
   ! grep -q " /inside " /proc/mounts
 }
 
@@ -115,7 +118,8 @@ expect_refusal() { # expect_refusal "message part" create args...
   args sleep 100
   berth run -d -b "$BUNDLE" "$ID"
   run berth exec --apparmor berth-test "$ID" true
-  [ "$status" -eq 255 ] && [[ "$output" == *'process.apparmorProfile "berth-test": no LSM plugin in '*' labels process.apparmorProfile'* ]]
+  [ "$status" -eq 255 ]
+  [[ "$output" == *'process.apparmorProfile "berth-test": no LSM plugin in '*' labels process.apparmorProfile'* ]]
 }
 
 # This host, and the VM's default boot, run no SELinux: selinux.so refuses them, and a label
@@ -136,7 +140,8 @@ expect_refusal() { # expect_refusal "message part" create args...
   args sleep 100
   berth run -d -b "$BUNDLE" "$ID"
   run berth exec --process-label "$label" "$ID" true
-  [ "$status" -eq 255 ] && [[ "$output" == *"process.selinuxLabel \"$label\": no LSM plugin in $plugins labels process.selinuxLabel; $why"* ]]
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"process.selinuxLabel \"$label\": no LSM plugin in $plugins labels process.selinuxLabel; $why"* ]]
   run berth features
   jq -e '.linux.selinux.enabled == false' <<<"$output"
 }

@@ -151,9 +151,11 @@ v1_mounted() { awk '$(NF-2) == "cgroup" {found = 1} END {exit !found}' /proc/sel
   grep -Eq "^  $want +applies \(auto\)$" <<<"$output"
   grep -Eq "^  none +applies \(built in: no cgroup\)$" <<<"$output"
   run "$BERTH" --root "$ROOT" check --format yaml
-  [ "$status" -ne 0 ] && [[ "$output" == *"check: unknown format yaml (text or json)"* ]]
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"check: unknown format yaml (text or json)"* ]]
   run "$BERTH" --root "$ROOT" check extra
-  [ "$status" -ne 0 ] && [[ "$output" == *"check: takes no arguments"* ]]
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"check: takes no arguments"* ]]
 }
 
 @test "check lists the RDT plugin, applying only where resctrl is mounted, and each device plugin with its classes" {

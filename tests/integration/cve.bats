@@ -122,7 +122,8 @@ EOF
   args sh -c 'grep -E "^Cap(Inh|Prm|Eff|Amb)" /proc/self/status; sleep 100'
   berth run -d -b "$BUNDLE" "$ID" > "$TEST_TMP/out"
   run berth exec "$ID" grep -E "^CapInh" /proc/self/status
-  [ "$status" -eq 0 ] && [ "$output" = "CapInh:	0000000000000000" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "CapInh:	0000000000000000" ]
   pid=$(state_field "$ID" pid)
   [ "$(awk '$1 == "CapInh:" {print $2}' "/proc/$pid/status")" = 0000000000000000 ]
   [ "$(awk '$1 == "CapBnd:" {print $2}' "/proc/$pid/status")" = 0000000000002001 ]
@@ -133,7 +134,8 @@ EOF
           | .process.capabilities.inheritable = ["CAP_CHOWN"]'
   args grep -E "^CapInh" /proc/self/status
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = "CapInh:	0000000000000001" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "CapInh:	0000000000000001" ]
 }
 
 # A real unprivileged user runs `spec --rootless` containers (one uid mapped, no cgroup
@@ -169,7 +171,8 @@ rootless_bundle() {
     cat "$TEST_TMP/config.json" > "$RLB/config.json"
     run rl run -b "$RLB" "$ID"
     echo "$output"
-    [ "$status" -eq 0 ] && [ "${#lines[@]}" -gt 0 ]
+    [ "$status" -eq 0 ]
+    [ "${#lines[@]}" -gt 0 ]
     for line in "${lines[@]}"; do [[ "${line#* }" == ro,* ]]; done
   done
 }
@@ -187,7 +190,8 @@ rootless_bundle() {
   for n in $(seq 3 20); do
     config --arg c "/proc/self/fd/$n" '.process.cwd = $c'
     run berth run -b "$BUNDLE" "$ID" 3<"$TEST_TMP/hostdir"
-    [ "$status" -ne 0 ] && [[ "$output" != *secret* ]]
+    [ "$status" -ne 0 ]
+    [[ "$output" != *secret* ]]
   done
 }
 
@@ -197,7 +201,8 @@ rootless_bundle() {
   args sleep 100
   berth run -d -b "$BUNDLE" "$ID"
   run berth exec --preserve-fds 1 --cwd /proc/self/fd/3 "$ID" cat hostfile 3<"$TEST_TMP/hostdir"
-  [ "$status" -ne 0 ] && [[ "$output" != *secret* ]]
+  [ "$status" -ne 0 ]
+  [[ "$output" != *secret* ]]
   [[ "$output" == *"process.cwd /proc/self/fd/3: outside the container's root"* ]]
 }
 

@@ -26,7 +26,8 @@ refused() {
   for want in "$@"; do
     [[ "$output" == *"$want"* ]] || { echo "no \"$want\" in: $output"; return 1; }
   done
-  [ -z "$(berth list -q)" ] && [ ! -e "$ROOT/$ID" ]
+  [ -z "$(berth list -q)" ]
+  [ ! -e "$ROOT/$ID" ]
 }
 
 @test "a vendor's device class gives the container the node, usable through the cgroup rule" {
@@ -60,7 +61,9 @@ refused() {
   if [ "$(test_driver)" = none ]; then
     return 0 # no cgroup, no device rules: the node opens (the class's rule cannot matter)
   fi
-  [ "$status" -ne 0 ] && [[ "$output" == *"Operation not permitted"* ]] && [[ "$output" != *opened* ]]
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Operation not permitted"* ]]
+  [[ "$output" != *opened* ]]
 }
 
 @test "several classes in one annotation, and a node the spec lists itself keeps the spec's mode" {
@@ -130,5 +133,6 @@ refused() {
   [ "$stderr" = "berth: plugin $TEST_TMP/plugins/device-test.so crashed (SIGSEGV) in op resolve" ] ||
     { echo "stderr: $stderr"; return 1; }
   # Asked before anything of the container is made: nothing to list or delete.
-  [ -z "$(berth list -q)" ] && [ ! -e "$ROOT/$ID" ]
+  [ -z "$(berth list -q)" ]
+  [ ! -e "$ROOT/$ID" ]
 }

@@ -23,13 +23,16 @@ KMSG='{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11, "fileMode": 42
   args sh -c 'echo x > /dev/null && head -c 4 /dev/zero | wc -c && head -c 4 /dev/urandom | wc -c && echo x > /dev/full; echo done'
   run berth run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = 4 ] && [ "${lines[1]}" = 4 ]
-  [[ "${lines[2]}" == *"No space left on device"* ]] && [ "${lines[3]}" = done ]
+  [ "${lines[0]}" = 4 ]
+  [ "${lines[1]}" = 4 ]
+  [[ "${lines[2]}" == *"No space left on device"* ]]
+  [ "${lines[3]}" = done ]
 }
 
 @test "a device that linux.resources.devices allows is usable" {
   config --argjson d "$KMSG" '.linux.devices = [$d] | .linux.resources.devices = [{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "rw"}]'
   args sh -c 'echo "<7>berth test: an allowed device" > /dev/kmsg && echo written'
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = written ]
+  [ "$status" -eq 0 ]
+  [ "$output" = written ]
 }

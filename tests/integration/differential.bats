@@ -120,7 +120,8 @@ load differential
   config '.linux.sysctl = {"kernel.domainname": "example.org"} | .process.args = ["cat", "/proc/sys/kernel/domainname"]'
   both run -b "$BUNDLE" @ID
   same_status 0
-  [ "$b_output" = example.org ] && [ "$r_output" = example.org ]
+  [ "$b_output" = example.org ]
+  [ "$r_output" = example.org ]
 }
 
 @test "pid files hold the bare pid, as go-runc's ReadPidFile parses it" {
@@ -190,7 +191,8 @@ NEW=added" ] || { echo "runc: $r_output; berth: $b_output"; return 1; }
 @test "list --format json: null when empty, then the same objects" {
   both list --format json
   same_status 0
-  [ "$r_output" = null ] && [ "$b_output" = null ]
+  [ "$r_output" = null ]
+  [ "$b_output" = null ]
   both create -b "$BUNDLE" @ID-a
   both run -d -b "$BUNDLE" @ID-b
   both list --format json

@@ -191,7 +191,8 @@ load differential
   # Tolerated: berth also takes the options after "--" (runc hands ps the "--", which ps
   # refuses); no engine passes ps options.
   on berth ps @ID -- -o pid,comm
-  [[ "$(head -n 1 "$TEST_TMP/berth.out")" =~ ^\ *PID\ COMMAND$ ]] && [ "$(wc -l <"$TEST_TMP/berth.out")" -eq 3 ]
+  [[ "$(head -n 1 "$TEST_TMP/berth.out")" =~ ^\ *PID\ COMMAND$ ]]
+  [ "$(wc -l <"$TEST_TMP/berth.out")" -eq 3 ]
 }
 
 @test "update --memory -1 lifts a memory+swap limit too, and a later limit leaves swap unlimited" {

@@ -20,7 +20,8 @@ setup() {
   [ "$(jq -s length "$TEST_TMP/out")" -eq 1 ]
   # The same with a --log file: nothing goes there either.
   berth --log "$TEST_TMP/log" --log-format json features >"$TEST_TMP/out" 2>"$TEST_TMP/err"
-  [ ! -s "$TEST_TMP/err" ] && [ ! -s "$TEST_TMP/log" ]
+  [ ! -s "$TEST_TMP/err" ]
+  [ ! -s "$TEST_TMP/log" ]
   jq -e . "$TEST_TMP/out" >/dev/null
 }
 

@@ -202,11 +202,13 @@ EMPTY=" ]
   prepare_hooks
   args sh -c 'touch /tmp/process-ran; sleep 100'
   add_hook startContainer "$(sh_hook 'echo "not today" >&2; exit 4')"
-  berth create -b "$BUNDLE" "$ID" >"$TEST_TMP/out" 2>&1
-  berth start "$ID"
-  wait_stopped "$ID"
+  berth create -b "$BUNDLE" "$ID"
+  # The init reports the hook's failure through the exec.fifo: start fails with it.
+  run berth start "$ID"
+  [ "$status" -eq 1 ]
+  [ "$output" = "berth: start $ID: startContainer hook #0 (/bin/sh): exit status 4; stderr: not today" ]
+  [ "$(state_field "$ID" status)" = stopped ]
   [ ! -e "$HOOKS/process-ran" ]
-  grep -q 'startContainer hook #0 (/bin/sh): exit status 4; stderr: not today' "$TEST_TMP/out"
   berth delete "$ID"
 }
 

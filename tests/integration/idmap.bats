@@ -68,7 +68,8 @@ owners='owners() { ls -ln "$1" | awk "NR > 1 { print \$9, \$3, \$4 }"; }; '
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
   # Through the id-mapped mount the container sees the source's own ids; through the plain
   # bind, the host's 0 and 2000 are not the container's (its ids are the host's 100000+).
-  [ "${lines[0]}" = "owned-by-0 0 0" ] && [ "${lines[1]}" = "owned-by-2000 2000 2000" ]
+  [ "${lines[0]}" = "owned-by-0 0 0" ]
+  [ "${lines[1]}" = "owned-by-2000 2000 2000" ]
   [ "${lines[2]}" = plain ]
   [ "${lines[3]}" = "owned-by-0 $OVERFLOW $OVERFLOW" ]
   [ "${lines[-1]}" = made ]
@@ -85,12 +86,14 @@ owners='owners() { ls -ln "$1" | awk "NR > 1 { print \$9, \$3, \$4 }"; }; '
   args sh -c "$owners"'owners /vol/sub; owners /vol | grep owned-by-0'
   run berth run -b "$BUNDLE" "$ID-r"
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
-  [ "${lines[0]}" = "below 2000 2000" ] && [ "${lines[1]}" = "owned-by-0 2000 2000" ]
+  [ "${lines[0]}" = "below 2000 2000" ]
+  [ "${lines[1]}" = "owned-by-0 2000 2000" ]
 
   config '.mounts[-1].options = ["rbind", "idmap"]'
   run berth run -b "$BUNDLE" "$ID-i"
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
-  [ "${lines[0]}" = "below 0 0" ] && [ "${lines[1]}" = "owned-by-0 2000 2000" ]
+  [ "${lines[0]}" = "below 0 0" ]
+  [ "${lines[1]}" = "owned-by-0 2000 2000" ]
 }
 
 @test "the mount's options still apply to an id-mapped bind" {
@@ -98,7 +101,8 @@ owners='owners() { ls -ln "$1" | awk "NR > 1 { print \$9, \$3, \$4 }"; }; '
   args sh -c 'grep " /vol " /proc/self/mountinfo'
   run berth run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
-  [[ "$output" == *" /vol ro,nosuid"* ]] && [[ "$output" == *idmapped* ]]
+  [[ "$output" == *" /vol ro,nosuid"* ]]
+  [[ "$output" == *idmapped* ]]
 }
 
 # refuse PART: create fails with one line holding PART, and leaves nothing behind.
@@ -148,7 +152,8 @@ refuse() {
   args sh -c 'stat -c "%u %g" /vol/owned-by-0 /vol/proc/1'
   run berth run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
-  [ "${lines[0]}" = "2000 2000" ] && [ "${lines[1]}" = "0 0" ]
+  [ "${lines[0]}" = "2000 2000" ]
+  [ "${lines[1]}" = "0 0" ]
 }
 
 @test "features lists idmap and ridmap and says that id-mapped mounts are used" {

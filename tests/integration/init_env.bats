@@ -9,7 +9,8 @@ expect_init_refusal() { # expect_init_refusal "message" VAR=VALUE...
   local want=$1; shift
   run env "$@" "$BERTH" init </dev/null
   echo "exit $status: $output"
-  [ "$status" -eq 1 ] && [ "$output" = "berth init: $want" ]
+  [ "$status" -eq 1 ]
+  [ "$output" = "berth init: $want" ]
 }
 
 @test "berth init refuses fd numbers that are not -1 or an open fd" {

@@ -24,7 +24,8 @@ start_sleeper() {
   config '.hostname = "boat"'
   args sh -c 'echo "$$ $(hostname)"'
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = "1 boat" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "1 boat" ]
 }
 
 @test "a namespace is joined by path" {
@@ -73,10 +74,14 @@ start_sleeper() {
   args sh -c 'id -u; id -g; id -G; umask; pwd; echo $FOO; ulimit -n; ulimit -Hn; echo $HOME'
   run berth run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = 1000 ] && [ "${lines[1]}" = 1001 ]
+  [ "${lines[0]}" = 1000 ]
+  [ "${lines[1]}" = 1001 ]
   [ "${lines[2]}" = "1001 2000 2001" ]
-  [ "${lines[3]}" = 0077 ] && [ "${lines[4]}" = /tmp ] && [ "${lines[5]}" = bar ]
-  [ "${lines[6]}" = 256 ] && [ "${lines[7]}" = 512 ]
+  [ "${lines[3]}" = 0077 ]
+  [ "${lines[4]}" = /tmp ]
+  [ "${lines[5]}" = bar ]
+  [ "${lines[6]}" = 256 ]
+  [ "${lines[7]}" = 512 ]
   [ "${lines[8]}" = / ]
 }
 
@@ -100,7 +105,8 @@ start_sleeper() {
   config '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 432, "uid": 5, "gid": 6}]'
   args stat -c '%t:%T %a %u:%g' /dev/fuse
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = "a:e5 660 5:6" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "a:e5 660 5:6" ]
 }
 
 @test "linux.devices may hold a FIFO and an unbuffered (\"u\") device, which the devices cgroup does not know" {
@@ -108,14 +114,17 @@ start_sleeper() {
                             {"path": "/dev/unbuffered", "type": "u", "major": 1, "minor": 3}]'
   args sh -c 'test -p /dev/fifo0 && stat -c "%a" /dev/fifo0 && test -c /dev/unbuffered && echo x > /dev/unbuffered && echo written'
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "${lines[0]}" = 660 ] && [ "${lines[1]}" = written ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 660 ]
+  [ "${lines[1]}" = written ]
 }
 
 @test "rootfsPropagation unbindable makes the container's root unbindable" {
   config '.linux.rootfsPropagation = "unbindable"'
   args sh -c 'awk "\$5 == \"/\"" /proc/self/mountinfo'
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [[ "$output" == *" unbindable "* ]]
+  [ "$status" -eq 0 ]
+  [[ "$output" == *" unbindable "* ]]
 }
 
 @test "sysctl values are written in the container's namespaces" {
@@ -123,7 +132,8 @@ start_sleeper() {
   args sh -c 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shmmax'
   host_forward=$(cat /proc/sys/net/ipv4/ip_forward)
   run berth run -b "$BUNDLE" "$ID"
-  [ "${lines[0]}" = 1 ] && [ "${lines[1]}" = 123456789 ]
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" = 123456789 ]
   [ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$host_forward" ]
 }
 
@@ -198,11 +208,13 @@ start_sleeper() {
           | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
           | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
   run berth create -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"a user namespace needs a mount namespace too"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"a user namespace needs a mount namespace too"* ]]
   config '.linux.namespaces |= map(select(.type != "user")) | del(.linux.uidMappings, .linux.gidMappings)
           | .linux.rootfsPropagation = "rshared"'
   run berth create -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"linux.rootfsPropagation: rshared needs a mount namespace"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"linux.rootfsPropagation: rshared needs a mount namespace"* ]]
   assert_nothing_left "$ID"
   config '.linux.rootfsPropagation = "rprivate"'
   args true
@@ -212,14 +224,16 @@ start_sleeper() {
 @test "--no-pivot runs the container with MS_MOVE and chroot" {
   args sh -c 'ls /bin/busybox && cat /proc/self/mountinfo | wc -l'
   run berth run --no-pivot -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "${lines[0]}" = /bin/busybox ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = /bin/busybox ]
 }
 
 @test "--preserve-fds passes extra fds to the container" {
   args sh -c 'cat <&3'
   echo through-fd3 > "$TEST_TMP/fd3"
   run berth run --preserve-fds 1 -b "$BUNDLE" "$ID" 3<"$TEST_TMP/fd3"
-  [ "$status" -eq 0 ] && [ "$output" = through-fd3 ]
+  [ "$status" -eq 0 ]
+  [ "$output" = through-fd3 ]
 }
 
 @test "runtime fds do not leak into the container" {
@@ -234,7 +248,8 @@ start_sleeper() {
           | .linux.timeOffsets = {"boottime": {"secs": 864000, "nanosecs": 0}}'
   args sh -c 'echo $$; cut -d. -f1 /proc/uptime'
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "${lines[0]}" = 1 ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1 ]
   [ "${lines[1]}" -ge 864000 ]
   [ "$(cut -d. -f1 /proc/uptime)" -lt 864000 ]
 }
@@ -254,7 +269,9 @@ start_sleeper() {
   run sh -c 'export LISTEN_FDS=1 LISTEN_PID=$$; exec "$@" 3<"$0/fd3" 4<"$0/fd4"' "$TEST_TMP" \
     "$BERTH" --root "$ROOT" "${BERTH_DRIVER_ARGS[@]}" run --preserve-fds 1 -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = "1 1" ] && [ "${lines[1]}" = activated ] && [ "${lines[2]}" = preserved ]
+  [ "${lines[0]}" = "1 1" ]
+  [ "${lines[1]}" = activated ]
+  [ "${lines[2]}" = preserved ]
 }
 
 @test "CVE-2019-5736: the host's berth cannot be written through the init's /proc/PID/exe" {
@@ -275,5 +292,6 @@ try:
 except OSError as e:
     print("refused" if e.errno in (30, 26) else e.strerror)  # EROFS, ETXTBSY
 PY
-  [ "${lines[0]}" = ro ] && [ "${lines[1]}" = refused ]
+  [ "${lines[0]}" = ro ]
+  [ "${lines[1]}" = refused ]
 }

@@ -66,7 +66,8 @@ place_at() {
   echo "$output"
   [[ "$output" == *"exec status 255"* || "$output" == *"exec status 1"* ]]
   [[ "$output" == *"cannot exec in container $ID: it is stopped"* ]]
-  [[ "$output" != *"stranger"$'\n'* ]] && [[ "$output" == *"stranger alive"* ]]
+  [[ "$output" != *"stranger"$'\n'* ]]
+  [[ "$output" == *"stranger alive"* ]]
 }
 
 @test "kill does not signal a process that took the pid of the dead init" {
@@ -106,6 +107,7 @@ place_at() {
     gone_within "$pid" && echo "container gone"
     [ -z "$stranger" ] || { kill -0 "$stranger" && echo "stranger alive"; kill "$stranger"; }'
   echo "$output"
-  [[ "$output" == *"kill status 0"* ]] && [[ "$output" == *"container gone"* ]]
+  [[ "$output" == *"kill status 0"* ]]
+  [[ "$output" == *"container gone"* ]]
   [[ "$output" != *"stranger took pid"* || "$output" == *"stranger alive"* ]]
 }

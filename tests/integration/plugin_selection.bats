@@ -52,7 +52,8 @@ foo() { "$BERTH" --root "$ROOT" --cgroup-driver=foo "$@"; }
   [[ "$output" == *'cgroup driver "bar": plugin cgroup-bar.so not installed in '"$BERTH_PLUGIN_PATH (no package of berth's ships it)" ]]
   [ ! -e "$ROOT/$ID" ]
   run "$BERTH" --root "$ROOT" --cgroup-driver=../v1 create -b "$BUNDLE" "$ID"
-  [ "$status" -ne 0 ] && [[ "$output" == *'invalid cgroup driver name "../v1"'* ]]
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'invalid cgroup driver name "../v1"'* ]]
 }
 
 @test "auto picks the first driver that applies here and that asked to be picked, never the vendor's" {
@@ -82,7 +83,8 @@ foo() { "$BERTH" --root "$ROOT" --cgroup-driver=foo "$@"; }
     jq -e '.cgroup.driver == "systemd"' "$ROOT/$ID/state.json"
   else
     # The reason is cgroup-systemd's own, from its entry point.
-    [ "$status" -ne 0 ] && [ "${#lines[@]}" -eq 1 ]
+    [ "$status" -ne 0 ]
+    [ "${#lines[@]}" -eq 1 ]
     [[ "$output" == *"cgroup driver auto: no cgroup plugin in $BERTH_PLUGIN_PATH applies to this host for --systemd-cgroup or a systemd-form cgroupsPath"*"cgroup-systemd: systemd is not running on this host"* ]]
   fi
 }

@@ -83,9 +83,11 @@ load process_fields
     > "$TEST_TMP/process.json"
   berth exec -d --pid-file "$TEST_TMP/exec.pid" --process "$TEST_TMP/process.json" "$ID"
   epid=$(cat "$TEST_TMP/exec.pid")
-  [ "$(stat_field "$epid" 41)" = 5 ] && [ "$(ionice -p "$epid")" = idle ]
+  [ "$(stat_field "$epid" 41)" = 5 ]
+  [ "$(ionice -p "$epid")" = idle ]
   # ... and the container's process keeps its own.
-  [ "$(stat_field "$pid" 41)" = 3 ] && [ "$(ionice -p "$pid")" = "best-effort: prio 6" ]
+  [ "$(stat_field "$pid" 41)" = 3 ]
+  [ "$(ionice -p "$pid")" = "best-effort: prio 6" ]
 }
 
 @test "exec --process with a real-time scheduler runs under it" {

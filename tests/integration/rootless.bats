@@ -87,7 +87,8 @@ ub() { as_user "$RUN_DIR/berth" --root "$TEST_TMP/root" "${ROOTLESS_DRIVER_ARGS[
   uid=$(id -u "$USER_NAME")
   sub=$(awk -F: -v u="$USER_NAME" '$1 == u {print $2}' /etc/subuid)
   subg=$(awk -F: -v u="$USER_NAME" '$1 == u {print $2}' /etc/subgid)
-  [ -n "$sub" ] && [ -n "$subg" ]
+  [ -n "$sub" ]
+  [ -n "$subg" ]
   config --argjson u "$uid" --argjson s "$sub" --argjson g "$subg" \
     '.linux.uidMappings = [{"containerID": 0, "hostID": $u, "size": 1}, {"containerID": 1, "hostID": $s, "size": 1000}]
      | .linux.gidMappings = [{"containerID": 0, "hostID": $u, "size": 1}, {"containerID": 1, "hostID": $g, "size": 1000}]'
@@ -95,14 +96,17 @@ ub() { as_user "$RUN_DIR/berth" --root "$TEST_TMP/root" "${ROOTLESS_DRIVER_ARGS[
   config '.mounts += [{"destination": "/tmp", "type": "tmpfs", "source": "tmpfs"}]
           | .process.capabilities |= with_entries(.value += ["CAP_CHOWN"])'
   run ub run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "${lines[0]}" = 2 ] && [ "${lines[1]}" = 100 ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 2 ]
+  [ "${lines[1]}" = 100 ]
 }
 
 @test "mappings the user is not allowed are refused with a clear error" {
   config '.linux.uidMappings = [{"containerID": 0, "hostID": 0, "size": 1}]
           | .linux.gidMappings = [{"containerID": 0, "hostID": 0, "size": 1}]'
   run ub run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"user namespace: newuidmap"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"user namespace: newuidmap"* ]]
   [ -z "$(ub list -q)" ]
 }
 

@@ -22,10 +22,12 @@ expect_refusal() { # expect_refusal "message part" create args...
             "syscalls": [{"names": ["getcwd", "no_such_syscall"], "action": "SCMP_ACT_ERRNO"}]}'
   args /bin/pwd
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"getcwd: Operation not permitted"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"getcwd: Operation not permitted"* ]]
   config 'del(.linux.seccomp)'
   run berth run -b "$BUNDLE" "$ID-none"
-  [ "$status" -eq 0 ] && [ "$output" = / ]
+  [ "$status" -eq 0 ]
+  [ "$output" = / ]
 }
 
 @test "errnoRet is what the blocked call returns" {
@@ -95,8 +97,10 @@ expect_refusal() { # expect_refusal "message part" create args...
   args sh -c 'grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status; id -u; /bin/pwd'
   run berth run -b "$BUNDLE" "$ID"
   echo "$output"
-  [ "${lines[0]}" = "NoNewPrivs:	0" ] && [ "${lines[1]}" = "Seccomp:	2" ]
-  [ "${lines[2]}" = "CapEff:	0000000000000000" ] && [ "${lines[3]}" = 1000 ]
+  [ "${lines[0]}" = "NoNewPrivs:	0" ]
+  [ "${lines[1]}" = "Seccomp:	2" ]
+  [ "${lines[2]}" = "CapEff:	0000000000000000" ]
+  [ "${lines[3]}" = 1000 ]
   [[ "${lines[4]}" == *"getcwd: No space left on device" ]]
 }
 
@@ -121,8 +125,10 @@ expect_refusal() { # expect_refusal "message part" create args...
   [ ! -e "$ROOTFS_DIR/rootfs/tmp/x" ]
   s=$(cat "$TEST_TMP/agent.1.json")
   [ "$(jq -c .fds <<<"$s")" = '["seccompFd"]' ]
-  [ "$(jq -r .metadata <<<"$s")" = agent-args ] && [ "$(jq -r .pid <<<"$s")" = "$pid" ]
-  [ "$(jq -r .state.id <<<"$s")" = "$ID" ] && [ "$(jq -r .state.status <<<"$s")" = creating ]
+  [ "$(jq -r .metadata <<<"$s")" = agent-args ]
+  [ "$(jq -r .pid <<<"$s")" = "$pid" ]
+  [ "$(jq -r .state.id <<<"$s")" = "$ID" ]
+  [ "$(jq -r .state.status <<<"$s")" = creating ]
   [ "$(jq -r .state.pid <<<"$s")" = "$pid" ]
   [ "$(jq -r .state.bundle <<<"$s")" = "$(realpath "$BUNDLE")" ]
   [ "$(jq -r '.state.annotations["org.example/key"]' <<<"$s")" = value ]
@@ -141,7 +147,8 @@ expect_refusal() { # expect_refusal "message part" create args...
   berth run -d -b "$BUNDLE" "$ID"
   pid=$(state_field "$ID" pid)
   run berth exec "$ID" /bin/pwd
-  [ "$status" -eq 1 ] && [[ "$output" == *"getcwd: Operation not permitted"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"getcwd: Operation not permitted"* ]]
   run berth exec "$ID" sh -c 'grep Seccomp: /proc/self/status; mkdir /tmp/y'
   echo "$output"
   [ "${lines[0]}" = "Seccomp:	2" ]
@@ -149,7 +156,8 @@ expect_refusal() { # expect_refusal "message part" create args...
   berth delete -f "$ID"
   wait "$agent"
   s=$(cat "$TEST_TMP/agent.3.json")
-  [ "$(jq -r .state.status <<<"$s")" = running ] && [ "$(jq -r .state.pid <<<"$s")" = "$pid" ]
+  [ "$(jq -r .state.status <<<"$s")" = running ]
+  [ "$(jq -r .state.pid <<<"$s")" = "$pid" ]
   [ "$(jq -r .pid <<<"$s")" != "$pid" ]
 }
 

@@ -24,7 +24,8 @@ LIST_FDS='ls /proc/self/fd | tr "\n" " "'
       config --argjson n "$nnp" '.process.noNewPrivileges = $n'
       run berth run -b "$BUNDLE" "$ID-$nnp-${action#SCMP_ACT_}" 8<"$TEST_TMP" 9>"$TEST_TMP/file"
       echo "$action nnp=$nnp: exit $status: $output"
-      [ "$status" -eq 0 ] && [ "$output" = "0 1 2 3 " ]
+      [ "$status" -eq 0 ]
+      [ "$output" = "0 1 2 3 " ]
     done
   done
 }

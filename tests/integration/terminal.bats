@@ -26,13 +26,15 @@ load helpers
   run python3 "$BERTH_SOURCE_DIR/tests/integration/pty_run.py" "$BERTH" --root "$ROOT" \
     "${BERTH_DRIVER_ARGS[@]}" run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = /dev/pts/0 ] && [ "${lines[1]}" = "30 100" ]
+  [ "${lines[0]}" = /dev/pts/0 ]
+  [ "${lines[1]}" = "30 100" ]
 }
 
 @test "a terminal for a detached container needs a console socket" {
   config '.process.terminal = true'
   run berth create -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"without --console-socket"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"without --console-socket"* ]]
   assert_nothing_left "$ID"
 }
 
@@ -40,12 +42,14 @@ load helpers
   config '.process.terminal = true'
   touch "$TEST_TMP/notasocket"
   run berth create --console-socket "$TEST_TMP/notasocket" -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"console socket $TEST_TMP/notasocket is not a socket"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"console socket $TEST_TMP/notasocket is not a socket"* ]]
   assert_nothing_left "$ID"
 }
 
 @test "a console socket without a terminal is refused" {
   run berth create --console-socket "$TEST_TMP/x.sock" -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"process.terminal is false"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"process.terminal is false"* ]]
   assert_nothing_left "$ID"
 }

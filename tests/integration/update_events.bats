@@ -57,20 +57,24 @@ start() {
   # max, or systemd's DefaultTasksMax for a scope without TasksMax (as with runc).
   pids_max=$(cat "$(cgroup_dir "$PID" pids)/pids.max")
   run berth update --memory lots "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"--memory: invalid value lots"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"--memory: invalid value lots"* ]]
   echo '{"pids": {"limit": "many"}}' > "$TEST_TMP/bad.json"
   run berth update -r "$TEST_TMP/bad.json" "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *"pids.limit: must be an integer"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"pids.limit: must be an integer"* ]]
   assert_cgroup "$PID" pids.max "$pids_max"
   "$BERTH" --root "$ROOT" --cgroup-driver=none run -d -b "$BUNDLE" "$ID-none"
   run berth update --memory 64m "$ID-none"
-  [ "$status" -eq 1 ] && [[ "$output" == *'has no cgroup (cgroup driver "none")'* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'has no cgroup (cgroup driver "none")'* ]]
 }
 
 @test "events --stats prints one stats event in runc's shape" {
   start
   run berth events --stats "$ID"
-  [ "$status" -eq 0 ] && [ "${#lines[@]}" -eq 1 ]
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 1 ]
   jq -e --arg id "$ID" '.type == "stats" and .id == $id and .data.pids.current >= 1
                         and .data.memory.usage.usage > 0 and .data.cpu.usage.total > 0' <<<"$output"
 }
@@ -140,7 +144,8 @@ start() {
     epid=$(cat "$TEST_TMP/e.pid")
     [ "$(cgroup_dir "$epid")" = "$(cgroup_dir "$PID")/sub" ]
     run berth exec --cgroup pids:sub "$ID" true
-    [ "$status" -eq 255 ] && [[ "$output" == *'--cgroup pids:sub'*'no controller "pids"'* ]]
+    [ "$status" -eq 255 ]
+    [[ "$output" == *'--cgroup pids:sub'*'no controller "pids"'* ]]
   else
     mkdir "$(cgroup_dir "$PID" pids)/sub" "$(cgroup_dir "$PID" memory)/sub"
     berth exec -d --pid-file "$TEST_TMP/e.pid" --cgroup pids:sub "$ID" sleep 50
@@ -161,7 +166,8 @@ start() {
   run berth ps --format json "$ID"
   jq -e --argjson p "$epid" 'index($p) != null' <<<"$output"
   run berth exec --cgroup ../../escape "$ID" true
-  [ "$status" -eq 255 ] && [[ "$output" == *"--cgroup ../../escape"* ]]
+  [ "$status" -eq 255 ]
+  [[ "$output" == *"--cgroup ../../escape"* ]]
 }
 
 @test "events refuses an interval that is not a finite number of milliseconds poll can wait" {

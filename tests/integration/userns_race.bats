@@ -45,11 +45,13 @@ run_many() {
   mkdir "$BUNDLE/sub" && echo relative-to-bundle > "$BUNDLE/sub/marker"
   chown -R 1:1 "$BUNDLE/sub"
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = relative-to-bundle ]
+  [ "$status" -eq 0 ]
+  [ "$output" = relative-to-bundle ]
 }
 
 @test "a bundle owned by the host's root, mode 0700, is entered too" {
   chown 0:0 "$BUNDLE"
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ -z "$output" ]
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
 }

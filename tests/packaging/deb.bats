@@ -93,7 +93,8 @@ create_with_systemd_driver() {
   create_with_systemd_driver
   echo "$output"
   [ "$status" -eq 1 ] # no systemd bus in this root
-  [[ "$output" != *"not installed"* ]] && [[ "$output" != *berth-plugin-systemd* ]]
+  [[ "$output" != *"not installed"* ]]
+  [[ "$output" != *berth-plugin-systemd* ]]
   [ "$(installed_plugins)" = "cgroup-systemd cgroup-v1 cgroup-v2" ]
 }
 
@@ -144,5 +145,6 @@ create_with_systemd_driver() {
   [ "$(in_root pkg-config --variable=plugindir berth-plugin)" = "$PLUGINDIR" ]
   run in_root pkg-config --cflags berth-plugin
   echo "$output"
-  [ "$status" -eq 0 ] && [[ "$output" == *-fvisibility=hidden* ]]
+  [ "$status" -eq 0 ]
+  [[ "$output" == *-fvisibility=hidden* ]]
 }

@@ -117,6 +117,69 @@ static void test_sync_recv_fds_refuses_a_short_message(void **state) {
   close(fd);
 }
 
+static json_object *message(const char *text) {
+  json_object *msg = json_tokener_parse(text);
+  assert_non_null(msg);
+  return msg;
+}
+
+/* A pid from the peer that kill(2) would read as "every process" (-1), "our group" (0), the
+ * namespace's init (1) or beyond the kernel's pids, or that is no integer, is refused. */
+static void test_sync_int_refuses_numbers_out_of_range(void **state) {
+  (void)state;
+  static const struct {
+    const char *text, *want;
+  } bad[] = {
+      {"{\"type\":\"pid\",\"pid\":-1}", "sync message \"pid\": pid: -1 is out of range"},
+      {"{\"type\":\"pid\",\"pid\":0}", "pid: 0 is out of range"},
+      {"{\"type\":\"pid\",\"pid\":1}", "pid: 1 is out of range"},
+      {"{\"type\":\"pid\",\"pid\":4194305}", "pid: 4194305 is out of range"},
+      {"{\"type\":\"pid\",\"pid\":18446744073709551615}", "is out of range"},
+      {"{\"type\":\"pid\",\"pid\":\"42\"}", "pid: must be an integer"},
+      {"{\"type\":\"pid\",\"pid\":4.2}", "pid: must be an integer"},
+      {"{\"type\":\"pid\"}", "sync message \"pid\": no pid"},
+      {"{\"pid\":42}", "sync message \"untyped\": no pid"},
+  };
+  for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    json_object *msg = message(bad[i].text);
+    struct berth_error err = {0};
+    int64_t pid = 7;
+    if (strcmp(bad[i].text, "{\"pid\":42}") == 0)
+      assert_true(berth_sync_int(msg, "nopid", 2, 9, &pid, &err) < 0);
+    else
+      assert_true(berth_sync_int(msg, "pid", BERTH_SYNC_PID_MIN, BERTH_SYNC_PID_MAX, &pid, &err) <
+                  0);
+    assert_non_null(err.msg);
+    if (strcmp(bad[i].text, "{\"pid\":42}") != 0 && strstr(err.msg, bad[i].want) == NULL)
+      fail_msg("%s: got \"%s\", want \"%s\"", bad[i].text, err.msg, bad[i].want);
+    assert_int_equal(pid, 7);
+    berth_error_clear(&err);
+    json_object_put(msg);
+  }
+  json_object *msg = message("{\"type\":\"pid\",\"pid\":4194304}");
+  struct berth_error err = {0};
+  int64_t pid = 0;
+  assert_int_equal(berth_sync_int(msg, "pid", BERTH_SYNC_PID_MIN, BERTH_SYNC_PID_MAX, &pid, &err),
+                   0);
+  assert_int_equal(pid, 4194304);
+  assert_null(err.msg);
+  json_object_put(msg);
+}
+
+static void test_sync_str_refuses_what_is_no_string(void **state) {
+  (void)state;
+  json_object *msg = message("{\"type\":\"error\",\"msg\":42}");
+  struct berth_error err = {0};
+  assert_null(berth_sync_str(msg, "msg", &err));
+  assert_string_equal(err.msg, "sync message \"error\": msg: must be a string");
+  berth_error_clear(&err);
+  json_object_put(msg);
+  msg = message("{\"type\":\"error\",\"msg\":\"mount failed\"}");
+  assert_string_equal(berth_sync_str(msg, "msg", &err), "mount failed");
+  assert_null(err.msg);
+  json_object_put(msg);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_sync_write_to_closed_peer_returns_epipe),
@@ -124,6 +187,8 @@ int main(void) {
       cmocka_unit_test(test_sync_message_round_trips),
       cmocka_unit_test(test_sync_fds_round_trip_in_chunks),
       cmocka_unit_test(test_sync_recv_fds_refuses_a_short_message),
+      cmocka_unit_test(test_sync_int_refuses_numbers_out_of_range),
+      cmocka_unit_test(test_sync_str_refuses_what_is_no_string),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

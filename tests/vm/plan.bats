@@ -68,7 +68,8 @@ $M: hostonly: not run under v2, yet drivers/v2 excludes tests of it" ]
 
 @test "--check passes a matrix that names real suites and drivers, each once, with a reason" {
   run "$PLAN" --check "$SRC"
-  [ "$status" -eq 0 ] && [ "$output" = "$SRC/tests/vm/matrix: ok" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$SRC/tests/vm/matrix: ok" ]
 }
 
 @test "--check names each suite or driver that does not exist, a suite listed twice, a missing reason" {

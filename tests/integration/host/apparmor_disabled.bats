@@ -48,7 +48,8 @@ setup_file() {
     exec --process "$TEST_TMP/process.json" "$ID"
   [ "$(state_field "$ID" status)" = running ]
   run berth exec "$ID" echo still here
-  [ "$status" -eq 0 ] && [ "$output" = "still here" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "still here" ]
 }
 
 @test "features: the AppArmor plugin loads, apparmor.enabled is false" {

@@ -63,7 +63,8 @@ cg() { echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c {print $3}' /proc/"$P
   berth run -d -b "$BUNDLE" "$ID"
   PID=$(state_field "$ID" pid)
   list=$(cat "$(cg devices)/devices.list")
-  [[ "$list" == *"c 1:3 rwm"* ]] && [[ "$list" == *"c 136:* rwm"* ]]
+  [[ "$list" == *"c 1:3 rwm"* ]]
+  [[ "$list" == *"c 136:* rwm"* ]]
   [[ "$list" != *"a *:* rwm"* ]]
 }
 
@@ -107,7 +108,8 @@ cg() { echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c {print $3}' /proc/"$P
   config '.linux.cgroupsPath = "shared-'"$ID"'"'
   berth run -d -b "$BUNDLE" "$ID"
   run berth create -b "$BUNDLE" "$ID-2"
-  [ "$status" -eq 1 ] && [[ "$output" == *"create $ID-2"* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"create $ID-2"* ]]
   [[ "$output" == *"container's cgroup is not empty: 1 process(es) found"* ]] || { echo "$output"; return 1; }
   [ ! -e "$ROOT/$ID-2" ]
   [ "$(state_field "$ID" status)" = running ]
@@ -160,10 +162,12 @@ cg() { echo "/sys/fs/cgroup/$1$(awk -F: -v c="$1" '$2 == c {print $3}' /proc/"$P
 @test "the systemd driver is refused where systemd is not running" {
   for how in "--cgroup-driver=systemd" "--systemd-cgroup"; do
     run "$BERTH" --root "$ROOT" $how create -b "$BUNDLE" "$ID"
-    [ "$status" -eq 1 ] && [[ "$output" == *'cgroup driver '*'cgroup-systemd: systemd is not running'* ]]
+    [ "$status" -eq 1 ]
+    [[ "$output" == *'cgroup driver '*'cgroup-systemd: systemd is not running'* ]]
     assert_nothing_left "$ID"
   done
   config '.linux.cgroupsPath = "system.slice:berth:x"'
   run berth create -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [[ "$output" == *'systemd is not running'* ]]
+  [ "$status" -eq 1 ]
+  [[ "$output" == *'systemd is not running'* ]]
 }

@@ -50,8 +50,11 @@ teardown() {
     b state "$ID" | jq -r .status
     grep frozen "$(cg $pid)/cgroup.events"'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = paused ] && [ "${lines[1]}" = 1 ] && [ "${lines[2]}" = "frozen 1" ]
-  [ "${lines[3]}" = running ] && [ "${lines[4]}" = "frozen 0" ]
+  [ "${lines[0]}" = paused ]
+  [ "${lines[1]}" = 1 ]
+  [ "${lines[2]}" = "frozen 1" ]
+  [ "${lines[3]}" = running ]
+  [ "${lines[4]}" = "frozen 0" ]
 }
 
 @test "kill --all, ps and delete work on the v2 cgroup, which delete removes" {
@@ -68,7 +71,9 @@ teardown() {
     b delete "$ID"
     [ ! -e "$dir" ] && echo removed'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = 3 ] && [ "${lines[1]}" = stopped ] && [ "${lines[2]}" = removed ]
+  [ "${lines[0]}" = 3 ]
+  [ "${lines[1]}" = stopped ]
+  [ "${lines[2]}" = removed ]
 }
 
 @test "kill --all KILL goes through cgroup.kill: a container that keeps forking is gone at once" {
@@ -89,8 +94,11 @@ teardown() {
     wc -l <"$dir/cgroup.procs"
     b state "$ID" | jq -r .status'
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = forking ] && [ "${lines[1]}" = "populated 0" ] && [ "${lines[2]}" = "frozen 0" ]
-  [ "${lines[3]}" = 0 ] && [ "${lines[4]}" = stopped ]
+  [ "${lines[0]}" = forking ]
+  [ "${lines[1]}" = "populated 0" ]
+  [ "${lines[2]}" = "frozen 0" ]
+  [ "${lines[3]}" = 0 ]
+  [ "${lines[4]}" = stopped ]
 }
 
 @test "hugepage limits are written to hugetlb.<size>.max" {
@@ -101,14 +109,17 @@ teardown() {
     b run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
     pid=$(b state "$ID" | jq .pid)
     cat "$(cg $pid)/hugetlb.2MB.max"'
-  [ "$status" -eq 0 ] && [ "$output" = 4194304 ]
+  [ "$status" -eq 0 ]
+  [ "$output" = 4194304 ]
 }
 
 @test "the BPF device filter refuses a device no rule allows" {
   config '.mounts += [{"destination": "/dev/fuse", "type": "bind", "source": "/dev/fuse", "options": ["bind"]}]'
   args sh -c '(exec 3<>/dev/fuse) 2>/dev/null && echo opened || echo denied; (exec 3</dev/null) && echo null-ok'
   run in_v2 'b run -b "$BUNDLE" "$ID"'
-  [ "$status" -eq 0 ] && [ "${lines[0]}" = denied ] && [ "${lines[1]}" = null-ok ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = denied ]
+  [ "${lines[1]}" = null-ok ]
 }
 
 @test "events --stats reads the v2 files" {

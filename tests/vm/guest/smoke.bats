@@ -41,7 +41,8 @@
   for driver in ${BERTH_VM_DRIVERS:-none}; do
     run "$BERTH" --root "$bundle/root" --cgroup-driver="$driver" run -b "$bundle" "smoke-$driver"
     echo "$driver: $output"
-    [ "$status" -eq 0 ] && [[ "$output" == "pid 1 in 0::/"* ]]
+    [ "$status" -eq 0 ]
+    [[ "$output" == "pid 1 in 0::/"* ]]
   done
   rm -rf "$bundle"
 }

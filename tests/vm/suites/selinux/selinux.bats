@@ -52,13 +52,16 @@ start() {
   config --arg l "$PROCESS_LABEL" '.process.selinuxLabel = $l'
   start
   run berth exec "$ID" sh -c 'tr -d "\000" < /proc/self/attr/current'
-  [ "$status" -eq 0 ] && [ "$output" = "$PROCESS_LABEL" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$PROCESS_LABEL" ]
   run berth exec --process-label "$OTHER_LABEL" "$ID" sh -c 'tr -d "\000" < /proc/self/attr/current'
-  [ "$status" -eq 0 ] && [ "$output" = "$OTHER_LABEL" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$OTHER_LABEL" ]
   jq -n --arg l "$OTHER_LABEL" '{args: ["sh", "-c", "tr -d \"\\000\" < /proc/self/attr/current"],
     cwd: "/", user: {uid: 0, gid: 0}, selinuxLabel: $l}' > "$TEST_TMP/other.json"
   run berth exec --process "$TEST_TMP/other.json" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = "$OTHER_LABEL" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$OTHER_LABEL" ]
   # The init kept its own label.
   [ "$(label_of "$PID")" = "$PROCESS_LABEL" ]
 }
@@ -94,16 +97,19 @@ start() {
 @test "selinux: a context the policy does not know is refused in one line, nothing left" {
   config '.process.selinuxLabel = "system_u:system_r:no_such_t:s0"'
   run berth create -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [ "${#lines[@]}" -eq 1 ]
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
   [[ "$output" == *'process.selinuxLabel "system_u:system_r:no_such_t:s0": not a valid SELinux context in this host'"'"'s policy'* ]]
   assert_nothing_left "$ID"
   config 'del(.process.selinuxLabel) | .linux.mountLabel = "nonsense"'
   run berth create -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [ "${#lines[@]}" -eq 1 ]
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
   [[ "$output" == *'linux.mountLabel "nonsense": not a valid SELinux context'* ]]
   assert_nothing_left "$ID"
   config 'del(.linux.mountLabel)'
   start
   run berth exec --process-label "system_u:system_r:no_such_t:s0" "$ID" true
-  [ "$status" -eq 255 ] && [[ "$output" == *'process.selinuxLabel "system_u:system_r:no_such_t:s0": not a valid SELinux context'* ]]
+  [ "$status" -eq 255 ]
+  [[ "$output" == *'process.selinuxLabel "system_u:system_r:no_such_t:s0": not a valid SELinux context'* ]]
 }

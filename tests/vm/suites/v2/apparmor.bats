@@ -66,7 +66,8 @@ start() {
   args cat /proc/1/attr/current /proc/self/attr/apparmor/current
   run berth run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ] || { echo "$output"; return 1; }
-  [ "${lines[0]}" = "$DENY (enforce)" ] && [ "${lines[1]}" = "$DENY (enforce)" ]
+  [ "${lines[0]}" = "$DENY (enforce)" ]
+  [ "${lines[1]}" = "$DENY (enforce)" ]
   # Seen from the host, with the process as another user and no_new_privs (applied after the
   # label was written, as runc does), and with the kernel's own "unconfined".
   config '.process.user = {"uid": 1000, "gid": 1000} | .process.noNewPrivileges = true'
@@ -81,11 +82,13 @@ start() {
 @test "apparmor: a write the profile denies fails with EACCES, the rest works" {
   args sh -c 'echo x > /tmp/denied-file; echo x > /tmp/allowed-file && echo allowed'
   run berth run -b "$BUNDLE" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = allowed ] # without a profile, both writes work
+  [ "$status" -eq 0 ]
+  [ "$output" = allowed ]
   profile "$DENY"
   run berth run -b "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
-  [[ "${lines[0]}" == *"/tmp/denied-file: Permission denied" ]] && [ "${lines[1]}" = allowed ]
+  [[ "${lines[0]}" == *"/tmp/denied-file: Permission denied" ]]
+  [ "${lines[1]}" = allowed ]
   # The kernel's audit record names the profile and the denied path.
   dmesg | grep 'apparmor="DENIED"' | grep "profile=\"$DENY\"" | grep -q 'name="/tmp/denied-file"'
 }
@@ -94,43 +97,54 @@ start() {
   profile "$DENY"
   start
   run berth exec "$ID" cat /proc/self/attr/current
-  [ "$status" -eq 0 ] && [ "$output" = "$DENY (enforce)" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$DENY (enforce)" ]
   run berth exec "$ID" sh -c 'echo x > /tmp/denied-by-exec'
-  [ "$status" -ne 0 ] && [[ "$output" == *"Permission denied"* ]]
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"Permission denied"* ]]
   run berth exec --apparmor "$OTHER" "$ID" sh -c 'cat /proc/self/attr/current; echo x > /tmp/denied-ok && echo wrote'
-  [ "$status" -eq 0 ] && [ "${lines[0]}" = "$OTHER (enforce)" ] && [ "${lines[1]}" = wrote ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$OTHER (enforce)" ]
+  [ "${lines[1]}" = wrote ]
   # runc's rule: an empty --apparmor means the container's profile, not none.
   run berth exec --apparmor "" "$ID" cat /proc/self/attr/current
-  [ "$status" -eq 0 ] && [ "$output" = "$DENY (enforce)" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$DENY (enforce)" ]
   # --process: its own apparmorProfile, else the container's.
   jq -n --arg p "$OTHER" '{args: ["cat", "/proc/self/attr/current"], cwd: "/",
                            user: {uid: 0, gid: 0}, apparmorProfile: $p}' > "$TEST_TMP/other.json"
   jq 'del(.apparmorProfile)' "$TEST_TMP/other.json" > "$TEST_TMP/plain.json"
   run berth exec --process "$TEST_TMP/other.json" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = "$OTHER (enforce)" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$OTHER (enforce)" ]
   run berth exec --process "$TEST_TMP/plain.json" "$ID"
-  [ "$status" -eq 0 ] && [ "$output" = "$DENY (enforce)" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$DENY (enforce)" ]
 }
 
 @test "apparmor: exec --apparmor confines a process of an unconfined container" {
   start
   [ "$(cat /proc/"$PID"/attr/current)" = unconfined ]
   run berth exec "$ID" cat /proc/self/attr/current
-  [ "$status" -eq 0 ] && [ "$output" = unconfined ]
+  [ "$status" -eq 0 ]
+  [ "$output" = unconfined ]
   run berth exec --apparmor "$OTHER" "$ID" cat /proc/self/attr/current
-  [ "$status" -eq 0 ] && [ "$output" = "$OTHER (enforce)" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$OTHER (enforce)" ]
 }
 
 @test "apparmor: a profile that is not loaded is refused at create and exec, nothing left" {
   profile berth-test-absent
   run berth create -b "$BUNDLE" "$ID"
-  [ "$status" -eq 1 ] && [ "${#lines[@]}" -eq 1 ]
+  [ "$status" -eq 1 ]
+  [ "${#lines[@]}" -eq 1 ]
   [[ "$output" == "berth: create $ID: process.apparmorProfile \"berth-test-absent\": AppArmor profile not loaded on this host"* ]]
   assert_nothing_left "$ID"
   config 'del(.process.apparmorProfile)'
   start
   run berth exec --apparmor berth-test-absent "$ID" true
-  [ "$status" -eq 255 ] && [ "${#lines[@]}" -eq 1 ]
+  [ "$status" -eq 255 ]
+  [ "${#lines[@]}" -eq 1 ]
   [[ "$output" == *'process.apparmorProfile "berth-test-absent": AppArmor profile not loaded on this host'* ]]
   [ "$(state_field "$ID" status)" = running ]
 }

@@ -91,7 +91,8 @@ teardown() {
   args sleep 100
   run_container
   dir=$(cgdir)
-  [ "$(cat "$dir/cpu.weight")" = "$(weight 2048)" ] && [ "$(weight 2048)" = 79 ]
+  [ "$(cat "$dir/cpu.weight")" = "$(weight 2048)" ]
+  [ "$(weight 2048)" = 79 ]
   [ "$(cat "$dir/cpu.max")" = "50000 200000" ]
   [ "$(cat "$dir/cpuset.cpus")" = "$cpu" ]
   [ "$(cat "$dir/cpuset.cpus.effective")" = "$cpu" ]
@@ -102,7 +103,8 @@ teardown() {
     berth update --cpu-shares "$shares" "$ID"
     [ "$(cat "$dir/cpu.weight")" = "$(weight "$shares")" ]
   done
-  [ "$(weight 2)" = 1 ] && [ "$(weight 262144)" = 10000 ]
+  [ "$(weight 2)" = 1 ]
+  [ "$(weight 262144)" = 10000 ]
 }
 
 @test "v2: memory limit, reservation and swap go to memory.max, .low and .swap.max; .high and .min through unified" {
@@ -202,7 +204,9 @@ teardown() {
     '.linux.resources.devices += [{"allow": true, "type": "b", "major": $maj, "minor": $min, "access": "r"}]'
   run berth run -b "$BUNDLE" "$ID-2"
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = made ] && [ "${lines[1]}" = read ] && [ "${lines[2]}" = 1 ]
+  [ "${lines[0]}" = made ]
+  [ "${lines[1]}" = read ]
+  [ "${lines[2]}" = 1 ]
 }
 
 @test "v2: update rewrites the v2 files and keeps what it does not name" {
