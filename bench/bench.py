@@ -17,6 +17,8 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
+import time
 
 def env(name, default=None):
     v = os.environ.get(name)
@@ -61,14 +63,19 @@ def cases_for(group, tmp, prefix, notes):
         if "berth" in want:
             out.append(Case("berth", "berth --cgroup-driver=none",
                             [berth, "--root", root("berth"), "--cgroup-driver=none"],
-                            ["run", "csd"], benv))
+                            ["run", "csd", "exec", "par"], benv))
         if "crun" in want:
             out.append(Case("crun", "crun --cgroup-manager=disabled",
                             [crun, "--root", root("crun"), "--cgroup-manager=disabled"],
-                            ["run", "csd"]))
+                            ["run", "csd", "exec", "par"]))
         if "runc" in want:
             out.append(Case("runc", "runc (cgroupfs on cgroup2: pays for cgroups)",
-                            [runc, "--root", root("runc")], ["run", "csd"]))
+                            [runc, "--root", root("runc")], ["run", "csd", "exec", "par"]))
+        podman = env("BENCH_PODMAN")   # the wrapper compare.sh wrote, when podman is set up
+        for key in ("berth", "crun"):
+            if podman and key in want:
+                out.append(Case("podman-" + key, "podman run --rm --runtime %s (no cgroups)" % key,
+                                [podman, key], ["podman"]))
         if extra and "berth" in want and not have_plugin("cgroup-v2"):
             notes.append("berth --cgroup-driver=v2 skipped: no cgroup-v2.so in BERTH_PLUGIN_PATH")
         elif extra and "berth" in want:
@@ -136,10 +143,34 @@ def best_effort_delete(case, cid, errfile, timeout):
         pass
 
 
+def exec_target(case, prefix, errfile, timeout):
+    """The running container (sleeping) that the exec scenario enters, made on first use."""
+    if getattr(case, "exec_id", None) is None:
+        cid = "%s%s-exec-target" % (prefix, case.key)
+        bundle = os.path.join(os.environ["BENCH_TMP"], "bundle-sleep")
+        try:
+            spawn_wait(case.base + ["create", "-b", bundle, cid], errfile, case.env, timeout)
+            spawn_wait(case.base + ["start", cid], errfile, case.env, timeout)
+        except Failed:
+            best_effort_delete(case, cid, errfile + ".cleanup", timeout)
+            raise
+        case.exec_id = cid
+    return case.exec_id
+
+
 def one(case, scenario, cid, bundle, errfile, timeout):
     """One iteration of a scenario; returns (ms, maxrss KiB)."""
     if case.key == "floor":
         ns, rss = spawn_wait(case.base + ["/bin/true"], errfile, None, timeout)
+        return ns / 1e6, rss
+    if scenario == "exec":
+        target = exec_target(case, os.environ["BENCH_ID_PREFIX"], errfile, timeout)
+        ns, rss = spawn_wait(case.base + ["exec", target, "/bin/true"], errfile, case.env, timeout)
+        return ns / 1e6, rss
+    if scenario == "podman":
+        ns, rss = spawn_wait(case.base + ["run", "--rm", "--cgroups=disabled", "--network=none",
+                                          os.environ["BENCH_PODMAN_IMAGE"], "/bin/true"],
+                             errfile, None, timeout)
         return ns / 1e6, rss
     if scenario == "run":
         try:
@@ -188,7 +219,7 @@ def measure(args):
             for j in range(len(slots)):
                 c, s = slots[(it + j) % len(slots)]
                 r = res[(c.key, s)]
-                if r["error"]:
+                if r["error"] or s == "par":
                     continue
                 seq += 1
                 cid = "%s%s-%s-%d" % (prefix, c.key, s, seq)
@@ -205,15 +236,59 @@ def measure(args):
             if it == 0:
                 print("bench: [%s] warm-up done, timing %d iterations..." % (args.group, n),
                       file=sys.stderr)
+        for c, s in slots:
+            if s == "par" and not res[(c.key, s)]["error"]:
+                parallel(c, res[(c.key, s)], prefix, bundle, tmp, timeout)
     finally:
         # sweep whatever a runtime still lists under our private roots (our IDs only)
         for c in cases:
-            if c.key == "floor":
+            if c.key == "floor" or c.key.startswith("podman"):
                 continue
             sweep(c, prefix, os.path.join(tmp, "stderr.sweep"), timeout)
         with open(args.out, "w") as f:
             json.dump({"group": args.group, "n": n, "notes": notes,
                        "results": list(res.values())}, f)
+
+
+def parallel(case, r, prefix, bundle, tmp, timeout):
+    """BENCH_PARALLEL (50) runs one after another, then as many again 2 at a time: the wall
+    time of each batch, and their ratio (the speed-up concurrency gives)."""
+    count = int(env("BENCH_PARALLEL", "50"))
+    errors = []
+
+    def batch(tag, workers):
+        ids = iter(range(count))
+        lock = threading.Lock()
+
+        def worker(w):
+            errfile = os.path.join(tmp, "stderr.par.%s.%d" % (case.key, w))
+            while not errors:
+                with lock:
+                    i = next(ids, None)
+                if i is None:
+                    return
+                try:
+                    one(case, "run", "%s%s-%s-%d" % (prefix, case.key, tag, i), bundle, errfile,
+                        timeout)
+                except Failed as e:
+                    errors.append(str(e))
+        start = time.monotonic()
+        threads = [threading.Thread(target=worker, args=(w,)) for w in range(workers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return (time.monotonic() - start) * 1e3
+
+    print("bench: %s: %d runs sequential, then 2 at a time..." % (case.label, count),
+          file=sys.stderr)
+    seq = batch("seq", 1)
+    par = batch("par", 2) if not errors else 0
+    if errors:
+        r["error"] = errors[0]
+        return
+    r.update({"ms": [par], "rss": [0], "count": count, "sequential_ms": seq, "parallel_ms": par,
+              "speedup": seq / par})
 
 
 def sweep(case, prefix, errfile, timeout):
@@ -237,7 +312,8 @@ GROUP_TITLE = {
     "nocg": "equal cgroup settings: none -- private mount ns, cgroup2 mounted at /sys/fs/cgroup",
     "host": "with cgroups on the host's own (hybrid, v1) hierarchy -- host mount ns",
 }
-SCEN = {"run": "run /bin/true", "csd": "create+start+delete"}
+SCEN = {"run": "run /bin/true", "csd": "create+start+delete", "exec": "exec /bin/true",
+        "par": "run x P, 2 at a time", "podman": "podman run --rm"}
 
 
 def report(args):
@@ -261,6 +337,11 @@ def report(args):
                 failed = True
                 print("%-21s %-48s   FAILED: %s" % (SCEN[r["scenario"]], r["label"],
                                                    (r["error"] or "no samples")[:300]))
+                continue
+            if r["scenario"] == "par":
+                print("%-21s %-48s %9.0f  sequential %.0f ms, speed-up %.2fx (P=%d)" % (
+                    SCEN["par"], r["label"], r["parallel_ms"], r["sequential_ms"], r["speedup"],
+                    r["count"]))
                 continue
             print("%-21s %-48s %9.2f %9.2f %10d" % (SCEN[r["scenario"]], r["label"],
                                                    statistics.median(r["ms"]), p90(r["ms"]),
@@ -286,9 +367,14 @@ def report(args):
                                                else "target missed")
             lines.append("  %-38s %6.2f%s" % (label, q, t))
 
-        for scen in ("run", "csd"):
+        for scen in ("run", "csd", "exec", "podman"):
             lines = []
-            if g["group"] == "nocg":
+            if scen == "exec":
+                ratio(lines, "berth", "crun", scen, "berth/crun", 0.7)
+                ratio(lines, "berth", "runc", scen, "berth/runc")
+            elif scen == "podman":
+                ratio(lines, "podman-berth", "podman-crun", scen, "podman: berth/crun", 1.0)
+            elif g["group"] == "nocg":
                 ratio(lines, "berth", "crun", scen, "berth/crun", 0.7)
                 if scen == "run":
                     ratio(lines, "berth", "floor", scen, "berth/floor", 1.5)
@@ -303,10 +389,37 @@ def report(args):
             if lines:
                 print("ratios of medians, %s:" % SCEN[scen])
                 print("\n".join(lines))
+        par = by.get(("berth", "par"))
+        if par and not par["error"] and par.get("speedup"):
+            print("parallel: berth %.2fx faster 2 at a time than one after another   "
+                  "target >= 1.60: %s" % (par["speedup"], "target met" if par["speedup"] >= 1.6
+                                          else "target missed"))
+    if args.json:
+        write_json(args.json, groups)
     print()
     if failed:
         print("bench: some runs FAILED (see above); exit status 1")
     return 1 if failed else 0
+
+
+def write_json(path, groups):
+    """Every row with its numbers (medians, p90, peak RSS, the samples), for tools and tests."""
+    rows = []
+    for g in groups:
+        for r in g["results"]:
+            row = {"group": g["group"], "runtime": r["key"], "label": r["label"],
+                   "scenario": r["scenario"], "n": len(r["ms"]), "error": r["error"],
+                   "samples_ms": r["ms"]}
+            if r["ms"] and not r["error"]:
+                row.update({"median_ms": statistics.median(r["ms"]), "p90_ms": p90(r["ms"]),
+                            "max_rss_kib": max(r["rss"])})
+            for k in ("count", "sequential_ms", "parallel_ms", "speedup"):
+                if k in r:
+                    row[k] = r[k]
+            rows.append(row)
+    with open(path, "w") as f:
+        json.dump({"notes": [n for g in groups for n in g.get("notes", [])], "rows": rows}, f,
+                  indent=1)
 
 
 def main():
@@ -316,6 +429,7 @@ def main():
     m.add_argument("--group", required=True)
     m.add_argument("--out", required=True)
     r = sub.add_parser("report")
+    r.add_argument("--json", help="also write every row as JSON to this file")
     r.add_argument("files", nargs="+")
     a = ap.parse_args()
     if a.cmd == "measure":

@@ -17,10 +17,19 @@
 #   BENCH_JQ           extra jq filter applied to the bundle's config.json (all runtimes), e.g.
 #                      'del(.mounts[] | select(.type == "cgroup"))'
 #   BENCH_KEEP         1: keep the temp dir (results JSON, bundle) for inspection
+#   BENCH_PARALLEL     runs per batch of the parallel row (default 50: sequential vs 2 at a time)
+#   BENCH_PODMAN       1 (default): also `podman run --rm` with berth and with crun; 0: skip
+#   BENCH_JSON         also write every row (medians, p90, RSS, samples) to this JSON file
+#                      (or: bench/compare.sh --json FILE)
 #
 # Exit status: 0 when everything ran (targets met or missed are only printed), 1 when any
 # runtime command failed or the setup did, 2 on bad usage.
 set -euo pipefail
+if [ "${1:-}" = --json ] && [ -n "${2:-}" ]; then
+  BENCH_JSON=$2
+  shift 2
+fi
+[ $# -eq 0 ] || { echo "usage: bench/compare.sh [--json FILE]" >&2; exit 2; }
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$BENCH_DIR/.." && pwd)
@@ -38,6 +47,9 @@ export BENCH_WARMUP=${BENCH_WARMUP:-3}
 export BENCH_TIMEOUT=${BENCH_TIMEOUT:-30}
 export BENCH_RUNTIMES=${BENCH_RUNTIMES:-berth crun runc}
 export BENCH_EXTRA=${BENCH_EXTRA:-1}
+export BENCH_PARALLEL=${BENCH_PARALLEL:-50}
+BENCH_PODMAN=${BENCH_PODMAN:-1}
+case "$BENCH_PARALLEL" in '' | *[!0-9]*) echo "bench: BENCH_PARALLEL: not a number" >&2; exit 2;; esac
 export UNSHARE=/usr/bin/unshare CHROOT=/usr/sbin/chroot
 case "$BENCH_N$BENCH_WARMUP" in *[!0-9]*) echo "bench: BENCH_N/BENCH_WARMUP: not a number" >&2; exit 2;; esac
 [ "$BENCH_N" -ge 1 ] || { echo "bench: BENCH_N must be >= 1" >&2; exit 2; }
@@ -71,7 +83,7 @@ sweep_roots() {  # $1 = group
   for r in "$TMP"/root-"$1"-*; do
     [ -d "$r" ] || continue
     case "${r##*/root-"$1"-}" in
-      berth*) bin=$BERTH ;; crun) bin=$CRUN ;; runc) bin=$RUNC ;; *) continue ;;
+      berth* | podman-berth) bin=$BERTH ;; crun) bin=$CRUN ;; runc) bin=$RUNC ;; *) continue ;;
     esac
     args=(--root "$r")
     [ "${r##*/root-"$1"-}" = crun ] && args+=(--cgroup-manager=disabled)
@@ -127,6 +139,56 @@ mkdir -p "$BUNDLE/rootfs/"{proc,dev,sys,tmp,etc}
 jq ".process.terminal = false | .process.args = [\"/bin/true\"] | ${BENCH_JQ:-.}" \
   "$BUNDLE/config.json" >"$BUNDLE/config.json.new"
 mv "$BUNDLE/config.json.new" "$BUNDLE/config.json"
+# The exec row's target: the same rootfs, sleeping.
+mkdir -p "$TMP/bundle-sleep"
+jq --arg r "$BUNDLE/rootfs" '.root.path = $r | .process.args = ["/bin/sleep", "100000"]' \
+  "$BUNDLE/config.json" >"$TMP/bundle-sleep/config.json"
+
+# ---- podman: private storage and config, the image imported from the rootfs as a tarball;
+# berth through a wrapper with its own --root. Set up (and run) in group 1's private mount
+# namespace, where crun runs at all: --cgroups=disabled is crun's --cgroup-manager=disabled.
+export BENCH_PODMAN_IMAGE=localhost/berth-bench:latest
+if [ "$BENCH_PODMAN" = 1 ] && wants berth && wants crun; then
+  command -v podman >/dev/null || die "podman not found (BENCH_PODMAN=0 to leave its rows out)"
+  P=$TMP/podman
+  mkdir -p "$P"/{storage,runroot,tmp,cni}
+  printf '#!/bin/sh\nexport BERTH_PLUGIN_PATH=%q\nexec %q --root %q "$@"\n' \
+    "$BERTH_PLUGIN_PATH" "$BERTH" "$TMP/root-nocg-podman-berth" >"$P/berth"
+  chmod 755 "$P/berth"
+  # One containers.conf per runtime (the wrapper's first argument). podman 4.3 reads the list of
+  # runtimes that can run without cgroups from runtime_supports_nocgroup (its TOML tag), not
+  # the documented runtime_supports_nocgroups: both are given.
+  cat >"$P/containers.conf.in" <<EOF
+[containers]
+default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+netns = "none"
+[network]
+network_config_dir = "$P/cni"
+[engine]
+cgroup_manager = "cgroupfs"
+events_logger = "none"
+lock_type = "file"
+runtime = "RUNTIME"
+runtime_supports_json = ["crun", "runc", "berth"]
+runtime_supports_nocgroups = ["crun", "berth"]
+runtime_supports_nocgroup = ["crun", "berth"]
+tmp_dir = "$P/tmp"
+static_dir = "$P/storage/libpod"
+volume_path = "$P/storage/volumes"
+[engine.runtimes]
+berth = ["$P/berth"]
+crun = ["$CRUN"]
+EOF
+  for rt in berth crun; do sed "s/RUNTIME/$rt/" "$P/containers.conf.in" >"$P/containers-$rt.conf"; done
+  printf '[storage]\ndriver = "overlay"\nrunroot = "%s/runroot"\ngraphroot = "%s/storage"\n' \
+    "$P" "$P" >"$P/storage.conf"
+  # podman RUNTIME ARGS...: podman with that runtime, private storage and config.
+  printf '#!/bin/sh\nrt=$1\nshift\nexport CONTAINERS_CONF=%q/containers-$rt.conf CONTAINERS_STORAGE_CONF=%q TMPDIR=%q\nexec podman --root %q --runroot %q --tmpdir %q "$@"\n' \
+    "$P" "$P/storage.conf" "$P/tmp" "$P/storage" "$P/runroot" "$P/tmp" >"$P/podman"
+  chmod 755 "$P/podman"
+  tar --numeric-owner -C "$BUNDLE/rootfs" -cf "$P/rootfs.tar" .
+  export BENCH_PODMAN_WRAPPER=$P/podman
+fi
 
 # ---- header ---------------------------------------------------------------------------------
 ver() { local v; v=$("$@" --version 2>/dev/null | head -n1) || true; echo "${v:-?}"; }
@@ -141,6 +203,14 @@ echo "  maxRSS: max over runs of wait4 ru_maxrss (runtime process + descendants 
 status=0
 "$UNSHARE" -m --propagation private -- bash -c '
   mount -t cgroup2 none /sys/fs/cgroup || exit 1
+  if [ -n "${BENCH_PODMAN_WRAPPER:-}" ]; then
+    # The image copy writes a blob-info cache to /var/lib/containers whatever the storage
+    # root: an empty /var/lib in this namespace keeps the host clean.
+    mount -t tmpfs -o mode=0755 berth-bench /var/lib || exit 1
+    "$BENCH_PODMAN_WRAPPER" crun import -q "$BENCH_TMP/podman/rootfs.tar" "$BENCH_PODMAN_IMAGE" \
+      >/dev/null || { echo "bench: podman import failed" >&2; exit 1; }
+    export BENCH_PODMAN=$BENCH_PODMAN_WRAPPER
+  fi
   exec python3 "$1" measure --group nocg --out "$2"' bench \
   "$BENCH_DIR/bench.py" "$TMP/nocg.json" || status=1
 results=("$TMP/nocg.json")
@@ -151,5 +221,5 @@ if [ "$BENCH_EXTRA" = 1 ] && { wants berth || wants runc; }; then
   results+=("$TMP/host.json")
 fi
 
-python3 "$BENCH_DIR/bench.py" report "${results[@]}" || status=1
+python3 "$BENCH_DIR/bench.py" report ${BENCH_JSON:+--json "$BENCH_JSON"} "${results[@]}" || status=1
 exit "$status"

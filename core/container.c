@@ -17,6 +17,7 @@
 #include "lock.h"
 #include "log.h"
 #include "namespaces.h"
+#include "phase.h"
 #include "pidfd.h"
 #include "plugin_list.h"
 #include "plugin_probe.h"
@@ -42,6 +43,8 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
   if (s != BERTH_CREATED)
     return berth_error(err, 0, "cannot start container %s: it is %s, not created", c->id,
                        berth_status_name(s));
+  /* Until EOF: the init's wait, startContainer hooks, seccomp load and execve. */
+  uint64_t t = berth_phase_begin();
   /* Non-blocking, so that an init that died cannot hang us; we poll for its byte. */
   _cleanup_close_ int fd =
       openat(c->dir_fd, BERTH_FIFO_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
@@ -81,6 +84,7 @@ int berth_container_start(struct berth_container *c, struct berth_error *err) {
   }
   if (unlinkat(c->dir_fd, BERTH_FIFO_FILE, 0) < 0)
     return berth_error(err, errno, "start %s: remove %s", c->id, BERTH_FIFO_FILE);
+  berth_phase_end(t, "exec.fifo");
   return run_poststart(c, err);
 }
 

@@ -20,6 +20,7 @@
 #include "id.h"
 #include "json_util.h"
 #include "log.h"
+#include "phase.h"
 #include "lock.h"
 #include "lsm.h"
 #include "rdt.h"
@@ -165,7 +166,9 @@ static int record_made(struct creation *c, pid_t pid, struct berth_error *err) {
 
 static int record_init(void *data, pid_t pid, struct berth_error *err) {
   berth_crash_point("create-clone");
+  uint64_t t = berth_phase_begin();
   int r = record_made(data, pid, err);
+  berth_phase_end(t, "init record");
   berth_crash_point("create-init-recorded");
   return r;
 }
@@ -205,21 +208,43 @@ static void pass_listen_fds(struct creation *c) {
   json_object_array_add(env, json_object_new_string("LISTEN_PID=1"));
 }
 
-static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
+/* The config, parsed and validated, and what it selects: labels, device classes, plugins. */
+static int prepare(struct creation *c, struct berth_error *err) {
+  uint64_t t = berth_phase_begin();
   int r = berth_validate_id(c->o->id, err);
-  if (r < 0 || (r = resolve_bundle(c, err)) < 0 ||
-      (r = berth_lsm_prepare(c->spec, &c->exec_attrs, err)) < 0 ||
-      (r = berth_device_classes_apply(c->spec, &c->device_classes, err)) < 0)
+  if (r < 0 || (r = resolve_bundle(c, err)) < 0)
     return r;
   pass_listen_fds(c);
+  berth_phase_end(t, "config");
+  t = berth_phase_begin();
+  if ((r = berth_lsm_prepare(c->spec, &c->exec_attrs, err)) < 0)
+    return r;
+  berth_phase_end(t, "lsm prepare");
+  t = berth_phase_begin();
+  if ((r = berth_device_classes_apply(c->spec, &c->device_classes, err)) < 0)
+    return r;
+  berth_phase_end(t, "device classes");
+  t = berth_phase_begin();
+  r = berth_cgroup_select(c->o->cgroup_driver, c->o->systemd_cgroup, c->spec, &c->cg, err);
+  if (r < 0 || (r = berth_rdt_select(c->spec, &c->rdt, err)) < 0)
+    return r;
+  berth_phase_end(t, "plugin load");
+  return 0;
+}
+
+static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
+  int r = prepare(c, err);
+  if (r < 0)
+    return r;
+  uint64_t t = berth_phase_begin();
   c->root_fd = berth_root_open(c->o->root, true, err);
   if (c->root_fd < 0)
     return c->root_fd;
-  r = berth_cgroup_select(c->o->cgroup_driver, c->o->systemd_cgroup, c->spec, &c->cg, err);
-  if (r < 0 || (r = berth_rdt_select(c->spec, &c->rdt, err)) < 0 ||
-      (r = make_state_dir(c, err)) < 0 || (r = record_creating(c, err)) < 0)
+  if ((r = make_state_dir(c, err)) < 0 || (r = record_creating(c, err)) < 0)
     return r;
+  berth_phase_end(t, "state dir and record");
   berth_crash_point("create-record");
+  t = berth_phase_begin();
   r = berth_cgroup_create(&c->cg, c->o->id, c->spec, c->o->rootless, err);
   if (r < 0)
     return r;
@@ -234,6 +259,7 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   c->rdt_made = true;
   if ((r = record_made(c, 0, err)) < 0)
     return r;
+  berth_phase_end(t, "cgroup create");
   _cleanup_close_ int console_fd = -1;
   r = open_console(c, &console_fd, err);
   if (r < 0)
@@ -260,6 +286,7 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   r = berth_spawn_init(&sc, pid, err);
   if (r < 0)
     return r;
+  t = berth_phase_begin();
   json_object *cgroup = NULL;
   r = berth_cgroup_save(&c->cg, &cgroup, err);
   if (r < 0)
@@ -272,6 +299,7 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   berth_crash_point("create-done");
   if (r == 0 && c->o->pid_file != NULL)
     r = berth_write_pid_file(c->o->pid_file, *pid, err);
+  berth_phase_end(t, "state write");
   return r;
 }
 

@@ -18,6 +18,7 @@
 #include "cleanup.h"
 #include "json_util.h"
 #include "log.h"
+#include "phase.h"
 
 /* How much of a failing hook's stderr its error message quotes (the end, where the cause is). */
 #define STDERR_TAIL 512
@@ -372,11 +373,13 @@ int berth_hooks_run(json_object *spec, const char *kind, json_object *state, con
   json_object *list = hook_list(spec, kind);
   size_t n = list != NULL ? json_object_array_length(list) : 0;
   const char *text = n > 0 ? state_text(state) : NULL;
+  uint64_t t = n > 0 ? berth_phase_begin() : 0;
   for (size_t i = 0; i < n; i++) {
     int r = run_one(list, i, kind, text, cwd, err);
     if (r < 0)
       return r;
   }
+  berth_phase_end(t, "hooks %s", kind);
   return 0;
 }
 
@@ -385,11 +388,13 @@ void berth_hooks_run_warn(json_object *spec, const char *kind, json_object *stat
   json_object *list = hook_list(spec, kind);
   size_t n = list != NULL ? json_object_array_length(list) : 0;
   const char *text = n > 0 ? state_text(state) : NULL;
+  uint64_t t = n > 0 ? berth_phase_begin() : 0;
   for (size_t i = 0; i < n; i++) {
     _cleanup_error_ struct berth_error err = {0};
     if (run_one(list, i, kind, text, cwd, &err) < 0)
       berth_log(BERTH_LOG_WARN, "container %s: %s", json_get_str(state, "id"), err.msg);
   }
+  berth_phase_end(t, "hooks %s", kind);
 }
 
 /* In the bundle as at create (runc runs these from create); a stopped container's bundle may

@@ -28,8 +28,10 @@
 #include "loopback.h"
 #include "lsm.h"
 #include "mount_sources.h"
+#include "log.h"
 #include "namespaces.h"
 #include "parse.h"
+#include "phase.h"
 #include "process.h"
 #include "process_attrs.h"
 #include "procfs.h"
@@ -212,9 +214,11 @@ static int build_container(json_object *boot, const struct init_channels *ch, in
   const char *rootfs = json_get_str(boot, "rootfs");
   _cleanup_close_ int host_mntns = -1;
   __attribute__((cleanup(berth_mount_sources_close))) struct berth_mount_sources sources = {0};
+  uint64_t t = berth_phase_begin();
   int r = berth_mount_sources_wanted(spec)
               ? berth_mount_sources_receive(sync_fd, spec, &sources, err)
               : 0;
+  berth_phase_end(t, "mount sources");
   bool scratch = berth_rootfs_shares_host_mount_namespace(spec);
   if (r == 0 && scratch)
     r = berth_rootfs_scratch_enter(&host_mntns, err);
@@ -236,17 +240,31 @@ static int build_container(json_object *boot, const struct init_channels *ch, in
     if ((r = berth_hooks_run(spec, "createContainer", *hook_state, rootfs, err)) < 0)
       return r;
   }
-  if ((r = berth_rootfs_pivot(rootfs, json_get_bool(boot, "no_pivot", false), err)) < 0 ||
-      (r = make_cwd(process, err)) < 0 ||
+  t = berth_phase_begin();
+  if ((r = berth_rootfs_pivot(rootfs, json_get_bool(boot, "no_pivot", false), err)) < 0)
+    return r;
+  berth_phase_end(t, "pivot_root");
+  t = berth_phase_begin();
+  if ((r = make_cwd(process, err)) < 0 ||
       (r = setup_terminal(process, ch->console_fd, true, err)) < 0 ||
-      (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0 ||
-      (r = berth_loopback_up(spec, err)) < 0 ||
-      (r = berth_rootfs_finish(spec, label_option, err)) < 0 ||
-      (scratch && (r = berth_rootfs_scratch_leave(host_mntns, err)) < 0) ||
-      (r = join_keyring(boot, attr_dir, err)) < 0 ||
+      (r = set_hostname(spec, err)) < 0 || (r = write_sysctls(spec, err)) < 0)
+    return r;
+  berth_phase_end(t, "cwd, terminal, hostname, sysctl");
+  t = berth_phase_begin();
+  if ((r = berth_loopback_up(spec, err)) < 0)
+    return r;
+  berth_phase_end(t, "loopback");
+  t = berth_phase_begin();
+  if ((r = berth_rootfs_finish(spec, label_option, err)) < 0 ||
+      (scratch && (r = berth_rootfs_scratch_leave(host_mntns, err)) < 0))
+    return r;
+  berth_phase_end(t, "masked and readonly paths");
+  t = berth_phase_begin();
+  if ((r = join_keyring(boot, attr_dir, err)) < 0 ||
       (r = berth_process_oom_score_adj(process, err)) < 0 ||
       (r = berth_process_rlimits(process, err)) < 0)
     return r;
+  berth_phase_end(t, "keyring, oom_score_adj, rlimits");
   return 0;
 }
 
@@ -362,6 +380,32 @@ static char **build_argv(json_object *process) {
   return argv;
 }
 
+/* The parent logs our phases (we have no log): they travel as "log" messages. */
+static int phase_fd = -1;
+
+static void send_phase(const char *line) {
+  if (phase_fd < 0)
+    return;
+  _cleanup_json_ json_object *msg = json_object_new_object();
+  json_object_object_add(msg, "type", json_object_new_string("log"));
+  json_object_object_add(msg, "level", json_object_new_int(BERTH_LOG_DEBUG));
+  json_object_object_add(msg, "msg", json_object_new_string(line));
+  berth_sync_send(phase_fd, msg, NULL);
+}
+
+/* --debug reached us as the clock read before our execveat: from it, the re-exec's cost. */
+static void start_phases(const char *t0_text, int sync_fd) {
+  char *end;
+  errno = 0;
+  unsigned long long t0 = t0_text != NULL ? strtoull(t0_text, &end, 10) : 0;
+  if (t0 == 0 || errno != 0 || *end != '\0')
+    return;
+  phase_fd = sync_fd;
+  berth_phase_enable(send_phase);
+  uint64_t now = berth_phase_begin();
+  berth_phase_report(now > t0 ? now - t0 : 0, "init re-exec");
+}
+
 static int run(struct init_channels *ch, struct berth_error *err) {
   /* Before anything of the container is in view: the host's procfs, for the LSM labels and
    * what the init reads about itself. */
@@ -382,25 +426,33 @@ static int run(struct init_channels *ch, struct berth_error *err) {
     close(ch->root_fd);
   }
   _cleanup_json_ json_object *boot = NULL;
+  uint64_t t = berth_phase_begin();
   int r = berth_sync_recv(ch->sync_fd, &boot, err);
   if (r < 0)
     return r == -ECONNRESET ? berth_error(err, 0, "no bootstrap from the parent") : r;
+  berth_phase_end(t, "bootstrap receive");
   _cleanup_json_ json_object *hook_state = NULL;
   bool exec_mode = json_get_bool(boot, "exec", false);
   r = exec_mode ? prepare_exec(boot, ch, err)
                 : build_container(boot, ch, attr_dir, &hook_state, err);
+  if (r < 0)
+    return r;
   /* The LSM label before seccomp, the user, capabilities and no_new_privs, as runc: the
    * kernel applies it at the next execve, so the startContainer hooks (children of ours) run
    * under it as well, as they do under runc. */
-  if (r < 0 || (r = berth_lsm_apply_exec(attr_dir, json_get(boot, "lsm"), err)) < 0)
+  t = berth_phase_begin();
+  if ((r = berth_lsm_apply_exec(attr_dir, json_get(boot, "lsm"), err)) < 0)
     return r;
+  berth_phase_end(t, "lsm");
   closep(&attr_dir);
   attr_dir = -1;
   /* Scheduler, I/O priority, personality, memory policy: as root with every capability still
    * there (a real-time policy needs CAP_SYS_NICE), before "ready" so that a refusal fails
    * create or exec (runc's order). */
+  t = berth_phase_begin();
   if ((r = berth_process_attrs_setup(json_get(boot, "spec"), err)) < 0)
     return r;
+  berth_phase_end(t, "scheduler, ioprio, personality, mempolicy");
   json_object *process = json_path(boot, "spec", "process", NULL);
   _cleanup_strv_ char **envp = berth_process_env(process);
   _cleanup_free_ char **argv = build_argv(process);
@@ -409,12 +461,15 @@ static int run(struct init_channels *ch, struct berth_error *err) {
     return berth_error(err, ENOMEM, "environment and arguments");
   /* Compiled now, so that a profile the kernel refuses fails create (or exec); loaded last. */
   _cleanup_seccomp_program_ struct berth_seccomp_program filter = {0};
+  t = berth_phase_begin();
   if ((r = berth_seccomp_compile(json_path(boot, "spec", "linux", "seccomp", NULL), &filter, err)) <
       0)
     return r;
+  berth_phase_end(t, "seccomp compile");
   /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN, which becoming the container's
    * user and capabilities takes away: it stays effective until the filter is in (caps). */
   bool nnp = json_get_bool(process, "noNewPrivileges", false);
+  t = berth_phase_begin();
   if ((r = give_stdio_to_user(process, err)) < 0)
     return r;
   struct berth_capset caps = {.pending = false};
@@ -424,12 +479,15 @@ static int run(struct init_channels *ch, struct berth_error *err) {
       (r = berth_process_no_new_privileges(process, err)) < 0 ||
       (r = berth_process_find_executable(process, envp, &exe, err)) < 0)
     return r;
+  berth_phase_end(t, "user, capabilities, executable");
   /* The caller's fds now, so that a failure fails create (or exec); again right before the
    * filter for what we opened since. */
   unsigned first_unpreserved = 3 + (unsigned)ch->preserve_fds;
   if ((r = mark_fds_cloexec(self_dir, first_unpreserved, err)) < 0 ||
       (filter.listener && (r = load_filter_with_listener(&filter, &caps, ch->sync_fd, err)) < 0))
     return r;
+  /* Phases from here on have nobody to tell: the parent's "exec.fifo" covers them. */
+  phase_fd = -1;
   if ((r = berth_sync_send_type(ch->sync_fd, "ready", err)) < 0)
     return r;
   close(ch->sync_fd);
@@ -469,6 +527,9 @@ static void reset_signals(void) {
 
 int berth_init_main(void) {
   struct init_channels ch = {.start_fd = -1};
+  _cleanup_free_ char *phase_t0 = NULL;
+  if (getenv(BERTH_PHASE_ENV) != NULL)
+    phase_t0 = strdup(getenv(BERTH_PHASE_ENV));
   bool ok =
       env_fd("_BERTH_SYNC_FD", &ch.sync_fd) == 0 && env_fd("_BERTH_FIFO_FD", &ch.fifo_fd) == 0 &&
       env_fd("_BERTH_CONSOLE_FD", &ch.console_fd) == 0 &&
@@ -494,6 +555,7 @@ int berth_init_main(void) {
     fcntl(ch.mntns_fd, F_SETFD, FD_CLOEXEC);
   if (ch.root_fd >= 0)
     fcntl(ch.root_fd, F_SETFD, FD_CLOEXEC);
+  start_phases(phase_t0, ch.sync_fd);
   _cleanup_error_ struct berth_error err = {0};
   run(&ch, &err);
   if (ch.sync_fd >= 0)

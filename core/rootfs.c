@@ -19,6 +19,7 @@
 #include "devices.h"
 #include "json_util.h"
 #include "mounts.h"
+#include "phase.h"
 #include "safe_path.h"
 
 /* ---- before pivot ---- */
@@ -117,9 +118,11 @@ static int reopen_rootfs(const char *rootfs, int old_fd, struct berth_error *err
 int berth_rootfs_mount(json_object *spec, const char *rootfs,
                        const struct berth_mount_sources *sources, const char *label_option,
                        struct berth_error *err) {
+  uint64_t t = berth_phase_begin();
   _cleanup_close_ int root_fd = prepare_root(spec, rootfs, err);
   if (root_fd < 0)
     return root_fd;
+  berth_phase_end(t, "rootfs prepare");
   struct berth_mount_context ctx = {
       .root_fd = root_fd,
       .rootfs = rootfs,
@@ -134,13 +137,19 @@ int berth_rootfs_mount(json_object *spec, const char *rootfs,
   size_t n = mounts != NULL ? json_object_array_length(mounts) : 0;
   for (size_t i = 0; i < n; i++) {
     json_object *mount = json_object_array_get_idx(mounts, i);
+    t = berth_phase_begin();
     if (berth_mount_one(&ctx, mount, i, err) < 0)
       return -err->code;
     if (berth_mount_is_root(json_get_str(mount, "destination")) &&
         (ctx.root_fd = root_fd = reopen_rootfs(rootfs, root_fd, err)) < 0)
       return root_fd;
+    berth_phase_end(t, "mount %s", json_get_str(mount, "destination"));
   }
-  return berth_devices_create(spec, root_fd, ctx.userns, err);
+  t = berth_phase_begin();
+  int r = berth_devices_create(spec, root_fd, ctx.userns, err);
+  if (r == 0)
+    berth_phase_end(t, "devices");
+  return r;
 }
 
 /* ---- pivot ---- */

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "mount_sources.h"
 #include "namespaces.h"
+#include "phase.h"
 #include "sealed_exe.h"
 #include "sync.h"
 #include "util.h"
@@ -193,13 +194,20 @@ static void __attribute__((noreturn)) child_main(struct child_args *a) {
   snprintf(env_console, sizeof(env_console), "_BERTH_CONSOLE_FD=%d", console_fd);
   snprintf(env_mntns, sizeof(env_mntns), "_BERTH_MNTNS_FD=%d", mntns_fd);
   snprintf(env_root, sizeof(env_root), "_BERTH_ROOT_FD=%d", root_fd);
-  char *envp[] = {env_sync, env_fifo, env_preserve, env_console, env_mntns, env_root, NULL};
+  char env_phase[48] = "";
+  char *envp[] = {env_sync, env_fifo, env_preserve, env_console, env_mntns, env_root, NULL, NULL};
   char *argv[] = {"berth", "init", NULL};
   if (fcntl(sync_fd, F_SETFD, 0) < 0 || (fifo_fd >= 0 && fcntl(fifo_fd, F_SETFD, 0) < 0) ||
       (console_fd >= 0 && fcntl(console_fd, F_SETFD, 0) < 0) ||
       (mntns_fd >= 0 && fcntl(mntns_fd, F_SETFD, 0) < 0) ||
       (root_fd >= 0 && fcntl(root_fd, F_SETFD, 0) < 0))
     child_fail(sync_fd, errno, "pass fds to init");
+  /* Last, so that the init's "init re-exec" phase is the execveat, the loader and ours. */
+  uint64_t t0 = berth_phase_begin();
+  if (t0 != 0) {
+    snprintf(env_phase, sizeof(env_phase), "%s=%llu", BERTH_PHASE_ENV, (unsigned long long)t0);
+    envp[6] = env_phase;
+  }
   syscall(SYS_execveat, exe_fd, "", argv, envp, AT_EMPTY_PATH);
   child_fail(sync_fd, errno, "re-execute berth as init");
 }
@@ -344,6 +352,8 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
                        int sync_fd, pid_t *init_pid, struct berth_error *err) {
   int r = 0;
   *init_pid = child;
+  /* On the slow path, this phase includes the child's joins and unshares. */
+  uint64_t t = berth_phase_begin();
   if (a->fast && (a->ns->new_flags & CLONE_NEWUSER))
     r = berth_write_id_maps(child, cfg->spec, err);
   if (r == 0 && !a->fast) {
@@ -351,8 +361,11 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
     if (*init_pid != child)
       waitpid(child, NULL, 0);
   }
+  if (r == 0)
+    berth_phase_end(t, "id maps");
   if (r == 0 && cfg->on_init != NULL)
     r = cfg->on_init(cfg->on_init_data, *init_pid, err);
+  t = berth_phase_begin();
   if (r == 0 && !a->in_cgroup)
     r = berth_cgroup_enter(cfg->cg, *init_pid, err);
   /* exec --cgroup: the sub-cgroups only after the container's cgroup, as runc. On cgroup v1,
@@ -365,6 +378,8 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
     r = berth_rdt_add(cfg->rdt, *init_pid, err);
   if (r < 0)
     return r;
+  berth_phase_end(t, "cgroup apply");
+  t = berth_phase_begin();
   _cleanup_json_ json_object *boot = bootstrap_message(cfg);
   r = berth_sync_write(sync_fd, "G", 1);
   if (r < 0)
@@ -372,6 +387,8 @@ static int drive_child(const struct berth_spawn_config *cfg, struct child_args *
   r = berth_sync_send(sync_fd, boot, err);
   berth_crash_point(cfg->exec ? "exec-started" : "create-started");
   r = r < 0 ? r : await_ready(cfg, *init_pid, sync_fd, err);
+  if (r == 0)
+    berth_phase_end(t, "init, to ready");
   berth_crash_point(cfg->exec ? "exec-ready" : "create-ready");
   return r;
 }
@@ -392,7 +409,11 @@ int berth_spawn_init(const struct berth_spawn_config *cfg, pid_t *pid, struct be
     ns = *cfg->namespaces;
   else if ((r = berth_namespaces_open(cfg->spec, &ns, err)) < 0)
     return r;
+  uint64_t t = berth_phase_begin();
   _cleanup_close_ int exe_fd = berth_sealed_exe(err);
+  if (exe_fd >= 0)
+    berth_phase_end(t, "sealed exe");
+  t = berth_phase_begin();
   int fds[2] = {-1, -1};
   if (exe_fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0) {
     berth_namespaces_close(&ns);
@@ -413,6 +434,7 @@ int berth_spawn_init(const struct berth_spawn_config *cfg, pid_t *pid, struct be
   berth_namespaces_close(&ns);
   if (child < 0)
     return berth_error(err, errno, "clone the container's init");
+  berth_phase_end(t, "clone");
   closep(&child_fd);
   child_fd = -1;
   pid_t init_pid = 0;

@@ -2,7 +2,7 @@
 # Install what berth needs on Debian 12: `deps.sh build` or `deps.sh test`.
 set -euo pipefail
 build_pkgs=(cmake gcc make pkg-config libjson-c-dev libseccomp-dev libsystemd-dev libselinux1-dev busybox-static)
-test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3 uidmap dbus-daemon podman conmon containerd runc clang libclang-rt-14-dev)
+test_pkgs=(libcmocka-dev bats jq clang-format iproute2 procps util-linux python3 uidmap dbus-daemon podman conmon containerd runc crun clang libclang-rt-14-dev)
 # The plugin ABI gate (tests/abi): abidw and abidiff.
 test_pkgs+=(abigail-tools)
 # The VM tier (tests/vm): debootstrap builds the image, mkfs.ext4 makes it a disk, qemu boots it.

@@ -12,6 +12,7 @@
 #include "console.h"
 #include "factory.h"
 #include "foreground.h"
+#include "phase.h"
 
 static void remove_container(struct berth_globals *g, const char *id) {
   _cleanup_error_ struct berth_error err = {0};
@@ -28,8 +29,12 @@ static void remove_container(struct berth_globals *g, const char *id) {
 static int start_container(struct berth_globals *g, const char *id, struct berth_error *err) {
   _cleanup_close_ int root_fd = -1;
   _cleanup_container_ struct berth_container *c = NULL;
+  uint64_t t = berth_phase_begin();
   int r = cli_load_locked(g, id, &root_fd, &c, err);
-  return r < 0 ? r : berth_container_start(c, err);
+  if (r < 0)
+    return r;
+  berth_phase_end(t, "state load");
+  return berth_container_start(c, err);
 }
 
 int cmd_run(struct berth_globals *g, int argc, char **argv) {
@@ -66,8 +71,12 @@ int cmd_run(struct berth_globals *g, int argc, char **argv) {
   }
   if (f.detach)
     return 0;
+  uint64_t t = berth_phase_begin();
   int status = berth_foreground_wait(pid, master, &set);
+  berth_phase_end(t, "container runs");
+  t = berth_phase_begin();
   if (!f.keep)
     remove_container(g, o.id);
+  berth_phase_end(t, "teardown");
   return status;
 }

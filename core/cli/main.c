@@ -10,6 +10,7 @@
 #include "commit.h"
 #include "init.h"
 #include "log.h"
+#include "phase.h"
 #include "state.h"
 
 static int print_version(void) {
@@ -107,6 +108,10 @@ static void apply_rootless_defaults(struct berth_globals *g) {
   g->root = root;
 }
 
+static void log_phase(const char *line) {
+  berth_log(BERTH_LOG_DEBUG, "%s", line);
+}
+
 int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "init") == 0)
     return berth_init_main();
@@ -124,6 +129,10 @@ int main(int argc, char **argv) {
     return cli_usage("--log-format: unknown format %s (text or json)", g.log_format);
   if (berth_log_open(g.log_path, json, g.debug) < 0)
     return cli_usage("--log %s: cannot open", g.log_path);
+  if (g.debug) {
+    berth_phase_enable(log_phase);
+    berth_phase_report_startup();
+  }
   const struct cli_command *cmd = cli_command_find(argv[first]);
   if (cmd == NULL)
     return cli_usage("unknown command %s (see 'berth --help')", argv[first]);
