@@ -190,6 +190,30 @@ static int parse_option(const char *name, struct berth_mount_options *o, struct 
   return append_data(o, name, err);
 }
 
+static int compare_names(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+json_object *berth_mount_options_features(void) {
+  static const char *const runtime_options[] = {"tmpcopyup", "idmap", "ridmap"};
+  const char *names[ARRAY_SIZE(flag_options) + ARRAY_SIZE(propagation_options) +
+                    ARRAY_SIZE(attr_options) + ARRAY_SIZE(runtime_options)];
+  size_t n = 0;
+  for (size_t i = 0; i < ARRAY_SIZE(flag_options); i++)
+    names[n++] = flag_options[i].name;
+  for (size_t i = 0; i < ARRAY_SIZE(propagation_options); i++)
+    names[n++] = propagation_options[i].name;
+  for (size_t i = 0; i < ARRAY_SIZE(attr_options); i++)
+    names[n++] = attr_options[i].name;
+  for (size_t i = 0; i < ARRAY_SIZE(runtime_options); i++)
+    names[n++] = runtime_options[i];
+  qsort(names, n, sizeof(names[0]), compare_names);
+  json_object *list = json_object_new_array();
+  for (size_t i = 0; i < n; i++)
+    json_object_array_add(list, json_object_new_string(names[i]));
+  return list;
+}
+
 int berth_mount_options_parse(json_object *options, struct berth_mount_options *out,
                               struct berth_error *err) {
   *out = (struct berth_mount_options){0};

@@ -253,6 +253,10 @@ static int finish_tmpfs(const struct berth_mount_entry *m, int fd, int old_dir,
 
 static int mount_tmpfs(const struct berth_mount_context *ctx, const struct berth_mount_entry *m,
                        struct berth_error *err) {
+  /* "remount" changes the tmpfs already mounted there (runc): no new root to chmod or fill,
+   * and its read-only flag goes with the remount itself. */
+  if (m->opts.flags & MS_REMOUNT)
+    return mount_filesystem(ctx, m, 0, err);
   struct stat before;
   _cleanup_close_ int dst = open_destination(ctx, m, 0, -1, err);
   bool existed = dst >= 0 && fstat(dst, &before) == 0;

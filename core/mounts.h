@@ -33,6 +33,9 @@ void berth_mount_options_clear(struct berth_mount_options *opts);
 /* "private" "rprivate" "shared" "rshared" "slave" "rslave" "unbindable" "runbindable" -> MS_*;
  * false for anything else. */
 bool berth_propagation_parse(const char *name, unsigned long *flag);
+/* Every option name berth_mount_options_parse takes as an option (not filesystem data),
+ * sorted: `berth features`' mountOptions, from the parser's own tables. */
+json_object *berth_mount_options_features(void);
 /* "ro,nosuid,bind" for messages; buf is returned. */
 const char *berth_mount_flags_string(unsigned long flags, char *buf, size_t size);
 

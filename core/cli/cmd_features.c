@@ -12,6 +12,7 @@
 #include "cgroup.h"
 #include "cli.h"
 #include "json_util.h"
+#include "mounts.h"
 #include "device_classes.h"
 #include "plugin_describe.h"
 #include "plugin_loader.h"
@@ -159,69 +160,6 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   static const char *const hooks[] = {
       "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
       NULL};
-  /* One option a line: a new one is a one-line change. */
-  // clang-format off
-  static const char *const mount_options[] = {"async",
-                                              "atime",
-                                              "bind",
-                                              "defaults",
-                                              "dev",
-                                              "diratime",
-                                              "dirsync",
-                                              "exec",
-                                              "idmap",
-                                              "iversion",
-                                              "lazytime",
-                                              "loud",
-                                              "mand",
-                                              "noatime",
-                                              "nodev",
-                                              "nodiratime",
-                                              "noexec",
-                                              "noiversion",
-                                              "nolazytime",
-                                              "nomand",
-                                              "norelatime",
-                                              "nostrictatime",
-                                              "nosuid",
-                                              "nosymfollow",
-                                              "private",
-                                              "ratime",
-                                              "rbind",
-                                              "rdev",
-                                              "rdiratime",
-                                              "relatime",
-                                              "remount",
-                                              "rexec",
-                                              "ridmap",
-                                              "rnoatime",
-                                              "rnodev",
-                                              "rnodiratime",
-                                              "rnoexec",
-                                              "rnorelatime",
-                                              "rnostrictatime",
-                                              "rnosuid",
-                                              "ro",
-                                              "rprivate",
-                                              "rrelatime",
-                                              "rro",
-                                              "rrw",
-                                              "rshared",
-                                              "rslave",
-                                              "rstrictatime",
-                                              "rsuid",
-                                              "runbindable",
-                                              "rw",
-                                              "shared",
-                                              "silent",
-                                              "slave",
-                                              "strictatime",
-                                              "suid",
-                                              "sync",
-                                              "tmpcopyup",
-                                              "unbindable",
-                                              NULL};
-  // clang-format on
   (void)g;
   if (argc > 1)
     return cli_usage("features: takes no arguments");
@@ -230,7 +168,8 @@ int cmd_features(struct berth_globals *g, int argc, char **argv) {
   json_object_object_add(f, "ociVersionMin", json_object_new_string("1.0.0"));
   json_object_object_add(f, "ociVersionMax", json_object_new_string("1.2.0"));
   json_object_object_add(f, "hooks", strings(hooks));
-  json_object_object_add(f, "mountOptions", strings(mount_options));
+  /* From core/mount_options.c's tables: what it lists is what the parser takes. */
+  json_object_object_add(f, "mountOptions", berth_mount_options_features());
   json_object *plugin_list = plugins();
   json_object_object_add(f, "linux", linux_features(plugin_list));
   json_object *berth = json_object_new_object();
