@@ -253,10 +253,12 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   if ((r = record_made(c, 0, err)) < 0)
     return r;
   /* The plugin validates linux.intelRdt before it makes the group, and removes what it made
-   * when it fails; the group made is recorded at once, like the cgroup. */
+   * when it fails; the group is recorded at once, like the cgroup (intelrdt.so makes it only at
+   * the first add, so the record comes first). */
   if ((r = berth_rdt_create(&c->rdt, c->o->id, c->spec, err)) < 0)
     return r;
   c->rdt_made = true;
+  berth_crash_point("create-rdt");
   if ((r = record_made(c, 0, err)) < 0)
     return r;
   berth_phase_end(t, "cgroup create");

@@ -303,7 +303,9 @@ struct berth_rdt_ops {
   /* Mandatory. Validate req->intel_rdt_json against the host (a resource it lacks, a value
    * out of its range: one line naming the schemata line and why) before making anything, then
    * make (or, for a shared group, join) the group and write its schemata. On failure nothing
-   * the call made is left. */
+   * the call made is left. A plugin may leave the making to the first add(): the host saves
+   * the handle between the two, so a host killed in between leaves a recorded group, never an
+   * unrecorded one (intelrdt.so does). */
   int32_t (*create)(const struct berth_rdt_request *req, struct berth_rdt **out,
                     struct berth_error *err);
   /* Mandatory. Rebuild a handle from the blob that save() produced. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The container's resctrl group: create (validate, make, write schemata), add, destroy, and
- * the state blob. */
+/* The container's resctrl group: create (validate, name), add (the first one makes the group and
+ * writes its schemata), destroy, and the state blob. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -156,11 +156,12 @@ int rdt_remove_tree(int parent_fd, const char *name, struct berth_error *err) {
   return 0;
 }
 
-static int make_group(struct berth_rdt *g, int root_fd, const struct rdt_info *info,
-                      struct berth_error *err) {
+/* A new group needs a free CLOSID: refused at create, before anything is made. */
+static int check_free_closid(const struct berth_rdt *g, int root_fd, uint32_t max,
+                             struct berth_error *err) {
   if (g->shared && faccessat(root_fd, g->group, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     return 0;
-  uint32_t used = 0, max = rdt_num_closids(info);
+  uint32_t used = 0;
   int r = count_groups(root_fd, &used, err);
   if (r < 0)
     return r;
@@ -168,6 +169,13 @@ static int make_group(struct berth_rdt *g, int root_fd, const struct rdt_info *i
     return rdt_error(err, ENOSPC,
                      "resctrl group %s: %u groups in use and num_closids is %u: no CLOSID is free",
                      g->group, used, max);
+  return 0;
+}
+
+/* resctrl itself refuses a mkdir with no CLOSID free (ENOSPC). */
+static int make_group(struct berth_rdt *g, int root_fd, struct berth_error *err) {
+  if (g->shared && faccessat(root_fd, g->group, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    return 0;
   if (mkdirat(root_fd, g->group, 0755) == 0)
     g->made = true;
   else if (errno != EEXIST)
@@ -175,8 +183,7 @@ static int make_group(struct berth_rdt *g, int root_fd, const struct rdt_info *i
   return 0;
 }
 
-static int make_monitoring(struct berth_rdt *g, int root_fd, const char *id,
-                           struct berth_error *err) {
+static int make_monitoring(struct berth_rdt *g, int root_fd, struct berth_error *err) {
   _cleanup_close_ int group_fd = open_dir(root_fd, g->group);
   if (group_fd < 0)
     return rdt_error(err, errno, "open resctrl group %s", g->group);
@@ -185,14 +192,14 @@ static int make_monitoring(struct berth_rdt *g, int root_fd, const char *id,
   if (mkdirat(group_fd, "mon_groups", 0755) < 0 && errno != EEXIST)
     return rdt_error(err, errno, "create resctrl %s/mon_groups", g->group);
   _cleanup_close_ int mon_fd = open_dir(group_fd, "mon_groups");
-  if (mon_fd < 0 || mkdirat(mon_fd, id, 0755) < 0)
-    return rdt_error(err, errno, "create resctrl monitoring group %s/mon_groups/%s", g->group, id);
-  snprintf(g->monitor, sizeof(g->monitor), "%s", id);
+  if (mon_fd < 0 || mkdirat(mon_fd, g->monitor, 0755) < 0)
+    return rdt_error(err, errno, "create resctrl monitoring group %s/mon_groups/%s", g->group,
+                     g->monitor);
   return 0;
 }
 
-/* Whatever this create made, for a create that fails (its error is the one reported): a
- * closID group too when this create made it, as nobody has joined it yet. */
+/* Whatever the first add made, for an add that fails (its error is the one reported): a
+ * closID group too when this add made it, as nobody has joined it yet. */
 static void undo(struct berth_rdt *g, int root_fd) {
   if (g->monitor[0] != '\0') {
     char path[PATH_MAX];
@@ -256,20 +263,36 @@ int rdt_group_create(const struct berth_rdt_request *req, struct berth_rdt **out
     return rdt_error(err, 0,
                      "linux.intelRdt.enableMonitoring: this host's resctrl cannot monitor (no "
                      "info/L3_MON)");
-  if ((r = make_group(g, root_fd, &info, err)) < 0)
+  if ((r = check_free_closid(g, root_fd, rdt_num_closids(&info), err)) < 0)
+    return r;
+  if (monitoring)
+    snprintf(g->monitor, sizeof(g->monitor), "%s", req->container_id);
+  g->schemata = strdup(schemata);
+  if (g->schemata == NULL)
+    return rdt_error(err, ENOMEM, "intelrdt");
+  g->pending = true;
+  *out = steal_pointer(&g);
+  return 0;
+}
+
+/* The group create named, its schemata and its monitoring group, made now that the host has
+ * recorded the handle. */
+static int make_pending(struct berth_rdt *g, int root_fd, struct berth_error *err) {
+  int r = make_group(g, root_fd, err);
+  if (r < 0)
     return r;
   _cleanup_close_ int group_fd = open_dir(root_fd, g->group);
   if (group_fd < 0)
     r = rdt_error(err, errno, "open resctrl group %s", g->group);
-  if (r == 0 && schemata[0] != '\0')
-    r = write_file(root_fd, group_fd, g->group, "schemata", schemata, O_TRUNC, err);
-  if (r == 0 && monitoring)
-    r = make_monitoring(g, root_fd, req->container_id, err);
+  if (r == 0 && g->schemata[0] != '\0')
+    r = write_file(root_fd, group_fd, g->group, "schemata", g->schemata, O_TRUNC, err);
+  if (r == 0 && g->monitor[0] != '\0')
+    r = make_monitoring(g, root_fd, err);
   if (r < 0) {
     undo(g, root_fd);
     return r;
   }
-  *out = steal_pointer(&g);
+  g->pending = false;
   return 0;
 }
 
@@ -296,13 +319,16 @@ int rdt_group_add(struct berth_rdt *g, int32_t pid, struct berth_error *err) {
   _cleanup_close_ int root_fd = rdt_open_root(g, err);
   if (root_fd < 0)
     return root_fd;
+  int r = g->pending ? make_pending(g, root_fd, err) : 0;
+  if (r < 0)
+    return r;
   _cleanup_close_ int group_fd = open_dir(root_fd, g->group);
   if (group_fd < 0)
     return rdt_error(err, errno, "open resctrl group %s", g->group);
   char text[32];
   snprintf(text, sizeof(text), "%d\n", (int)pid);
   /* The kernel moves a task into a monitoring group only from its parent control group. */
-  int r = write_file(root_fd, group_fd, g->group, "tasks", text, O_APPEND, err);
+  r = write_file(root_fd, group_fd, g->group, "tasks", text, O_APPEND, err);
   if (r < 0 || g->monitor[0] == '\0')
     return r;
   char path[PATH_MAX];
@@ -329,6 +355,12 @@ int rdt_group_destroy(struct berth_rdt *g, struct berth_error *err) {
   /* A group named by closID is shared (other containers, or whoever made it): never ours to
    * remove, as with runc. */
   return g->shared ? 0 : rdt_remove_tree(root_fd, g->group, err);
+}
+
+void rdt_group_free(struct berth_rdt *g) {
+  if (g != NULL)
+    free(g->schemata);
+  free(g);
 }
 
 int rdt_group_save(struct berth_rdt *g, char **state_json, struct berth_error *err) {

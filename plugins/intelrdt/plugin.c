@@ -13,10 +13,6 @@ static int32_t rdt_enabled(int32_t *enabled, struct berth_error *err) {
   return 0;
 }
 
-static void rdt_release(struct berth_rdt *g) {
-  free(g);
-}
-
 static const struct berth_rdt_ops intelrdt_ops = {
     .struct_size = sizeof(struct berth_rdt_ops),
     .enabled = rdt_enabled,
@@ -26,7 +22,7 @@ static const struct berth_rdt_ops intelrdt_ops = {
     .add = rdt_group_add,
     .stats = rdt_group_stats,
     .destroy = rdt_group_destroy,
-    .release = rdt_release,
+    .release = rdt_group_free,
     .update = rdt_group_update,
 };
 

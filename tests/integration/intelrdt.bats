@@ -192,6 +192,37 @@ rdt() { config --argjson r "$1" '.linux.intelRdt = $r'; }
   [ ! -e "$RESCTRL/$ID" ]
 }
 
+# berth SIGKILLed by itself at a failpoint of core/ (BERTH_TEST_CRASH_AT, as in crash.bats).
+crash_at() {
+  local point=$1 status=0
+  shift
+  BERTH_TEST_CRASH_AT="$point" "$BERTH" --root "$ROOT" "${BERTH_DRIVER_ARGS[@]}" "$@" \
+    >"$TEST_TMP/crash.out" 2>&1 3>&- || status=$?
+  [ "$status" -eq 137 ] || { echo "berth did not die at $point: $status: $(cat "$TEST_TMP/crash.out")"; return 1; }
+}
+
+@test "berth killed between the plugin's create and the record, or once the group is made: delete -f leaves no resctrl group" {
+  fake_resctrl
+  rdt '{"l3CacheSchema": "L3:0=ff", "enableMonitoring": true}'
+  # create-rdt: right after the plugin's create, before the core records its handle; nothing
+  # may exist there that the record does not name.
+  crash_at create-rdt create -b "$BUNDLE" "$ID"
+  berth delete -f "$ID"
+  assert_nothing_left "$ID"
+  [ ! -e "$RESCTRL/$ID" ]
+  # create-started: the group made, its schemata written, the init in it and in its monitoring
+  # group; the record names all of it.
+  crash_at create-started create -b "$BUNDLE" "$ID"
+  [ "$(cat "$RESCTRL/$ID/schemata")" = "L3:0=ff" ]
+  [ -s "$RESCTRL/$ID/tasks" ] && [ -s "$RESCTRL/$ID/mon_groups/$ID/tasks" ]
+  pid=$(cat "$RESCTRL/$ID/tasks")
+  berth delete -f "$ID"
+  assert_nothing_left "$ID"
+  process_gone "$pid"
+  [ ! -e "$RESCTRL/$ID" ]
+  [ -d "$RESCTRL/info" ]
+}
+
 @test "with the mba_MBps mount option memBwSchema takes MB/s" {
   fake_resctrl rw,mba_MBps
   rdt '{"memBwSchema": "MB:0=4096;1=2048"}'
