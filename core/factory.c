@@ -208,6 +208,33 @@ static void pass_listen_fds(struct creation *c) {
   json_object_array_add(env, json_object_new_string("LISTEN_PID=1"));
 }
 
+static int write_final_state(struct creation *c, pid_t pid, struct berth_error *err) {
+  json_object *cgroup = NULL;
+  int r = berth_cgroup_save(&c->cg, &cgroup, err);
+  if (r < 0)
+    return r;
+  _cleanup_json_ json_object *state = state_object(c, pid, cgroup);
+  if ((r = add_rdt(c, state, err)) < 0)
+    return r;
+  berth_crash_point("create-final");
+  r = berth_state_write(c->dir_fd, state, err);
+  berth_crash_point("create-done");
+  if (r == 0 && c->o->pid_file != NULL)
+    r = berth_write_pid_file(c->o->pid_file, pid, err);
+  return r;
+}
+
+/* restore: the process is made running, so no exec.fifo (which would say created), and no
+ * hooks (runc's restore runs none). */
+static int finish_restore(struct creation *c, pid_t *pid, struct berth_error *err) {
+  int r = c->o->restore(c->o->restore_data, c->spec, c->bundle, c->rootfs, &c->cg, pid, err);
+  if (r < 0 || (r = record_made(c, *pid, err)) < 0)
+    return r;
+  if (unlinkat(c->dir_fd, BERTH_FIFO_FILE, 0) < 0)
+    return berth_error(err, errno, "remove %s", BERTH_FIFO_FILE);
+  return write_final_state(c, *pid, err);
+}
+
 /* The config, parsed and validated, and what it selects: labels, device classes, plugins. */
 static int prepare(struct creation *c, struct berth_error *err) {
   uint64_t t = berth_phase_begin();
@@ -262,6 +289,8 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   if ((r = record_made(c, 0, err)) < 0)
     return r;
   berth_phase_end(t, "cgroup create");
+  if (c->o->restore != NULL)
+    return finish_restore(c, pid, err);
   _cleanup_close_ int console_fd = -1;
   r = open_console(c, &console_fd, err);
   if (r < 0)
@@ -289,18 +318,7 @@ static int build(struct creation *c, pid_t *pid, struct berth_error *err) {
   if (r < 0)
     return r;
   t = berth_phase_begin();
-  json_object *cgroup = NULL;
-  r = berth_cgroup_save(&c->cg, &cgroup, err);
-  if (r < 0)
-    return r;
-  _cleanup_json_ json_object *state = state_object(c, *pid, cgroup);
-  if ((r = add_rdt(c, state, err)) < 0)
-    return r;
-  berth_crash_point("create-final");
-  r = berth_state_write(c->dir_fd, state, err);
-  berth_crash_point("create-done");
-  if (r == 0 && c->o->pid_file != NULL)
-    r = berth_write_pid_file(c->o->pid_file, *pid, err);
+  r = write_final_state(c, *pid, err);
   berth_phase_end(t, "state write");
   return r;
 }
@@ -339,7 +357,8 @@ int berth_create(const struct berth_create_options *o, pid_t *pid, struct berth_
   int r = build(&c, pid, err);
   if (r < 0) {
     undo(&c, *pid);
-    berth_error_prefix(err, "create %s", o->id);
+    if (o->restore == NULL)
+      berth_error_prefix(err, "create %s", o->id);
   }
   berth_cgroup_release(&c.cg);
   berth_rdt_release(&c.rdt);

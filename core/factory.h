@@ -8,6 +8,16 @@
 
 #include "error.h"
 
+struct berth_cgroup_backend;
+struct json_object;
+
+/* What `restore` does instead of spawning an init (core/checkpoint.c): make the container's
+ * first process, already running, from what create resolved and made (spec, bundle, root, the
+ * container's cgroup); *pid is that process. */
+typedef int (*berth_restore_fn)(void *data, struct json_object *spec, const char *bundle,
+                                const char *rootfs, struct berth_cgroup_backend *cg, pid_t *pid,
+                                struct berth_error *err);
+
 struct berth_create_options {
   const char *root; /* --root */
   const char *id;
@@ -22,6 +32,8 @@ struct berth_create_options {
   int listen_fds; /* socket activation: fds 3.. passed first, with LISTEN_FDS/LISTEN_PID=1 */
   const char *console_socket; /* --console-socket: where the pty master goes */
   int console_fd;             /* or an fd to send it on (`run` in the foreground); else -1 */
+  berth_restore_fn restore;   /* restore: the process comes from here, running; else NULL */
+  void *restore_data;
 };
 
 /* On failure nothing is left behind: no state dir, cgroup, mount or process. */

@@ -22,6 +22,7 @@
 #define MIN_LSM_OPS_SIZE (offsetof(struct berth_lsm_ops, exec_attr) + sizeof(void *))
 #define MIN_DEVICE_OPS_SIZE (offsetof(struct berth_device_ops, resolve) + sizeof(void *))
 #define MIN_RDT_OPS_SIZE (offsetof(struct berth_rdt_ops, release) + sizeof(void *))
+#define MIN_CHECKPOINT_OPS_SIZE (offsetof(struct berth_checkpoint_ops, restore) + sizeof(void *))
 /* Whether a struct of `size` bytes, as its plugin declared it, holds `member`. */
 #define COVERS(size, type, member) ((size) >= offsetof(type, member) + sizeof(((type *)0)->member))
 #define KNOWN_HOST_FEATURES BERTH_HOST_FEATURES_1_0
@@ -39,6 +40,7 @@ static struct {
   struct berth_lsm_ops lsm;
   struct berth_device_ops device;
   struct berth_rdt_ops rdt;
+  struct berth_checkpoint_ops checkpoint;
 } loaded[MAX_LOADED];
 
 const char *berth_plugin_kind_name(uint32_t kind) {
@@ -51,6 +53,8 @@ const char *berth_plugin_kind_name(uint32_t kind) {
     return "lsm";
   case BERTH_PLUGIN_KIND_DEVICE:
     return "device";
+  case BERTH_PLUGIN_KIND_CHECKPOINT:
+    return "checkpoint";
   default:
     return "unknown";
   }
@@ -191,8 +195,29 @@ static int check_rdt_ops(const struct berth_plugin *p, const struct berth_rdt_op
   return 0;
 }
 
+static const char *missing_checkpoint_op(const struct berth_checkpoint_ops *ops) {
+  static const struct mandatory_op list[] = {OP(struct berth_checkpoint_ops, check),
+                                             OP(struct berth_checkpoint_ops, dump),
+                                             OP(struct berth_checkpoint_ops, restore)};
+  return first_null_op(ops, list, sizeof(list) / sizeof(list[0]));
+}
+
+/* A checkpoint plugin (kind since 1.6) has its ops table, at least as long as 1.6's. */
+static int check_checkpoint_ops(const struct berth_checkpoint_ops *ops, const char *path,
+                                struct berth_error *err) {
+  if (ops == NULL)
+    return berth_error(err, 0, "plugin %s: kind checkpoint without checkpoint ops", path);
+  if (ops->struct_size < MIN_CHECKPOINT_OPS_SIZE)
+    return berth_error(err, 0, "plugin %s: checkpoint ops too short (%u bytes, ABI 1.6 needs %zu)",
+                       path, ops->struct_size, MIN_CHECKPOINT_OPS_SIZE);
+  const char *missing = missing_checkpoint_op(ops);
+  if (missing != NULL)
+    return berth_error(err, 0, "plugin %s: checkpoint op %s is NULL but mandatory", path, missing);
+  return 0;
+}
+
 /* Each kind has its own ops table and no other's. The lsm member exists since 1.2 only, rdt
- * and device since 1.5. */
+ * and device since 1.5, checkpoint since 1.6. */
 static int check_ops(const struct berth_plugin *p, const char *path, struct berth_error *err) {
   const char *kind = berth_plugin_kind_name(p->kind);
   const struct berth_lsm_ops *lsm =
@@ -201,6 +226,8 @@ static int check_ops(const struct berth_plugin *p, const char *path, struct bert
       COVERS(p->struct_size, struct berth_plugin, device) ? p->device : NULL;
   const struct berth_rdt_ops *rdt =
       COVERS(p->struct_size, struct berth_plugin, rdt) ? p->rdt : NULL;
+  const struct berth_checkpoint_ops *checkpoint =
+      COVERS(p->struct_size, struct berth_plugin, checkpoint) ? p->checkpoint : NULL;
   if (p->kind != BERTH_PLUGIN_KIND_CGROUP && p->cgroup != NULL)
     return berth_error(err, 0, "plugin %s: kind %s with cgroup ops", path, kind);
   if (p->kind != BERTH_PLUGIN_KIND_LSM && lsm != NULL)
@@ -209,6 +236,10 @@ static int check_ops(const struct berth_plugin *p, const char *path, struct bert
     return berth_error(err, 0, "plugin %s: kind %s with device ops", path, kind);
   if (p->kind != BERTH_PLUGIN_KIND_RDT && rdt != NULL)
     return berth_error(err, 0, "plugin %s: kind %s with rdt ops", path, kind);
+  if (p->kind != BERTH_PLUGIN_KIND_CHECKPOINT && checkpoint != NULL)
+    return berth_error(err, 0, "plugin %s: kind %s with checkpoint ops", path, kind);
+  if (p->kind == BERTH_PLUGIN_KIND_CHECKPOINT)
+    return check_checkpoint_ops(checkpoint, path, err);
   if (p->kind == BERTH_PLUGIN_KIND_DEVICE)
     return check_device_ops(device, path, err);
   if (p->kind == BERTH_PLUGIN_KIND_RDT)
@@ -257,7 +288,8 @@ static int check_plugin(const struct berth_plugin *p, const char *name, uint32_t
   if (p->version == NULL)
     return berth_error(err, 0, "plugin %s: version is NULL", path);
   if (p->kind != BERTH_PLUGIN_KIND_CGROUP && p->kind != BERTH_PLUGIN_KIND_RDT &&
-      p->kind != BERTH_PLUGIN_KIND_LSM && p->kind != BERTH_PLUGIN_KIND_DEVICE)
+      p->kind != BERTH_PLUGIN_KIND_LSM && p->kind != BERTH_PLUGIN_KIND_DEVICE &&
+      p->kind != BERTH_PLUGIN_KIND_CHECKPOINT)
     return berth_error(err, 0, "plugin %s: unknown kind %u", path, p->kind);
   if (kind != BERTH_PLUGIN_KIND_ANY && p->kind != kind)
     return berth_error(err, 0, "plugin %s: is a %s plugin, a %s plugin was expected", path,
@@ -295,6 +327,13 @@ static const struct berth_plugin *keep(size_t slot, const char *name,
     size_t n = p->rdt->struct_size;
     memcpy(&loaded[slot].rdt, p->rdt, n < sizeof(loaded[slot].rdt) ? n : sizeof(loaded[slot].rdt));
     copy->rdt = &loaded[slot].rdt;
+  }
+  copy->checkpoint = NULL;
+  if (COVERS(p->struct_size, struct berth_plugin, checkpoint) && p->checkpoint != NULL) {
+    size_t n = p->checkpoint->struct_size;
+    memcpy(&loaded[slot].checkpoint, p->checkpoint,
+           n < sizeof(loaded[slot].checkpoint) ? n : sizeof(loaded[slot].checkpoint));
+    copy->checkpoint = &loaded[slot].checkpoint;
   }
   loaded[slot].loaded = copy;
   return copy;

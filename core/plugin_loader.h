@@ -41,7 +41,7 @@ int berth_plugin_load(const char *name, uint32_t kind, const struct berth_plugin
  * hangs fails here, as a refusal naming the file, and the scan goes on. */
 int berth_plugin_load_probed(const char *name, uint32_t kind, const struct berth_plugin **out,
                              struct berth_error *err);
-/* "cgroup", "rdt", "lsm", "device" or "unknown". */
+/* "cgroup", "rdt", "lsm", "device", "checkpoint" or "unknown". */
 const char *berth_plugin_kind_name(uint32_t kind);
 /* The directories searched, colon-separated (for messages and `features`). */
 const char *berth_plugin_search_path(void);

@@ -12,6 +12,8 @@ test_pkgs+=(qemu-system-x86 debootstrap e2fsprogs)
 test_pkgs+=(groff-base bash-completion)
 # The packages (tests/packaging): dpkg-buildpackage with debhelper, lintian, rpmbuild.
 test_pkgs+=(dpkg-dev debhelper lintian rpm)
+# checkpoint/restore (tests/integration/checkpoint_refusals.bats; berth-plugin-criu's Depends).
+test_pkgs+=(criu)
 want=("${build_pkgs[@]}")
 [ "${1:-build}" = test ] && want+=("${test_pkgs[@]}")
 missing=()

@@ -19,8 +19,9 @@ struct berth_globals {
   bool systemd_cgroup;
   bool debug;
   bool rootless;
-  bool rootless_set; /* --rootless true|false, not auto */
-  bool root_set;     /* --root given */
+  bool rootless_set;     /* --rootless true|false, not auto */
+  bool root_set;         /* --root given */
+  const char *criu_path; /* --criu, or NULL */
 };
 
 /* Each returns the process exit status. */
@@ -43,6 +44,8 @@ int cmd_features(struct berth_globals *g, int argc, char **argv);
 int cmd_events(struct berth_globals *g, int argc, char **argv);
 int cmd_check(struct berth_globals *g, int argc, char **argv);
 int cmd_help(struct berth_globals *g, int argc, char **argv);
+int cmd_checkpoint(struct berth_globals *g, int argc, char **argv);
+int cmd_restore(struct berth_globals *g, int argc, char **argv);
 
 /* What each command accepts, for its own parsing and for cli_check_options ("+": options end
  * at the first argument, as runc's exec and ps have it). */
@@ -56,6 +59,7 @@ int cmd_help(struct berth_globals *g, int argc, char **argv);
 #define CLI_UPDATE_SHORTOPTS "r:"
 #define CLI_SPEC_SHORTOPTS "b:"
 #define CLI_CHECK_SHORTOPTS "f:"
+#define CLI_RESTORE_SHORTOPTS "b:d"
 extern const struct option cli_global_options[];
 extern const struct option cli_create_options[];
 extern const struct option cli_run_options[];
@@ -67,6 +71,30 @@ extern const struct option cli_ps_options[];
 extern const struct option cli_spec_options[];
 extern const struct option cli_events_options[];
 extern const struct option cli_checkcmd_options[];
+extern const struct option cli_checkpoint_options[];
+extern const struct option cli_restore_options[];
+
+/* The long options checkpoint and restore share (runc's CRIU flags), by getopt value. */
+enum {
+  CLI_CRIU_IMAGE = 256,
+  CLI_CRIU_WORK,
+  CLI_CRIU_PARENT,
+  CLI_CRIU_LEAVE_RUNNING,
+  CLI_CRIU_TCP,
+  CLI_CRIU_EXT_UNIX,
+  CLI_CRIU_SHELL_JOB,
+  CLI_CRIU_FILE_LOCKS,
+  CLI_CRIU_PRE_DUMP,
+  CLI_CRIU_CGROUPS_MODE,
+  CLI_CRIU_EMPTY_NS,
+  CLI_CRIU_AUTO_DEDUP,
+  CLI_CRIU_LAZY_PAGES,
+  CLI_CRIU_STATUS_FD,
+  CLI_CRIU_PAGE_SERVER,
+};
+struct berth_checkpoint_options;
+/* Apply one of the shared flags: 0 done, 1 when c is not one of them, -1 after a usage error. */
+int cli_checkpoint_flag(int c, struct berth_checkpoint_options *o);
 /* update's are made from its table of runc's resource flags. */
 const struct option *cli_update_options(void);
 

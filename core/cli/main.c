@@ -80,6 +80,7 @@ static int parse_globals(int argc, char **argv, struct berth_globals *g) {
       g->rootless_set = strcmp(optarg, "auto") != 0;
       break;
     case OPT_CRIU:
+      g->criu_path = optarg;
       break;
     case 'v':
       return -2;

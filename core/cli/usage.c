@@ -27,9 +27,47 @@ static const struct cli_option_doc global_docs[] = {
     {"cgroup-manager", "crun's name for --cgroup-driver"},
     {"rootless", "ignore cgroup permission errors ('true', 'false', or 'auto') (default: "
                  "\"auto\")"},
-    {"criu", "accepted for runc compatibility and ignored (berth has no checkpoint/restore)"},
+    {"criu", "path to the criu binary used for checkpoint and restore (default: \"criu\" in "
+             "PATH)"},
     {"version", "print the version"},
     {"help", "show help"},
+    {NULL, NULL},
+};
+
+#define CRIU_SHARED_DOCS                                                                           \
+  {"image-path", "path for saving criu image files (default: ./checkpoint)"},                      \
+      {"work-path", "path for saving work files and logs (default: the image path)"},              \
+      {"tcp-established", "allow open tcp connections"},                                           \
+      {"ext-unix-sk", "allow external unix sockets"}, {"shell-job", "allow shell jobs"},           \
+      {"file-locks", "handle file locks, for safety"},                                             \
+      {"manage-cgroups-mode", "cgroups mode: soft|full|strict|ignore (default: criu's, soft)"},    \
+      {"empty-ns", "create a namespace, but don't restore its properties (network)"},              \
+      {"auto-dedup", "enable auto deduplication of memory images"}, {                              \
+    "lazy-pages", "use userfaultfd to lazily restore memory pages"                                 \
+  }
+
+static const struct cli_option_doc checkpoint_docs[] = {
+    CRIU_SHARED_DOCS,
+    {"parent-path", "path for previous criu image files in pre-dump (relative to the image path)"},
+    {"leave-running", "leave the process running after checkpointing"},
+    {"pre-dump", "dump container's memory information only, leave the container running after "
+                 "this"},
+    {"status-fd", "criu writes \\0 to this FD once lazy-pages is ready"},
+    {"page-server", "not supported: berth refuses it"},
+    {NULL, NULL},
+};
+
+static const struct cli_option_doc restore_docs[] = {
+    CRIU_SHARED_DOCS,
+    {"bundle", "path to the root of the bundle directory (default: the current directory)"},
+    {"detach", "detach from the container's process"},
+    {"pid-file", "specify the file to write the process id to"},
+    {"console-socket", "path to an AF_UNIX socket for a terminal's master (a terminal container "
+                       "is refused: criu's command line cannot hand one back)"},
+    {"no-subreaper", "accepted for runc compatibility"},
+    {"no-pivot", "accepted for runc compatibility (criu sets up the root)"},
+    {"lsm-profile", "not supported: berth refuses it"},
+    {"lsm-mount-context", "not supported: berth refuses it"},
     {NULL, NULL},
 };
 
@@ -173,6 +211,17 @@ const struct cli_command cli_commands[] = {
      "delete any resources held by the container often used with detached container",
      "[command options] <container-id>",
      "Where \"<container-id>\" is the name for the instance of the container.\n", delete_docs},
+    {"checkpoint", cmd_checkpoint, "", cli_checkpoint_options, NULL, 1,
+     "checkpoint a running container", "[command options] <container-id>",
+     "Where \"<container-id>\" is the name for the instance of the container to be\n"
+     "checkpointed (through criu, plugin criu.so). Unless --leave-running or --pre-dump, the\n"
+     "container is gone afterwards, as with runc.\n",
+     checkpoint_docs},
+    {"restore", cmd_restore, CLI_RESTORE_SHORTOPTS, cli_restore_options, NULL, 1,
+     "restore a container from a previous checkpoint", "[command options] <container-id>",
+     "Where \"<container-id>\" is the name for the instance of the container to be\n"
+     "restored (through criu, plugin criu.so).\n",
+     restore_docs},
     {"state", cmd_state, "", NULL, NULL, 1, "output the state of a container", "<container-id>",
      "Where \"<container-id>\" is your name for the instance of the container.\n", NULL},
     {"list", cmd_list, CLI_LIST_SHORTOPTS, cli_list_options, NULL, 1,

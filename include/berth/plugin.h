@@ -81,8 +81,10 @@ extern "C" {
  * 1.5: berth_plugin.rdt (struct berth_rdt_ops, struct berth_rdt_request),
  *      berth_host_api.mountinfo, berth_plugin.device (struct berth_device_ops,
  *      BERTH_PLUGIN_KIND_DEVICE), berth_lsm_ops.keyring_attr and .mount_option
- *      (linux.mountLabel). */
-#define BERTH_ABI_MINOR 5u
+ *      (linux.mountLabel);
+ * 1.6: berth_plugin.checkpoint (struct berth_checkpoint_ops, struct berth_checkpoint_request,
+ *      BERTH_PLUGIN_KIND_CHECKPOINT, BERTH_CHECKPOINT_*). */
+#define BERTH_ABI_MINOR 6u
 
 /* The one symbol a plugin exports. */
 #define BERTH_PLUGIN_ENTRY_SYMBOL "berth_plugin_entry"
@@ -93,6 +95,8 @@ extern "C" {
 #define BERTH_PLUGIN_KIND_LSM 3u
 /* Since 1.5: a vendor's device classes (struct berth_device_ops). */
 #define BERTH_PLUGIN_KIND_DEVICE 4u
+/* Since 1.6: checkpoint and restore (struct berth_checkpoint_ops): criu.so. */
+#define BERTH_PLUGIN_KIND_CHECKPOINT 5u
 
 /* Host feature bits a plugin may require (struct berth_plugin.requires). A host
  * refuses a plugin that requires a bit it does not know. ABI 1.0 defines none. */
@@ -358,6 +362,70 @@ struct berth_device_ops {
   const char *const *classes;
 };
 
+/* Since 1.6: berth_checkpoint_request.flags, runc's checkpoint and restore flags of the same
+ * names. */
+#define BERTH_CHECKPOINT_LEAVE_RUNNING 0x1u   /* dump: the container goes on running */
+#define BERTH_CHECKPOINT_TCP_ESTABLISHED 0x2u /* established TCP connections */
+#define BERTH_CHECKPOINT_EXT_UNIX_SK 0x4u     /* external unix sockets */
+#define BERTH_CHECKPOINT_SHELL_JOB 0x8u       /* a process of a shell's session (a terminal) */
+#define BERTH_CHECKPOINT_FILE_LOCKS 0x10u     /* held file locks */
+#define BERTH_CHECKPOINT_PRE_DUMP 0x20u       /* dump: memory only, the container runs on */
+#define BERTH_CHECKPOINT_AUTO_DEDUP 0x40u     /* punch the pages restored or dumped again */
+#define BERTH_CHECKPOINT_LAZY_PAGES 0x80u     /* dump: leave memory for a lazy-pages restore */
+
+/* Since 1.6: --manage-cgroups-mode (berth_checkpoint_request.manage_cgroups_mode). */
+#define BERTH_CHECKPOINT_CGROUPS_DEFAULT 0u /* CRIU's default (soft), as runc leaves it */
+#define BERTH_CHECKPOINT_CGROUPS_SOFT 1u
+#define BERTH_CHECKPOINT_CGROUPS_FULL 2u
+#define BERTH_CHECKPOINT_CGROUPS_STRICT 3u
+#define BERTH_CHECKPOINT_CGROUPS_IGNORE 4u
+
+/* Since 1.6: what the core asks of a checkpoint plugin, for one dump or one restore. Strings
+ * are the host's, absolute paths, valid during the call. All members since 1.6. */
+struct berth_checkpoint_request {
+  uint32_t struct_size;         /* sizeof as the host knows it */
+  uint32_t flags;               /* BERTH_CHECKPOINT_* */
+  int32_t pid;                  /* dump: the container's init (host pid); restore: 0 */
+  uint32_t manage_cgroups_mode; /* BERTH_CHECKPOINT_CGROUPS_* */
+  uint64_t empty_ns;            /* --empty-ns: CLONE_NEW* bits of namespaces left empty */
+  const char *container_id;     /* the validated ID */
+  const char *criu_path;        /* global --criu: the CRIU binary, or NULL ("criu" in PATH) */
+  const char *rootfs;           /* the container's root on the host */
+  const char *bundle;           /* the bundle directory */
+  const char *image_path;       /* --image-path: exists, a directory */
+  const char *work_path;        /* --work-path (logs): exists, a directory */
+  const char *parent_path;      /* --parent-path (as given, relative to image_path), or NULL */
+  /* The container's bind mounts from outside its root, NULL-terminated pairs: destination in
+   * the container, then the host source (runc declares these to CRIU as external). */
+  const char *const *external_mounts;
+  /* Files of linux.maskedPaths (bound over by /dev/null), NULL-terminated, or NULL. */
+  const char *const *masked_files;
+  int32_t status_fd;  /* dump with LAZY_PAGES: --status-fd, else -1 */
+  uint32_t reserved0; /* 0 */
+};
+
+/* Since 1.6: the ops of a BERTH_PLUGIN_KIND_CHECKPOINT plugin (criu.so), which serves `berth
+ * checkpoint` and `berth restore`. The core owns the commands, the container's state, its
+ * cgroup (a restore runs in a child the core already put in the container's cgroup, so that
+ * what CRIU restores starts there) and the checks of the user's input; the plugin drives the
+ * checkpointing tool. All members since 1.6; the loader refuses a table shorter than 1.6's or
+ * a NULL mandatory op. */
+struct berth_checkpoint_ops {
+  uint32_t struct_size; /* sizeof(struct berth_checkpoint_ops) as the plugin knows it */
+  uint32_t reserved0;   /* 0; keeps the pointers aligned */
+  /* Mandatory. Whether the tool works on this host (criu check), before anything is touched;
+   * fails with one line saying why not. criu_path as in the request. */
+  int32_t (*check)(const char *criu_path, struct berth_error *err);
+  /* Mandatory. Dump (or with PRE_DUMP, pre-dump) req->pid's tree into req->image_path. Unless
+   * LEAVE_RUNNING or PRE_DUMP, the container's processes are gone when it returns 0. */
+  int32_t (*dump)(const struct berth_checkpoint_request *req, struct berth_error *err);
+  /* Mandatory. Restore the tree of req->image_path into req->rootfs, detached: *pid is its
+   * first process (host pid), running, a child of the caller's nearest subreaper. The
+   * caller's stdio become the restored process's where the dump had pipes. */
+  int32_t (*restore)(const struct berth_checkpoint_request *req, int32_t *pid,
+                     struct berth_error *err);
+};
+
 /* What the entry point returns: static const, read by the host until the process exits. */
 struct berth_plugin {
   /* Frozen members: never moved, in every ABI 1.x; all since 1.0 up to cgroup (reserved0: 0,
@@ -383,6 +451,9 @@ struct berth_plugin {
   /* Since 1.5: BERTH_PLUGIN_KIND_DEVICE's ops. A host reads it only when struct_size covers
    * it. */
   const struct berth_device_ops *device;
+  /* Since 1.6: BERTH_PLUGIN_KIND_CHECKPOINT's ops. A host reads it only when struct_size
+   * covers it. */
+  const struct berth_checkpoint_ops *checkpoint;
 };
 
 /* Capability bits for BERTH_PLUGIN_KIND_CGROUP. */

@@ -43,11 +43,11 @@ case_ unchanged pass pass ''
 # A new minor appends members: abidiff accepts it; layout.c wants the new members listed.
 case_ append_cgroup_op pass fail '/uint32_t reserved1;/a\
   int32_t (*future_op)(struct berth_cgroup *cg, struct berth_error *err);'
-case_ append_plugin_member pass fail '/const struct berth_device_ops \*device;/a\
+case_ append_plugin_member pass fail '/const struct berth_checkpoint_ops \*checkpoint;/a\
   const void *future_ops;'
 # A member moved to the end: every plugin reads capabilities at the old offset.
 case_ move_member fail fail '/uint64_t capabilities;/d
-/const struct berth_device_ops \*device;/a\
+/const struct berth_checkpoint_ops \*checkpoint;/a\
   uint64_t capabilities;'
 # A member inserted before the end.
 case_ insert_member fail fail '/uint32_t flags;  /i\

@@ -9,7 +9,7 @@
 
 #include "layout.h"
 
-_Static_assert(BERTH_ABI_MINOR == 5u, "a new ABI minor: add its members to tests/abi/layout.c");
+_Static_assert(BERTH_ABI_MINOR == 6u, "a new ABI minor: add its members to tests/abi/layout.c");
 
 ABI_ASSERT_1_0_LAYOUT();
 
@@ -73,6 +73,34 @@ ABI_MEMBER(berth_device_ops, classes, 16, 8);
 ABI_MEMBER(berth_lsm_ops, keyring_attr, ABI_SIZE_1_4_LSM_OPS, 8);
 ABI_MEMBER(berth_lsm_ops, mount_option, ABI_SIZE_1_4_LSM_OPS + 8, 8);
 #define ABI_SIZE_1_5_LSM_OPS 56
+/* 1.6: berth_plugin.checkpoint, struct berth_checkpoint_ops and struct
+ * berth_checkpoint_request. */
+ABI_MEMBER(berth_plugin, checkpoint, ABI_SIZE_1_5_PLUGIN, 8);
+ABI_MEMBER(berth_checkpoint_ops, struct_size, 0, 4);
+ABI_MEMBER(berth_checkpoint_ops, reserved0, 4, 4);
+ABI_MEMBER(berth_checkpoint_ops, check, 8, 8);
+ABI_MEMBER(berth_checkpoint_ops, dump, 16, 8);
+ABI_MEMBER(berth_checkpoint_ops, restore, 24, 8);
+ABI_MEMBER(berth_checkpoint_request, struct_size, 0, 4);
+ABI_MEMBER(berth_checkpoint_request, flags, 4, 4);
+ABI_MEMBER(berth_checkpoint_request, pid, 8, 4);
+ABI_MEMBER(berth_checkpoint_request, manage_cgroups_mode, 12, 4);
+ABI_MEMBER(berth_checkpoint_request, empty_ns, 16, 8);
+ABI_MEMBER(berth_checkpoint_request, container_id, 24, 8);
+ABI_MEMBER(berth_checkpoint_request, criu_path, 32, 8);
+ABI_MEMBER(berth_checkpoint_request, rootfs, 40, 8);
+ABI_MEMBER(berth_checkpoint_request, bundle, 48, 8);
+ABI_MEMBER(berth_checkpoint_request, image_path, 56, 8);
+ABI_MEMBER(berth_checkpoint_request, work_path, 64, 8);
+ABI_MEMBER(berth_checkpoint_request, parent_path, 72, 8);
+ABI_MEMBER(berth_checkpoint_request, external_mounts, 80, 8);
+ABI_MEMBER(berth_checkpoint_request, masked_files, 88, 8);
+ABI_MEMBER(berth_checkpoint_request, status_fd, 96, 4);
+ABI_MEMBER(berth_checkpoint_request, reserved0, 100, 4);
+#define ABI_SIZE_1_6_PLUGIN 96
+#define ABI_SIZE_1_6_CHECKPOINT_OPS 32
+#define ABI_SIZE_1_6_CHECKPOINT_REQUEST 104
+_Static_assert(BERTH_PLUGIN_KIND_CHECKPOINT == 5, "checkpoint kind");
 
 /* Today's sizes are the last minor's: nothing was added that this file does not list. */
 _Static_assert(sizeof(struct berth_host_api) == ABI_SIZE_1_5_HOST_API, "host api size");
@@ -80,6 +108,10 @@ _Static_assert(sizeof(struct berth_cgroup_request) == ABI_SIZE_1_1_CGROUP_REQUES
 _Static_assert(sizeof(struct berth_cgroup_ops) == ABI_SIZE_1_4_CGROUP_OPS, "cgroup ops size");
 _Static_assert(sizeof(struct berth_lsm_ops) == ABI_SIZE_1_5_LSM_OPS, "lsm ops size");
 _Static_assert(sizeof(struct berth_device_ops) == ABI_SIZE_1_5_DEVICE_OPS, "device ops size");
-_Static_assert(sizeof(struct berth_plugin) == ABI_SIZE_1_5_PLUGIN, "plugin size");
+_Static_assert(sizeof(struct berth_plugin) == ABI_SIZE_1_6_PLUGIN, "plugin size");
+_Static_assert(sizeof(struct berth_checkpoint_ops) == ABI_SIZE_1_6_CHECKPOINT_OPS,
+               "checkpoint ops size");
+_Static_assert(sizeof(struct berth_checkpoint_request) == ABI_SIZE_1_6_CHECKPOINT_REQUEST,
+               "checkpoint request size");
 _Static_assert(sizeof(struct berth_rdt_request) == ABI_SIZE_1_5_RDT_REQUEST, "rdt request size");
 _Static_assert(sizeof(struct berth_rdt_ops) == ABI_SIZE_1_5_RDT_OPS, "rdt ops size");

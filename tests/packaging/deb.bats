@@ -68,6 +68,8 @@ create_with_systemd_driver() {
   [ "$(files berth-plugin-apparmor)" = ".$PLUGINDIR/apparmor.so" ]
   [ "$(files berth-plugin-intelrdt)" = ".$PLUGINDIR/intelrdt.so" ]
   [ "$(files berth-plugin-selinux)" = ".$PLUGINDIR/selinux.so" ]
+  [ "$(files berth-plugin-criu)" = ".$PLUGINDIR/criu.so" ]
+  [[ "$(dpkg-deb -f "$WORK"/debs/berth-plugin-criu_*.deb Depends)" == *criu,* ]]
   [ "$(files berth-plugin-dev)" = "./usr/include/berth/plugin.h ./usr/lib/$MULTIARCH/pkgconfig/berth-plugin.pc" ]
   [[ "$(dpkg-deb -f "$WORK"/debs/berth_*.deb Depends)" == *libseccomp2* ]]
   [[ "$(dpkg-deb -f "$WORK"/debs/berth-plugin-systemd_*.deb Depends)" == *libsystemd0* ]]

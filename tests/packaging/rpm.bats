@@ -27,6 +27,7 @@ files() {
   [ "$(files berth-plugin-apparmor)" = "$plugindir/apparmor.so" ]
   [ "$(files berth-plugin-intelrdt)" = "$plugindir/intelrdt.so" ]
   [ "$(files berth-plugin-selinux)" = "$plugindir/selinux.so" ]
+  [ "$(files berth-plugin-criu)" = "$plugindir/criu.so" ]
   [[ "$(files berth-plugin-dev)" == *"/usr/include/berth/plugin.h"* ]]
   [[ "$(files berth-plugin-dev)" == *"/pkgconfig/berth-plugin.pc"* ]]
 }
@@ -39,5 +40,7 @@ files() {
   requires berth-plugin-intelrdt | grep -qx 'berth(.*) = 0.1.0-1'
   requires berth-plugin-selinux | grep -q '^libselinux\.so\.1'
   requires berth-plugin-selinux | grep -qx 'berth(.*) = 0.1.0-1'
+  requires berth-plugin-criu | grep -qx 'criu'
+  requires berth-plugin-criu | grep -qx 'berth(.*) = 0.1.0-1'
   ! requires berth | grep -q libsystemd
 }
