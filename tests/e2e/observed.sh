@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# observed.sh LOGDIR: OBSERVED.md from the observed-*.log files that the e2e suites wrote to
-# LOGDIR (the build's tests/e2e): every distinct runtime command line each engine passed
-# to berth, paths and IDs replaced by placeholders, in the order first seen.
-#   ctest -L e2e && tests/e2e/observed.sh build/tests/e2e > tests/e2e/OBSERVED.md
+# observed.sh LOGDIR [VM_RESULTS]: OBSERVED.md from the observed-*.log files that the e2e
+# suites wrote to LOGDIR (the build's tests/e2e): every distinct runtime command line each
+# engine passed to berth, paths and IDs replaced by placeholders, in the order first seen.
+# VM_RESULTS (run-vm.sh --results of a run with suites/v2/engines_checkpoint.bats) adds what
+# the engines called for checkpoint and restore in the VM (its TAP's "# observed:" lines).
+#   ctest -L e2e && tests/e2e/observed.sh build/tests/e2e [/tmp/vm] > tests/e2e/OBSERVED.md
 set -euo pipefail
-dir=$1
+dir=$1 vm=${2:-}
 
 normalize() {
   sed -E -e 's#(--root|--log|--bundle|--pid-file|--console-socket|--process)([ =])[^ ]+#\1\2<\1>#g' \
     -e 's#--resources=[^ ]+#--resources=<file>#g' \
+    -e 's#(--image-path|--work-path|--parent-path)([ =])[^ ]+#\1\2<\1>#g' \
+    -e 's#<--(image-path|work-path|parent-path)>#<\1>#g' \
     -e 's#<--(root|log|bundle|process)>#<\1>#g; s#<--pid-file>#<pid-file>#g' \
     -e 's#<--console-socket>#<socket>#g' \
     -e 's#\b[0-9a-f]{64}\b#<id>#g; s#\be2e-[A-Za-z0-9-]+#<id>#g' \
@@ -44,3 +48,13 @@ section containerd "containerd $(containerd --version | awk '{print $3}'), shim 
 the shim'"'"'s root, to which it appends the namespace). The shim prefixes every call with
 `--root`, `--log` and `--log-format json`, reads the last `{"level":"error","msg":...}` of the
 log on failure, and ends with `delete --force` of an ID that is already gone, which must exit 0.'
+if [ -n "$vm" ]; then
+  tap=$vm/v2/engines_checkpoint.tap
+  [ -s "$tap" ] || { echo "observed.sh: $tap is missing or empty" >&2; exit 1; }
+  sed -n 's/^# observed: //p' "$tap" > "$vm/observed-engines_checkpoint.log"
+  dir=$vm section engines_checkpoint "checkpoint and restore, in the VM tier (podman, containerd)" \
+    'Recorded by tests/vm/suites/v2/engines_checkpoint.bats: `podman container checkpoint` and
+`restore` (systemd cgroup manager, hence `--systemd-cgroup`), `ctr container checkpoint --task`,
+`ctr container restore --live` and `ctr tasks checkpoint --exit` through the runc shim. Every
+line of the run (create, start, delete and the rest as above), then checkpoint and restore.'
+fi

@@ -59,7 +59,8 @@ stage_payload() {
   cp "$(dirname "$berth")"/../tests/plugins/*.so "$payload/tests/plugins/"
   cp "$(dirname "$berth")"/../tests/plugins/vendor/*.so "$payload/tests/plugins/vendor/"
   cp "$(dirname "$berth")"/../tests/plugins/lsm/*.so "$payload/tests/plugins/lsm/"
-  cp -r "$source/tests/integration" "$source/tests/vm" "$payload/src/tests/"
+  # tests/e2e: the engines' helpers and image builder for suites/v2/engines_checkpoint.bats.
+  cp -r "$source/tests/integration" "$source/tests/vm" "$source/tests/e2e" "$payload/src/tests/"
   cp "$source/scripts/make-bundle.sh" "$payload/src/scripts/"
   cat > "$payload/env" <<EOF
 BERTH_VM_DRIVERS="$drivers"
