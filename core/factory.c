@@ -228,7 +228,8 @@ static int write_final_state(struct creation *c, pid_t pid, struct berth_error *
  * hooks (runc's restore runs none). */
 static int finish_restore(struct creation *c, pid_t *pid, struct berth_error *err) {
   int r = c->o->restore(c->o->restore_data, c->spec, c->bundle, c->rootfs, &c->cg, pid, err);
-  if (r < 0 || (r = record_made(c, *pid, err)) < 0)
+  /* runc's restore applies the intelRdt group to the restored process, as create to the init. */
+  if (r < 0 || (r = record_made(c, *pid, err)) < 0 || (r = berth_rdt_add(&c->rdt, *pid, err)) < 0)
     return r;
   if (unlinkat(c->dir_fd, BERTH_FIFO_FILE, 0) < 0)
     return berth_error(err, errno, "remove %s", BERTH_FIFO_FILE);
