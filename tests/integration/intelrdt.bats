@@ -214,7 +214,8 @@ crash_at() {
   # group; the record names all of it.
   crash_at create-started create -b "$BUNDLE" "$ID"
   [ "$(cat "$RESCTRL/$ID/schemata")" = "L3:0=ff" ]
-  [ -s "$RESCTRL/$ID/tasks" ] && [ -s "$RESCTRL/$ID/mon_groups/$ID/tasks" ]
+  [ -s "$RESCTRL/$ID/tasks" ]
+  [ -s "$RESCTRL/$ID/mon_groups/$ID/tasks" ]
   pid=$(cat "$RESCTRL/$ID/tasks")
   berth delete -f "$ID"
   assert_nothing_left "$ID"

@@ -97,9 +97,10 @@ expect_refusal() { # expect_refusal "message part" create args...
   args sh -c 'grep -E "^(Seccomp|NoNewPrivs|CapEff):" /proc/self/status; id -u; /bin/pwd'
   run berth run -b "$BUNDLE" "$ID"
   echo "$output"
-  [ "${lines[0]}" = "NoNewPrivs:	0" ]
-  [ "${lines[1]}" = "Seccomp:	2" ]
-  [ "${lines[2]}" = "CapEff:	0000000000000000" ]
+  # In /proc/self/status's order: CapEff, NoNewPrivs, Seccomp.
+  [ "${lines[0]}" = "CapEff:	0000000000000000" ]
+  [ "${lines[1]}" = "NoNewPrivs:	0" ]
+  [ "${lines[2]}" = "Seccomp:	2" ]
   [ "${lines[3]}" = 1000 ]
   [[ "${lines[4]}" == *"getcwd: No space left on device" ]]
 }

@@ -35,6 +35,7 @@ run_without_fsync() {
   local out=$output st=$status left
   left=$(ls -A "$ROOT")
   rm -rf "$ROOT"
-  [ "$st" -ne 0 ] && [ -z "$left" ]
+  [ "$st" -ne 0 ]
+  [ -z "$left" ]
   [[ "$out" == *"write .state.json."*"Input/output error"* ]]
 }

@@ -49,10 +49,12 @@ none twice tests/integration/twice.bats" ]
   [ "$status" -eq 0 ]
   ! grep -q hostonly <<<"$output"
   run "$PLAN" "$SRC" none
-  [ "$status" -eq 0 ] && [ -n "$output" ]
+  [ "$status" -eq 0 ]
+  [ -n "$output" ]
   ! grep -q hostonly <<<"$output"
   run "$PLAN" --check "$SRC"
-  [ "$status" -eq 0 ] && [ "$output" = "$SRC/tests/vm/matrix: ok" ]
+  [ "$status" -eq 0 ]
+  [ "$output" = "$SRC/tests/vm/matrix: ok" ]
 }
 
 @test "--check refuses host beside a driver, and an exclusion in drivers/DRIVER for a host suite" {

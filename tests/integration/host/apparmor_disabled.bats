@@ -55,6 +55,6 @@ setup_file() {
 @test "features: the AppArmor plugin loads, apparmor.enabled is false" {
   features=$(berth features 2>/dev/null)
   jq -e '.linux.apparmor.enabled == false' <<<"$features"
-  jq -e '.["org.berth"].plugins[] | select(.name == "apparmor")
-         | .loadable and .kind == "lsm" and .abi == "1.5"' <<<"$features"
+  jq -e '.["org.berth"] | .pluginAbi as $abi | .plugins[] | select(.name == "apparmor")
+         | .loadable and .kind == "lsm" and .abi == $abi' <<<"$features"
 }
