@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* syscall_probe, static, run inside containers (seccomp_enosys.bats):
- *   syscall_probe NR|thread...  in order, each raw system call NR with zero arguments:
- *                             "NR ok" or "NR ENAME" (ENOSYS, EPERM, EACCES ...); for
+ *   syscall_probe NR[:ARG0]|thread...  in order, each raw system call NR with zero
+ *                             arguments (or ARG0 as the first): "NR ok" or "NR ENAME"
+ *                             (ENOSYS, EPERM, EACCES ...), NR as given (NR:ARG0); for
  *                             "thread", pthread_create as libc does it (clone3, then clone
  *                             when clone3 answers ENOSYS): "thread ok" or "thread: REASON"
  *                             (and exit 1)
@@ -65,12 +66,11 @@ int main(int argc, char **argv) {
       }
       continue;
     }
-    long nr = strtol(argv[i], NULL, 10);
-    long r = syscall(nr, 0, 0, 0, 0, 0, 0);
-    if (r < 0)
-      printf("%ld %s\n", nr, errno_name(errno));
-    else
-      printf("%ld ok\n", nr);
+    char *end;
+    long nr = strtol(argv[i], &end, 10);
+    long arg0 = *end == ':' ? strtol(end + 1, NULL, 10) : 0;
+    long r = syscall(nr, arg0, 0, 0, 0, 0, 0);
+    printf("%s %s\n", argv[i], r < 0 ? errno_name(errno) : "ok");
   }
   return status;
 }
