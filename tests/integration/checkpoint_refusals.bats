@@ -3,7 +3,7 @@
 # whose `criu check` fails, and for bad input. Each is one line on stderr (exit 1); a running
 # container goes on running with its state, a refused restore leaves no state dir, cgroup or
 # mount. (A real dump and restore needs a kernel where `criu check` passes: the VM tier,
-# tests/vm/suites/v2/criu_smoke.bats.)
+# tests/vm/suites/v2/checkpoint.bats.)
 
 load helpers
 
@@ -141,4 +141,13 @@ fake_image() { # fake_image DIR ID ROOTFS
   [ "$status" -eq 1 ]
   [[ "$output" == *"--manage-cgroups-mode: hard is not soft, full, strict or ignore"* ]]
   assert_nothing_left "$ID"
+}
+
+@test "restore of a terminal container is refused before criu runs: criu's command line cannot hand back the pty" {
+  config '.process.terminal = true'
+  fake_image "$TEST_TMP/old" "$ID" "$(readlink -f "$ROOTFS_DIR/rootfs")"
+  expect_refusal "restore $ID: process.terminal: a terminal container cannot be restored through criu's command line" \
+    --criu "$WORKING_CRIU" restore --image-path "$TEST_TMP/old" --console-socket "$TEST_TMP/console.sock" -b "$BUNDLE" "$ID"
+  assert_nothing_left "$ID"
+  [ ! -e "$TEST_TMP/criu-called" ]
 }

@@ -6,8 +6,6 @@
 # containerd's runc shim cgroupfs paths (berth's v2 driver): both drivers, one run.
 # The engines' setups are tests/e2e/podman.bats' and containerd.bats' (private storage,
 # config, sockets and namespace under one temp dir), less what this suite does not use.
-#
-# Validated against runc 1.1.5 with criu 3.17 in the VM: see the note at the end.
 
 bats_require_minimum_version 1.5.0
 load ../../../e2e/helpers
