@@ -4,7 +4,8 @@
 # a hash of recipe/ and of this script, for CI to key its cache on.
 #
 # The image is Debian bookworm from debootstrap --variant=minbase with recipe/packages
-# (Debian's kernel included, so that its modules and initrd match it), turned into a raw
+# (Debian's kernel included, so that its modules and initrd match it) and then, with apt-get
+# in the tree, recipe/packages-apt (what debootstrap's resolver cannot install), turned into a raw
 # ext4 image by mkfs.ext4 -d: no loop device, no mount on the host. The cache is
 # $BERTH_VM_CACHE (default /var/cache/berth-vm), which keeps the current image only; the
 # mirror is $BERTH_VM_MIRROR, else the Debian archive apt is configured with. Progress and
@@ -32,7 +33,23 @@ apt_mirror() {
   echo "${uri:-http://deb.debian.org/debian}"
 }
 
-packages() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$recipe/packages" | paste -sd, -; }
+# The names of a recipe list, joined with SEP.
+packages() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$recipe/${1:-packages}" | paste -sd"${2:-,}" -; }
+
+# recipe/packages-apt, with apt-get in the tree (its sources.list is debootstrap's mirror), in a
+# private mount namespace that takes /proc with it; no service starts in a chroot.
+apt_stage() {
+  local root=$1
+  printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
+  chmod 755 "$root/usr/sbin/policy-rc.d"
+  # shellcheck disable=SC2046 # one word per package
+  unshare --mount --propagation private sh -c '
+    mount -t proc proc "$0/proc" &&
+    chroot "$0" apt-get update -q &&
+    DEBIAN_FRONTEND=noninteractive chroot "$0" apt-get install -y -q --no-install-recommends "$@"' \
+    "$root" $(packages packages-apt ' ')
+  rm -f "$root/usr/sbin/policy-rc.d"
+}
 
 # Configure the tree debootstrap made: boot straight to systemd with the runner unit,
 # a small initrd, nothing that wakes up on a timer.
@@ -81,6 +98,13 @@ build() {
   }
   log "stage debootstrap: $((SECONDS - t)) s"
   t=$SECONDS
+  apt_stage "$root" > "$work/apt.log" 2>&1 || {
+    tail -n 30 "$work/apt.log" >&2
+    log "apt-get install $(packages packages-apt ' ') failed (last 30 lines above)"
+    return 1
+  }
+  log "stage apt-get: $((SECONDS - t)) s"
+  t=$SECONDS
   configure_root "$root"
   log "stage configure + initrd: $((SECONDS - t)) s"
   t=$SECONDS
@@ -93,7 +117,7 @@ build() {
   truncate -s "${mib}M" "$work/out/rootfs.img"
   mkfs.ext4 -q -F -L berth-vm -d "$root" "$work/out/rootfs.img"
   echo "$key" > "$work/out/key"
-  cp "$recipe/packages" "$work/out/packages"
+  cat "$recipe/packages" "$recipe/packages-apt" > "$work/out/packages"
   log "stage mkfs.ext4 -d (${mib} MiB): $((SECONDS - t)) s"
   rm -rf "$dest"
   mv "$work/out" "$dest"
