@@ -211,7 +211,13 @@ static int mount_filesystem(const struct berth_mount_context *ctx,
   /* A remount changes the mount that is already there: no new mount to find. */
   if (m->opts.flags & MS_REMOUNT)
     return take_fd(&dst);
-  return reopen(ctx, m, dst, err);
+  _cleanup_close_ int fd = reopen(ctx, m, dst, err);
+  if (fd < 0)
+    return fd;
+  if (berth_mount_label_root(fd, m->type, ctx->label_option, err) < 0)
+    return berth_error_prefix(err, "mount %s on %s (mounts[%zu]): linux.mountLabel", m->type,
+                              m->destination, m->index);
+  return take_fd(&fd);
 }
 
 /* Without its own IPC namespace an unprivileged (user namespace) init may not mount mqueue;

@@ -66,7 +66,7 @@ start() {
   [ "$(label_of "$PID")" = "$PROCESS_LABEL" ]
 }
 
-@test "selinux: linux.mountLabel labels the tmpfs, devpts and masked-path mounts, not proc, sysfs or mqueue" {
+@test "selinux: linux.mountLabel labels the tmpfs, devpts and masked-path mounts and mqueue's root, not proc or sysfs" {
   config --arg l "$MOUNT_LABEL" '.linux.mountLabel = $l'
   start
   local root=/proc/$PID/root dir
@@ -75,9 +75,12 @@ start() {
   done
   # The mount options the kernel shows for /dev/shm carry it too.
   grep -q " /dev/shm .*context=\"$MOUNT_LABEL\"" "/proc/$PID/mountinfo"
-  # mqueue's superblock is the IPC namespace's, made before the mount: it is mounted as it is.
-  grep -q " /dev/mqueue .* mqueue " "/proc/$PID/mountinfo"
-  for dir in /proc /sys /dev/mqueue; do
+  # mqueue's superblock is the IPC namespace's, made before the mount: it is mounted as it is
+  # (no context= option), and its root gets the label as a file, as runc does.
+  grep " /dev/mqueue " "/proc/$PID/mountinfo" | grep -v context= | grep -q " mqueue "
+  [ "$(stat -c %C "$root/dev/mqueue")" = "$MOUNT_LABEL" ] ||
+    { echo "/dev/mqueue: $(stat -c %C "$root/dev/mqueue")"; return 1; }
+  for dir in /proc /sys; do
     [ "$(stat -c %C "$root$dir")" != "$MOUNT_LABEL" ] || { echo "$dir labelled"; return 1; }
   done
 }
