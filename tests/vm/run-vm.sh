@@ -8,7 +8,8 @@
 # (check-tap.sh). Prints how long each stage took. Exits 0 when the run completed, whatever
 # the tests said; 1 when it could not (image, boot, timeout).
 #
-# --suites narrows tests/integration to the named suites (for working on one).
+# --suites narrows tests/integration (or, with --selinux, suites/selinux) to the named suites
+# (for working on one).
 # --selinux boots the second configuration: the same image with SELinux as the major LSM
 # (cmdline-selinux's parameters added), running only suites/selinux (guest/run.sh).
 # --shell boots the same VM with its console on this terminal and runs nothing (log in as

@@ -129,6 +129,9 @@ run_selinux_suites() {
   mkdir -p "$results/selinux"
   say "selinux: $(getenforce 2>&1), policy $(sed -n 's/^SELINUXTYPE=//p' /etc/selinux/config)"
   for file in "$guest/suites/selinux"/*.bats; do
+    if [ -n "${BERTH_VM_SUITES:-}" ] && [[ " $BERTH_VM_SUITES " != *" $(basename "$file" .bats) "* ]]; then
+      continue # run-vm.sh --suites narrows this boot too
+    fi
     BERTH_TEST_DRIVER=$driver run_bats "$results/selinux/$(basename "$file" .bats)" "$file"
   done
   timing selinux $((SECONDS - start))
