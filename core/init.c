@@ -204,6 +204,21 @@ static int give_stdio_to_user(json_object *process, struct berth_error *err) {
   return 0;
 }
 
+/* Stdio on the null device of the host (conmon's stdin, a `< /dev/null`) is reopened on the
+ * container's own /dev/null, as runc's reOpenDevNull: CRIU dumps an fd by its mount, and one
+ * outside the container's mount namespace fails the dump ("Can't lookup mount"), even the
+ * same node bound into the container. No null device in the container: the stdio stays. */
+static void reopen_dev_null(void) {
+  _cleanup_close_ int null_fd = open("/dev/null", O_RDWR | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+  struct stat null_st, st;
+  if (null_fd < 0 || fstat(null_fd, &null_st) < 0 || !S_ISCHR(null_st.st_mode) ||
+      null_st.st_rdev != makedev(1, 3))
+    return;
+  for (int fd = 0; fd < 3; fd++)
+    if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == null_st.st_rdev)
+      (void)dup3(null_fd, fd, 0);
+}
+
 /* *hook_state: the state for createContainer and startContainer (the parent's, with the
  * init's host pid), when the spec has hooks. */
 static int build_container(json_object *boot, const struct init_channels *ch, int attr_dir,
@@ -244,6 +259,7 @@ static int build_container(json_object *boot, const struct init_channels *ch, in
   if ((r = berth_rootfs_pivot(rootfs, json_get_bool(boot, "no_pivot", false), err)) < 0)
     return r;
   berth_phase_end(t, "pivot_root");
+  reopen_dev_null();
   t = berth_phase_begin();
   if ((r = make_cwd(process, err)) < 0 ||
       (r = setup_terminal(process, ch->console_fd, true, err)) < 0 ||
