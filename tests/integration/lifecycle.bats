@@ -288,6 +288,18 @@ load helpers
   jq -e --argjson p "$(state_field "$ID" pid)" 'index($p) != null' <<<"$output"
 }
 
+@test "stdio on the host's /dev/null is reopened on the container's own (runc's reOpenDevNull)" {
+  # CRIU dumps an fd by its mount: the host's /dev is no mount of the container (conmon gives
+  # containers /dev/null as stdin; podman's checkpoint failed on it).
+  args sleep 100
+  berth run -d -b "$BUNDLE" "$ID" </dev/null
+  pid=$(state_field "$ID" pid)
+  [ "$(readlink "/proc/$pid/fd/0")" = /dev/null ]
+  mnt=$(awk '$1 == "mnt_id:" {print $2}' "/proc/$pid/fdinfo/0")
+  awk '{print $1}' "/proc/$pid/mountinfo" | grep -qx "$mnt" || { echo "fd 0 on mount $mnt"; return 1; }
+  berth delete -f "$ID"
+}
+
 @test "--version prints version, commit and spec lines" {
   run "$BERTH" --version
   [[ "${lines[0]}" == "berth version "* ]]
