@@ -52,9 +52,11 @@ if [ -n "$vm" ]; then
   tap=$vm/v2/engines_checkpoint.tap
   [ -s "$tap" ] || { echo "observed.sh: $tap is missing or empty" >&2; exit 1; }
   sed -n 's/^# observed: //p' "$tap" > "$vm/observed-engines_checkpoint.log"
-  dir=$vm section engines_checkpoint "checkpoint and restore, in the VM tier (podman, containerd)" \
+  dir=$vm section engines_checkpoint "checkpoint and restore, in the VM tier (podman)" \
     'Recorded by tests/vm/suites/v2/engines_checkpoint.bats: `podman container checkpoint` and
-`restore` (systemd cgroup manager, hence `--systemd-cgroup`), `ctr container checkpoint --task`,
-`ctr container restore --live` and `ctr tasks checkpoint --exit` through the runc shim. Every
-line of the run (create, start, delete and the rest as above), then checkpoint and restore.'
+`restore` (systemd cgroup manager, hence `--systemd-cgroup`). Every line of the run (create,
+start, delete and the rest as above), then checkpoint and restore. podman asks `checkpoint
+--help` first (to learn which checkpoint flags the runtime has). containerd'"'"'s checkpoint through the runc shim
+is not recorded yet: the shim pauses the container first, and berth does not yet checkpoint a
+paused one.'
 fi
