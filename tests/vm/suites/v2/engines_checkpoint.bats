@@ -1,11 +1,9 @@
 #!/usr/bin/env bats
-# podman and containerd checkpoint and restore a running container with berth as their
-# runtime (issue 13): the engines' real calls, through tests/e2e's logging wrapper (its log
-# is what tests/e2e/OBSERVED.md records). VM only: CRIU needs the VM's kernel. podman uses
-# its systemd cgroup manager (berth gets --systemd-cgroup and a "slice:prefix:name" path),
-# containerd's runc shim cgroupfs paths (berth's v2 driver): both drivers, one run.
-# The engines' setups are tests/e2e/podman.bats' and containerd.bats' (private storage,
-# config, sockets and namespace under one temp dir), less what this suite does not use.
+# podman checkpoints and restores a running container with berth as its runtime (issue 13):
+# the engine's real calls, through tests/e2e's logging wrapper (its log is what
+# tests/e2e/OBSERVED.md records). VM only: CRIU needs the VM's kernel. podman uses its
+# systemd cgroup manager (berth gets --systemd-cgroup and a "slice:prefix:name" path).
+# The setup is tests/e2e/podman.bats' (private storage and config under one temp dir).
 # Not yet here: containerd's `ctr container checkpoint` (its runc shim pauses the container
 # first, and berth refuses to checkpoint a paused one; runc dumps it, passing CRIU
 # --freeze-cgroup, which berth's checkpoint request does not carry yet).
@@ -17,11 +15,9 @@ COUNTER='i=0; while :; do i=$((i + 1)); echo $i > /tmp/count; echo $i >> /tmp/lo
 
 setup_file() {
   need_engine podman
-  need_engine containerd
   need_engine criu
   e2e_setup_file engines_checkpoint
   setup_podman
-  setup_containerd
 }
 
 setup_podman() {
@@ -59,67 +55,18 @@ EOF
   pm import -q "$E2E/rootfs.tar" "$IMAGE" >/dev/null
 }
 
-setup_containerd() {
-  local c=$E2E/containerd
-  mkdir -p "$c/tmp"
-  cat > "$c/config.toml" <<EOF
-version = 2
-root = "$c/root"
-state = "$c/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri", "io.containerd.snapshotter.v1.btrfs",
-  "io.containerd.snapshotter.v1.zfs", "io.containerd.snapshotter.v1.aufs",
-  "io.containerd.snapshotter.v1.devmapper"]
-
-[grpc]
-  address = "$c/containerd.sock"
-
-[ttrpc]
-  address = "$c/containerd.sock.ttrpc"
-
-[debug]
-  address = ""
-
-[metrics]
-  address = ""
-
-[plugins."io.containerd.internal.v1.opt"]
-  path = "$c/opt"
-EOF
-  TMPDIR=$c/tmp containerd --config "$c/config.toml" >"$c/containerd.log" 2>&1 3>&- &
-  echo $! > "$c/containerd.pid"
-  wait_for 60 ctr version >/dev/null 2>&1 || { cat "$c/containerd.log"; return 1; }
-  "$BERTH_SOURCE_DIR/tests/e2e/make-oci-image.sh" "$E2E/bundle/rootfs" "$E2E/image.tar" "$IMAGE"
-  ctr image import "$E2E/image.tar" >/dev/null
-}
-
 teardown_file() {
   [ -n "${E2E:-}" ] || return 0
   # What the engines called, into the TAP (the VM's results) for tests/e2e/OBSERVED.md.
   [ ! -s "$E2E_LOG" ] || sed 's/^/# observed: /' "$E2E_LOG" >&3
   pm rm -a -f -t 0 >/dev/null 2>&1 || true
-  local id pid
-  if [ -f "$E2E/containerd/containerd.pid" ]; then
-    for id in $(ctr container ls -q 2>/dev/null); do
-      ctr task kill -a -s SIGKILL "$id" >/dev/null 2>&1 || true
-      ctr task delete -f "$id" >/dev/null 2>&1 || true
-      ctr container delete "$id" >/dev/null 2>&1 || true
-    done
-    pid=$(cat "$E2E/containerd/containerd.pid")
-    kill -TERM "$pid" 2>/dev/null || true
-  fi
   e2e_teardown_file
-  # The shim's cgroups on v2: /NAMESPACE/ID below the root (e2e_teardown_file knows v1's).
-  [ ! -d "/sys/fs/cgroup/$E2E_NAME" ] || find "/sys/fs/cgroup/$E2E_NAME" -depth -type d -exec rmdir {} + || true
 }
 
 pm() {
   CONTAINERS_CONF=$E2E/podman/containers.conf CONTAINERS_STORAGE_CONF=$E2E/podman/storage.conf \
     TMPDIR=$E2E/podman/tmp podman --root "$E2E/podman/storage" --runroot "$E2E/podman/runroot" \
     --tmpdir "$E2E/podman/tmp" "$@"
-}
-ctr() {
-  TMPDIR=$E2E/containerd/tmp command ctr --address "$E2E/containerd/containerd.sock" \
-    --namespace "$E2E_NAME" "$@"
 }
 
 # count FILE: the counter's last value; empty between truncating and writing.
